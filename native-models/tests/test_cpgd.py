@@ -73,9 +73,7 @@ def test_drift_coefficient_stops_at_its_cap() -> None:
     terms = cpgd_terms(logp, old, torch.zeros(1, 1, dtype=torch.float64), eps=EPS, drift_cap=2.0)
     # exp(0.5)-1 = 0.6487, exp(2)-1 = 6.389 -> capped at 2, exp(-1)-1 = -0.632 (no lower cap)
     assert terms.drift_coef.tolist()[0] == pytest.approx([math.exp(0.5) - 1, 2.0, math.exp(-1.0) - 1])
-    assert terms.drift.tolist()[0] == pytest.approx(
-        [(math.exp(0.5) - 1) * 0.5, 4.0, (math.exp(-1.0) - 1) * -1.0]
-    )
+    assert terms.drift.tolist()[0] == pytest.approx([(math.exp(0.5) - 1) * 0.5, 4.0, (math.exp(-1.0) - 1) * -1.0])
     # The coefficient is a stop-gradient: d(d_i)/dlogp_i equals the coefficient itself.
     terms.drift.sum().backward()
     assert logp.grad is not None

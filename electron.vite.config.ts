@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+
+// One build for both hosts: main/ bundles the Electron host, the CLI/server and the benchmark as
+// separate entries over the same core; preload and renderer are built for the desktop window,
+// and the renderer bundle is also what `studio serve` hands to browsers.
+export default defineConfig({
+  main: {
+    plugins: [externalizeDepsPlugin()],
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          electron: resolve(__dirname, 'main/electron/index.ts'),
+          cli: resolve(__dirname, 'main/cli/index.ts'),
+          bench: resolve(__dirname, 'main/bench/index.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { bridge: resolve(__dirname, 'preload/bridge.ts') },
+        // A sandboxed preload cannot load ES modules or other files: one CommonJS file.
+        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    plugins: [vue()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+    },
+  },
+});

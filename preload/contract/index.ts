@@ -1,0 +1,5 @@
+export * from './domain.js';
+export * from './api.js';
+export * from './events.js';
+export * from './errors.js';
+export * from './channels.js';
