@@ -1,7 +1,7 @@
 """Write the JSON Schema of the worker events (cosmo_rl.protocol) for the app's zod schema.
 
-    python -m cosmo_rl.events_schema            # writes native-models/schema/events.schema.json
-    python -m cosmo_rl.events_schema --check    # exit 1 when the file is stale
+python -m cosmo_rl.events_schema            # writes native-models/schema/events.schema.json
+python -m cosmo_rl.events_schema --check    # exit 1 when the file is stale
 """
 
 from __future__ import annotations

@@ -65,7 +65,9 @@ class Progress(_Event):
     total_steps: int
     stage_step: int = Field(description="Steps done in this stage.")
     stage_total: int
-    eta_seconds: float | None = Field(description="Estimated seconds to the end of the run; null before a rate is known.")
+    eta_seconds: float | None = Field(
+        description="Estimated seconds to the end of the run; null before a rate is known."
+    )
 
 
 class Metrics(_Event):
