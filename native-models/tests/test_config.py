@@ -92,7 +92,7 @@ def test_hub_id_is_kept_and_local_model_folder_is_resolved(tmp_path: Path):
 
 
 def test_unreadable_and_malformed_files_are_config_errors(tmp_path: Path):
-    with pytest.raises(ConfigError, match="missing.json: cannot read"):
+    with pytest.raises(ConfigError, match=r"missing\.json: cannot read"):
         RunConfig.from_file(tmp_path / "missing.json")
     broken = tmp_path / "broken.json"
     broken.write_text('{"schema_version": 1,\n  "model": }')

@@ -1,0 +1,104 @@
+"""Load a model's processor, also where torchvision is missing (the CPU environment).
+
+Why this exists: in transformers 5.24 every Qwen2-VL / Qwen2.5-VL processor has a
+``video_processor`` attribute, and both constructing and loading one require torchvision
+(``VideoProcessorMixin`` and ``AutoVideoProcessor`` are dummies without it), even when no
+video is ever processed. PyTorch's CPU wheels of torchvision are not on PyPI, so the CPU
+environment has none. COSMO-RL uses images only, so without torchvision we build the same
+processor class minus its video part: it tokenises, renders chat templates and processes
+images exactly like the original (the PIL image processor), and saves under the original
+class name, so the folder it writes loads with ``AutoProcessor`` wherever torchvision exists.
+
+Use ``load_processor(path)`` everywhere a processor is loaded (trainer, generation, tests)
+and pass the result as ``processing_class`` to TRL.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+# Model types whose processor we know how to rebuild without a video processor.
+_QWEN_VL_PROCESSORS = {
+    "qwen2_vl": ("transformers", "Qwen2VLProcessor"),
+    "qwen2_5_vl": ("transformers", "Qwen2_5_VLProcessor"),
+}
+
+
+def torchvision_available() -> bool:
+    from transformers.utils import is_torchvision_available
+
+    return bool(is_torchvision_available())
+
+
+@cache
+def without_video(processor_cls: type) -> type:
+    """A subclass of a Qwen-VL processor class whose only sub-processors are image + tokenizer.
+
+    ProcessorMixin discovers sub-processors from ``__init__``'s parameter names, so leaving
+    ``video_processor`` out of the signature is what removes it from checks, saving and loading.
+    """
+    from transformers import ProcessorMixin
+
+    def __init__(
+        self: Any, image_processor: Any = None, tokenizer: Any = None, chat_template: Any = None, **kwargs: Any
+    ) -> None:
+        # Same token bookkeeping as the parent's __init__, which we cannot call (it passes video_processor on).
+        self.image_token = getattr(tokenizer, "image_token", "<|image_pad|>")
+        self.video_token = getattr(tokenizer, "video_token", "<|video_pad|>")
+        self.image_token_id = getattr(tokenizer, "image_token_id", None) or tokenizer.convert_tokens_to_ids(
+            self.image_token
+        )
+        self.video_token_id = getattr(tokenizer, "video_token_id", None) or tokenizer.convert_tokens_to_ids(
+            self.video_token
+        )
+        ProcessorMixin.__init__(self, image_processor, tokenizer, chat_template=chat_template, **kwargs)
+
+    # Keep the parent's name: it is what save_pretrained records as processor_class.
+    return type(processor_cls.__name__, (processor_cls,), {"__init__": __init__, "__module__": __name__})
+
+
+def _model_type(path: Path) -> str | None:
+    config = path / "config.json"
+    if not config.is_file():
+        return None
+    return json.loads(config.read_text(encoding="utf-8")).get("model_type")
+
+
+def load_processor(path_or_id: str | Path, *, trust_remote_code: bool = False) -> Any:
+    """The processor (vision-language models) or tokenizer (text models) for a model.
+
+    Loads with the Auto classes; for Qwen-VL models without torchvision, rebuilds the
+    processor without its video part (see the module docstring).
+    """
+    import transformers
+    from transformers import AutoProcessor, AutoTokenizer
+
+    path = Path(path_or_id)
+    model_type = _model_type(path) if path.is_dir() else None
+    if model_type in _QWEN_VL_PROCESSORS and not torchvision_available():
+        _, class_name = _QWEN_VL_PROCESSORS[model_type]
+        processor_cls = without_video(getattr(transformers, class_name))
+        return processor_cls.from_pretrained(str(path), backend="pil")
+    if (
+        model_type is not None
+        and model_type not in _QWEN_VL_PROCESSORS
+        and not (path / "processor_config.json").exists()
+    ):
+        # A text-only model folder: its tokenizer is its processor.
+        return AutoTokenizer.from_pretrained(str(path), trust_remote_code=trust_remote_code)
+    return AutoProcessor.from_pretrained(str(path_or_id), trust_remote_code=trust_remote_code)
+
+
+def make_qwen_vl_processor(
+    image_processor: Any, tokenizer: Any, chat_template: str, model_type: str = "qwen2_vl"
+) -> Any:
+    """Construct a Qwen-VL processor from parts (used by the tiny-model builder)."""
+    import transformers
+
+    processor_cls = getattr(transformers, _QWEN_VL_PROCESSORS[model_type][1])
+    if not torchvision_available():
+        processor_cls = without_video(processor_cls)
+    return processor_cls(image_processor=image_processor, tokenizer=tokenizer, chat_template=chat_template)
