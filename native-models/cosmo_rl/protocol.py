@@ -91,7 +91,9 @@ class RolloutRewards(BaseModel):
     visual: float | None = Field(description="null when the item has no image or no visual cues (term skipped).")
     helpful: float | None
     task: float | None
-    total: float = Field(description="Weighted sum of the terms that apply.")
+    total: float | None = Field(
+        description="Weighted sum of the terms that apply; null when no term could score the rollout."
+    )
 
 
 class Rollout(BaseModel):
