@@ -68,7 +68,7 @@ def detect_kind(model_cfg: ModelConfig) -> ModelKind:
     return detected
 
 
-def _model_class(kind: ModelKind) -> Any:
+def model_class(kind: ModelKind) -> Any:
     if kind == "qwen2_vl":
         from transformers import Qwen2VLForConditionalGeneration
 
@@ -86,7 +86,7 @@ def load_policy(model_cfg: ModelConfig, dtype: torch.dtype) -> LoadedModel:
     from cosmo_rl.processing import load_processor
 
     kind = detect_kind(model_cfg)
-    model = _model_class(kind).from_pretrained(
+    model = model_class(kind).from_pretrained(
         model_cfg.path_or_id, dtype=dtype, trust_remote_code=model_cfg.trust_remote_code
     )
     processing_class = load_processor(model_cfg.path_or_id, trust_remote_code=model_cfg.trust_remote_code)
