@@ -1,0 +1,13 @@
+/**
+ * Every schema migration, in the order they apply. Append only: a landed migration is never
+ * edited or reordered (databases in the field already ran it); a change is a new file here.
+ */
+import type { Migration } from './migrations/migration.js';
+import { migration0001 } from './migrations/0001_initial.js';
+
+export type { Migration } from './migrations/migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [migration0001];
+
+/** The schema version a database has once every migration here has run. */
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;

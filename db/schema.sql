@@ -1,0 +1,281 @@
+-- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
+-- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
+-- user_version: 1
+
+CREATE INDEX annotation_annotator ON annotation(annotator_id);
+
+CREATE INDEX annotation_head_annotator ON annotation_head(project_id, annotator_id, status, annotation_id);
+
+CREATE INDEX annotation_head_expected ON annotation_head(project_id, expected) WHERE status = 'submitted';
+
+CREATE INDEX annotation_head_risk ON annotation_head(project_id, risk_category) WHERE status = 'submitted';
+
+CREATE INDEX annotation_project ON annotation(project_id);
+
+CREATE INDEX export_project ON export(project_id);
+
+CREATE INDEX import_batch_project ON import_batch(project_id);
+
+CREATE INDEX item_flag_annotator ON item_flag(annotator_id);
+
+CREATE INDEX item_flagged ON item(project_id) WHERE flag_count > 0;
+
+CREATE INDEX item_image ON item(image_sha256) WHERE image_sha256 IS NOT NULL;
+
+CREATE INDEX item_import ON item(import_id) WHERE import_id IS NOT NULL;
+
+CREATE INDEX item_label_count ON item(project_id, label_count);
+
+CREATE INDEX item_project ON item(project_id);
+
+CREATE INDEX item_queue ON item(project_id, complete);
+
+CREATE INDEX item_split ON item(project_id, split);
+
+CREATE INDEX item_task ON item(project_id, task);
+
+CREATE INDEX queue_skip_item ON queue_skip(item_id);
+
+CREATE INDEX queue_skip_order ON queue_skip(project_id, annotator_id);
+
+CREATE TABLE annotation (
+  id INTEGER PRIMARY KEY,
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  -- denormalised from the item (checked by a trigger) for per-project queries
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  annotator_id INTEGER NOT NULL REFERENCES user(id),
+  version INTEGER NOT NULL CHECK (version >= 1),
+  status TEXT NOT NULL CHECK (status IN ('submitted', 'retracted')),
+  -- where the version came from: the labelling queue, an edit in browse, or an imported file
+  origin TEXT NOT NULL CHECK (origin IN ('queue', 'browse', 'import')),
+  labels TEXT NOT NULL CHECK (json_valid(labels)),
+  -- copies of fields of labels, for filters and statistics
+  harmful INTEGER CHECK (harmful IN (0, 1)),
+  risk_category TEXT,
+  severity INTEGER CHECK (severity BETWEEN 0 AND 3),
+  expected TEXT,
+  jailbreak_type TEXT,
+  cross_modal_risk TEXT,
+  time_spent_ms INTEGER NOT NULL DEFAULT 0 CHECK (time_spent_ms >= 0),
+  created_at TEXT NOT NULL,
+  UNIQUE (item_id, annotator_id, version)
+);
+
+CREATE TABLE annotation_head (
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  annotator_id INTEGER NOT NULL REFERENCES user(id),
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  annotation_id INTEGER NOT NULL REFERENCES annotation(id),
+  version INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  harmful INTEGER,
+  risk_category TEXT,
+  expected TEXT,
+  PRIMARY KEY (item_id, annotator_id)
+) WITHOUT ROWID;
+
+CREATE TABLE annotator_progress (
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  annotator_id INTEGER NOT NULL REFERENCES user(id),
+  done INTEGER NOT NULL DEFAULT 0 CHECK (done >= 0),
+  open_done INTEGER NOT NULL DEFAULT 0 CHECK (open_done >= 0),
+  PRIMARY KEY (project_id, annotator_id)
+) WITHOUT ROWID;
+
+CREATE TABLE blob (
+  sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+  mime TEXT NOT NULL,
+  width INTEGER NOT NULL CHECK (width > 0),
+  height INTEGER NOT NULL CHECK (height > 0),
+  bytes INTEGER NOT NULL CHECK (bytes > 0),
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE export (
+  id TEXT PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  format TEXT NOT NULL,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  counts TEXT NOT NULL CHECK (json_valid(counts)),
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE import_batch (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  source TEXT NOT NULL,
+  report TEXT NOT NULL CHECK (json_valid(report)),
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE item (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  external_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  image_sha256 TEXT REFERENCES blob(sha256),
+  source TEXT NOT NULL DEFAULT '',
+  split TEXT NOT NULL,
+  task TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+  source_labels TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(source_labels)),
+  extra TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(extra)),
+  sensitive INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+  -- sha256 of text || x'00' || (image sha256 or '')
+  content_hash TEXT NOT NULL CHECK (length(content_hash) = 64),
+  import_id INTEGER REFERENCES import_batch(id),
+  created_at TEXT NOT NULL,
+  -- maintained by triggers: submitted (non-retracted) heads, whether that reached the
+  -- project's annotators_per_item, and how many annotators flagged the item
+  label_count INTEGER NOT NULL DEFAULT 0 CHECK (label_count >= 0),
+  complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+  flag_count INTEGER NOT NULL DEFAULT 0 CHECK (flag_count >= 0),
+  UNIQUE (project_id, content_hash),
+  UNIQUE (project_id, external_id)
+);
+
+CREATE TABLE item_flag (
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  annotator_id INTEGER NOT NULL REFERENCES user(id),
+  note TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (item_id, annotator_id)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE item_fts USING fts5(text, external_id, content='item', content_rowid='id', tokenize='trigram');
+
+CREATE TABLE 'item_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+
+CREATE TABLE 'item_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+
+CREATE TABLE 'item_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+
+CREATE TABLE 'item_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+
+CREATE TABLE project (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  label_schema TEXT NOT NULL CHECK (json_valid(label_schema)),
+  guidelines TEXT NOT NULL DEFAULT '',
+  annotators_per_item INTEGER NOT NULL DEFAULT 1 CHECK (annotators_per_item BETWEEN 1 AND 10),
+  created_at TEXT NOT NULL,
+  -- maintained by triggers
+  item_count INTEGER NOT NULL DEFAULT 0,
+  image_count INTEGER NOT NULL DEFAULT 0,
+  complete_count INTEGER NOT NULL DEFAULT 0,
+  flagged_count INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE queue_skip (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  annotator_id INTEGER NOT NULL REFERENCES user(id),
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  created_at TEXT NOT NULL,
+  UNIQUE (annotator_id, item_id)
+);
+
+CREATE TABLE user (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  -- name folded by the core (NFKC + lower case): names are unique case-insensitively
+  name_key TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TRIGGER annotation_after_insert AFTER INSERT ON annotation BEGIN
+  INSERT INTO annotator_progress (project_id, annotator_id) VALUES (NEW.project_id, NEW.annotator_id)
+    ON CONFLICT DO NOTHING;
+  UPDATE annotator_progress
+     SET done = done + (NEW.status = 'submitted')
+              - COALESCE((SELECT status = 'submitted' FROM annotation_head WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id), 0),
+         open_done = open_done + ((NEW.status = 'submitted')
+              - COALESCE((SELECT status = 'submitted' FROM annotation_head WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id), 0))
+              * (SELECT complete = 0 FROM item WHERE id = NEW.item_id)
+   WHERE project_id = NEW.project_id AND annotator_id = NEW.annotator_id;
+  UPDATE item
+     SET label_count = label_count + (NEW.status = 'submitted')
+              - COALESCE((SELECT status = 'submitted' FROM annotation_head WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id), 0)
+   WHERE id = NEW.item_id;
+  INSERT INTO annotation_head
+    (item_id, annotator_id, project_id, annotation_id, version, status, origin, harmful, risk_category, expected)
+    VALUES (NEW.item_id, NEW.annotator_id, NEW.project_id, NEW.id, NEW.version, NEW.status, NEW.origin,
+            NEW.harmful, NEW.risk_category, NEW.expected)
+    ON CONFLICT (item_id, annotator_id) DO UPDATE SET
+      annotation_id = excluded.annotation_id, version = excluded.version, status = excluded.status,
+      origin = excluded.origin, harmful = excluded.harmful, risk_category = excluded.risk_category,
+      expected = excluded.expected;
+  UPDATE item SET complete = (label_count >= (SELECT annotators_per_item FROM project WHERE id = NEW.project_id))
+   WHERE id = NEW.item_id
+     AND complete <> (label_count >= (SELECT annotators_per_item FROM project WHERE id = NEW.project_id));
+END;
+
+CREATE TRIGGER annotation_before_delete BEFORE DELETE ON annotation BEGIN
+  SELECT RAISE(ABORT, 'annotations are append-only: retract instead');
+END;
+
+CREATE TRIGGER annotation_before_insert BEFORE INSERT ON annotation BEGIN
+  SELECT RAISE(ABORT, 'annotation.project_id does not match the item''s project')
+   WHERE NEW.project_id IS NOT (SELECT project_id FROM item WHERE id = NEW.item_id);
+  SELECT RAISE(ABORT, 'annotation.version must be the next version for this item and annotator')
+   WHERE NEW.version <> 1 + COALESCE((SELECT version FROM annotation_head WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id), 0);
+END;
+
+CREATE TRIGGER annotation_before_update BEFORE UPDATE ON annotation BEGIN
+  SELECT RAISE(ABORT, 'annotations are append-only: add a version instead');
+END;
+
+CREATE TRIGGER item_after_delete AFTER DELETE ON item BEGIN
+  UPDATE project SET item_count = item_count - 1, image_count = image_count - (OLD.image_sha256 IS NOT NULL),
+         complete_count = complete_count - OLD.complete, flagged_count = flagged_count - (OLD.flag_count > 0)
+   WHERE id = OLD.project_id;
+  INSERT INTO item_fts (item_fts, rowid, text, external_id) VALUES ('delete', OLD.id, OLD.text, OLD.external_id);
+END;
+
+CREATE TRIGGER item_after_insert AFTER INSERT ON item BEGIN
+  UPDATE project SET item_count = item_count + 1, image_count = image_count + (NEW.image_sha256 IS NOT NULL)
+   WHERE id = NEW.project_id;
+  INSERT INTO item_fts (rowid, text, external_id) VALUES (NEW.id, NEW.text, NEW.external_id);
+END;
+
+CREATE TRIGGER item_after_update_complete AFTER UPDATE OF complete ON item
+WHEN OLD.complete <> NEW.complete BEGIN
+  UPDATE project SET complete_count = complete_count + NEW.complete - OLD.complete WHERE id = NEW.project_id;
+  UPDATE annotator_progress SET open_done = open_done + OLD.complete - NEW.complete
+   WHERE project_id = NEW.project_id
+     AND annotator_id IN (SELECT annotator_id FROM annotation_head WHERE item_id = NEW.id AND status = 'submitted');
+END;
+
+CREATE TRIGGER item_after_update_flags AFTER UPDATE OF flag_count ON item
+WHEN (OLD.flag_count > 0) <> (NEW.flag_count > 0) BEGIN
+  UPDATE project SET flagged_count = flagged_count + (NEW.flag_count > 0) - (OLD.flag_count > 0) WHERE id = NEW.project_id;
+END;
+
+CREATE TRIGGER item_after_update_image AFTER UPDATE OF image_sha256 ON item
+WHEN (OLD.image_sha256 IS NULL) <> (NEW.image_sha256 IS NULL) BEGIN
+  UPDATE project SET image_count = image_count + (NEW.image_sha256 IS NOT NULL) - (OLD.image_sha256 IS NOT NULL)
+   WHERE id = NEW.project_id;
+END;
+
+CREATE TRIGGER item_after_update_text AFTER UPDATE OF text, external_id ON item BEGIN
+  INSERT INTO item_fts (item_fts, rowid, text, external_id) VALUES ('delete', OLD.id, OLD.text, OLD.external_id);
+  INSERT INTO item_fts (rowid, text, external_id) VALUES (NEW.id, NEW.text, NEW.external_id);
+END;
+
+CREATE TRIGGER item_flag_after_delete AFTER DELETE ON item_flag BEGIN
+  UPDATE item SET flag_count = flag_count - 1 WHERE id = OLD.item_id;
+END;
+
+CREATE TRIGGER item_flag_after_insert AFTER INSERT ON item_flag BEGIN
+  UPDATE item SET flag_count = flag_count + 1 WHERE id = NEW.item_id;
+END;
+
+CREATE TRIGGER project_after_update_quota AFTER UPDATE OF annotators_per_item ON project
+WHEN OLD.annotators_per_item <> NEW.annotators_per_item BEGIN
+  UPDATE item SET complete = (label_count >= NEW.annotators_per_item)
+   WHERE project_id = NEW.id AND complete <> (label_count >= NEW.annotators_per_item);
+END;

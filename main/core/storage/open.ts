@@ -1,0 +1,65 @@
+/**
+ * Opens studio.db: a writer connection (migrations run here) and a separate read-only
+ * connection for reads, so code holding only a ReadableDB cannot write even at runtime.
+ */
+import Database from 'better-sqlite3';
+import type { StudioDb } from '../../../db/handles.js';
+import { MIGRATIONS, type Migration } from '../../../db/registry.js';
+import { readableHandle, writableHandle } from './connection.js';
+import { migrate, schemaVersion, type MigrationOutcome } from './migrate.js';
+
+export interface OpenDatabaseOptions {
+  /** Path to a better-sqlite3 .node build for another ABI (the Electron host passes one). */
+  nativeBinding?: string;
+  /** Tests substitute a registry; the studio always uses db/registry.ts. */
+  migrations?: readonly Migration[];
+  /** How long a statement waits for another connection's lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+export interface OpenedDatabase extends StudioDb {
+  migration: MigrationOutcome;
+}
+
+function nativeOptions(options: OpenDatabaseOptions, readonly: boolean): Database.Options {
+  return {
+    readonly,
+    fileMustExist: readonly,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  };
+}
+
+function applyPragmas(native: Database.Database, busyTimeoutMs: number): void {
+  native.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  native.pragma('foreign_keys = ON');
+  // FULL: a commit is on disk before it returns, so a label survives a power cut once saved.
+  native.pragma('synchronous = FULL');
+}
+
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const writer = new Database(file, nativeOptions(options, false));
+  let reader: Database.Database | undefined;
+  try {
+    applyPragmas(writer, busyTimeoutMs);
+    writer.pragma('journal_mode = WAL');
+    const migration = migrate(writer, options.migrations ?? MIGRATIONS);
+    reader = new Database(file, nativeOptions(options, true));
+    applyPragmas(reader, busyTimeoutMs);
+    const openReader = reader;
+    return {
+      read: readableHandle(openReader),
+      write: writableHandle(writer),
+      schemaVersion: schemaVersion(writer),
+      migration,
+      close() {
+        openReader.close();
+        writer.close();
+      },
+    };
+  } catch (err) {
+    reader?.close();
+    writer.close();
+    throw err;
+  }
+}
