@@ -14,7 +14,9 @@ for _var, _value in {
 }.items():
     os.environ[_var] = _value
 
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -33,3 +35,18 @@ def tiny_text_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from cosmo_rl.tiny import build_tiny
 
     return build_tiny(tmp_path_factory.mktemp("tiny-qwen2"), text_only=True)
+
+
+@pytest.fixture
+def make_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``make_snapshot(items=None, **kwargs) -> Path``: a fresh snapshot folder per call.
+
+    ``items=None`` writes helpers.SAMPLE_ITEMS (every task, images on some, one eval item);
+    keyword arguments go to helpers.build_snapshot.
+    """
+    from helpers import build_snapshot
+
+    def make(items: list[dict[str, Any]] | None = None, **kwargs: Any) -> Path:
+        return build_snapshot(tmp_path_factory.mktemp("snapshot"), items, **kwargs)
+
+    return make

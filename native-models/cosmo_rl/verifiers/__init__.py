@@ -1,0 +1,1 @@
+"""Verifiers: who decides a response's verdict (COSMO-RL.md "Verifiers")."""
