@@ -129,6 +129,7 @@ class StageContext:
     reward_funcs: list[Callable[..., Any]]
     safety_judge: SafetyJudge | None
     total_steps: int
+    image_paths: dict[str, str]
     is_main_process: bool = True
 
 
@@ -188,6 +189,7 @@ def run_stage(
         safety_judge=ctx.safety_judge,
         max_prompt_length=config.max_prompt_length,
         protected_token_ids=suppress,
+        image_paths=ctx.image_paths,
     )
     callback.bind(trainer)
     resume_from = last_checkpoint(stage_dir(config, stage)) if resume else None

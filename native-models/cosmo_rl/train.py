@@ -21,7 +21,7 @@ from typing import Any
 from cosmo_rl.protocol import Error, EventWriter, Finished, Started, claim_stdout
 
 # Failures whose message says everything: the user fixes the input, a traceback would be noise.
-_USER_ERRORS = ("ConfigError", "SnapshotError", "UnsupportedModelError", "BatchPlanError", "RunStateError")
+_USER_ERRORS = ("ConfigError", "SnapshotError", "UnsupportedModelError", "BatchPlanError", "RunStateError", "MixError")
 
 
 class RunStateError(RuntimeError):
@@ -108,7 +108,9 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
     from cosmo_rl.batching import plan_batches
     from cosmo_rl.config import RunConfig
     from cosmo_rl.control import CancelToken, start_stdin_reader
+    from cosmo_rl.curriculum import stage_dataset
     from cosmo_rl.devices import choose_device
+    from cosmo_rl.modeling import detect_kind
     from cosmo_rl.rewards import build_reward_funcs, safety_outcome
     from cosmo_rl.snapshot import load_snapshot, snapshot_to_dataset
     from cosmo_rl.stages import StageContext, final_dir, last_checkpoint, run_stage, stage_dir, stage_done
@@ -136,6 +138,7 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
                     "or choose an empty output_dir"
                 )
 
+    kind = detect_kind(config.model)  # refuses unsupported backbones before any weights load
     snapshot = load_snapshot(config.dataset)
     verifier = build_verifier(config.reward.verifier)
     reward_funcs = build_reward_funcs(config.reward, verifier)
@@ -143,9 +146,10 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
     def judge(item: dict[str, Any], text: str) -> str | None:
         return safety_outcome(item, text, verifier)
 
-    from cosmo_rl.modeling import detect_kind
-
-    text_only = detect_kind(config.model) == "causal_lm"
+    full_dataset = snapshot_to_dataset(snapshot, "text" if kind == "causal_lm" else "vlm")
+    image_paths = {
+        item.id: str(snapshot.image_file(item.image_paths[0]).resolve()) for item in snapshot.items if item.image_paths
+    }
     ctx = StageContext(
         config=config,
         plan=plan,
@@ -155,6 +159,7 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
         reward_funcs=reward_funcs,
         safety_judge=judge,
         total_steps=sum(s.steps for s in config.stages),
+        image_paths=image_paths,
         is_main_process=_is_main_process(),
     )
     offset = 0
@@ -163,7 +168,13 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
         if args.resume and stage_done(config, stage):
             writer.log("info", f"{stage.name} already completed; continuing after it")
         else:
-            dataset = snapshot_to_dataset(snapshot, stage.task_mix, seed=config.seed, text_only=text_only)
+            dataset, mix = stage_dataset(full_dataset, config, stage)
+            if mix.missing_tasks:
+                writer.log(
+                    "warning",
+                    f"{stage.name}: the snapshot has no training items for {', '.join(mix.missing_tasks)}; "
+                    "the rest of the task mix is used",
+                )
             result = run_stage(ctx, stage, offset, previous, dataset, resume=args.resume)
             state["checkpoint"] = result.checkpoint
             if result.status == "cancelled":

@@ -138,6 +138,7 @@ class CosmoTrainer(GRPOTrainer):
         safety_judge: SafetyJudge | None = None,
         max_prompt_length: int | None = None,
         protected_token_ids: Sequence[int] = (),
+        image_paths: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -148,6 +149,8 @@ class CosmoTrainer(GRPOTrainer):
         self.safety_judge = safety_judge
         self.max_prompt_length = max_prompt_length
         self._protected_ids = frozenset(int(t) for t in protected_token_ids)
+        # item id -> image file, for sample events (dataset rows carry decoded images, not paths)
+        self._image_paths = image_paths or {}
         self._last_rewards_per_func: torch.Tensor | None = None
         self.latest_rollouts: list[RolloutRecord] = []
         self.latest_rollouts_step = -1
@@ -260,12 +263,13 @@ class CosmoTrainer(GRPOTrainer):
             task = str(example.get("task", ""))
             total = None if bool(unscorable[row]) else float(totals[row])
             terms = {term: _nan_to_none(float(local[row, idx])) for term, idx in self._term_index.items()}
+            item_id = str(example.get("id", example.get("item_id", row)))
             records.append(
                 RolloutRecord(
-                    item_id=str(example.get("id", example.get("item_id", row))),
+                    item_id=item_id,
                     task=task,
                     prompt=_prompt_text(prompt),
-                    image=_image_path(example),
+                    image=self._image_paths.get(item_id) or _image_path(example),
                     completion=text,
                     rewards=terms,
                     total=total,
