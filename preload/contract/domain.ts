@@ -286,6 +286,8 @@ export const ImportReport = z.object({
   duplicates: z.array(ImportProblem),
   skipped: z.array(ImportProblem),
   errors: z.array(ImportProblem),
+  /** Accepted with a remark, e.g. PNG bytes in a file named .jpeg (stored as PNG). */
+  notices: z.array(ImportProblem).default([]),
   durationMs: z.number(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;

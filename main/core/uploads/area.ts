@@ -1,0 +1,129 @@
+/**
+ * The upload area: the browser and the desktop app both send an import's files here (one
+ * folder per upload, relative paths kept so a sidecar JSONL's image paths resolve), then start
+ * the import from that folder. Names are random, paths stay inside the folder, sizes are capped.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { StudioError } from '../../../preload/contract/errors.js';
+import { writeFileAtomic } from '../blobs/store.js';
+import { normaliseRelativePath } from './relative-path.js';
+
+export interface UploadLimits {
+  /** Largest single file, in bytes. */
+  maxFileBytes: number;
+  /** Largest upload (all files together), in bytes. */
+  maxTotalBytes: number;
+  /** Most files in one upload. */
+  maxFiles: number;
+}
+
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
+  maxFileBytes: 200 * 1024 * 1024,
+  maxTotalBytes: 2 * 1024 * 1024 * 1024,
+  maxFiles: 200_000,
+};
+
+const UPLOAD_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+interface Usage {
+  bytes: number;
+  files: Map<string, number>;
+}
+
+export function decodeBase64Strict(data: string, what: string): Buffer {
+  const compact = data.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
+    throw new StudioError('invalid_input', `${what}: the file content is not valid base64`);
+  }
+  return Buffer.from(compact, 'base64');
+}
+
+export class UploadArea {
+  readonly root: string;
+  readonly limits: UploadLimits;
+  /** Bytes and files per upload, so the caps need no walk of the folder on each file. */
+  private readonly usage = new Map<string, Usage>();
+
+  constructor(root: string, limits: UploadLimits = DEFAULT_UPLOAD_LIMITS) {
+    this.root = root;
+    this.limits = limits;
+  }
+
+  async begin(): Promise<{ uploadId: string }> {
+    const uploadId = randomBytes(18).toString('base64url');
+    await mkdir(join(this.root, uploadId), { recursive: true });
+    this.usage.set(uploadId, { bytes: 0, files: new Map() });
+    return { uploadId };
+  }
+
+  /** The folder of an upload that exists; StudioError not_found otherwise. */
+  dir(uploadId: string): string {
+    if (!UPLOAD_ID.test(uploadId)) throw new StudioError('invalid_input', `"${uploadId}" is not an upload id`);
+    const dir = join(this.root, uploadId);
+    if (!existsSync(dir)) throw new StudioError('not_found', `upload ${uploadId} does not exist (it may have been imported already)`);
+    return dir;
+  }
+
+  async putFile(uploadId: string, rawPath: string, bytes: Uint8Array): Promise<{ bytes: number }> {
+    const dir = this.dir(uploadId);
+    const checked = normaliseRelativePath(rawPath);
+    if (!checked.ok) {
+      throw new StudioError('invalid_input', `upload path "${rawPath}" ${checked.reason}`, [
+        { file: rawPath, line: null, field: 'path', message: checked.reason },
+      ]);
+    }
+    const usage = await this.usageOf(uploadId, dir);
+    const previous = usage.files.get(checked.path) ?? 0;
+    if (bytes.length > this.limits.maxFileBytes) {
+      throw new StudioError('too_large', `${checked.path} is ${bytes.length} bytes, above the ${this.limits.maxFileBytes}-byte limit for one file`);
+    }
+    if (usage.bytes - previous + bytes.length > this.limits.maxTotalBytes) {
+      throw new StudioError('too_large', `upload ${uploadId} would exceed ${this.limits.maxTotalBytes} bytes with ${checked.path}`);
+    }
+    if (!usage.files.has(checked.path) && usage.files.size >= this.limits.maxFiles) {
+      throw new StudioError('too_large', `upload ${uploadId} already holds ${this.limits.maxFiles} files`);
+    }
+    const target = join(dir, ...checked.path.split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFileAtomic(target, bytes, dirname(target));
+    usage.bytes += bytes.length - previous;
+    usage.files.set(checked.path, bytes.length);
+    return { bytes: bytes.length };
+  }
+
+  async putBase64(uploadId: string, rawPath: string, dataBase64: string): Promise<{ bytes: number }> {
+    return this.putFile(uploadId, rawPath, decodeBase64Strict(dataBase64, rawPath));
+  }
+
+  /** Removes an upload's folder once its import has finished. */
+  async remove(uploadId: string): Promise<void> {
+    if (!UPLOAD_ID.test(uploadId)) return;
+    this.usage.delete(uploadId);
+    await rm(join(this.root, uploadId), { recursive: true, force: true });
+  }
+
+  /** Usage of an upload begun before a restart is counted once from disk. */
+  private async usageOf(uploadId: string, dir: string): Promise<Usage> {
+    const known = this.usage.get(uploadId);
+    if (known) return known;
+    const usage: Usage = { bytes: 0, files: new Map() };
+    const walk = async (folder: string, prefix: string): Promise<void> => {
+      for (const entry of await readdir(folder, { withFileTypes: true })) {
+        const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) await walk(join(folder, entry.name), rel);
+        else if (entry.isFile() && !entry.name.startsWith('.tmp-')) {
+          const size = (await stat(join(folder, entry.name))).size;
+          usage.files.set(rel, size);
+          usage.bytes += size;
+        }
+      }
+    };
+    await walk(dir, '');
+    this.usage.set(uploadId, usage);
+    return usage;
+  }
+}
