@@ -1,0 +1,205 @@
+/**
+ * The labelling workflow for one annotator: their queue (undone items first, then unlabelled
+ * items in import order, skipped items last), submit, undo, skip, flag, and edits from browse.
+ *
+ * Queue membership: an item is in A's queue while it is not complete (fewer submitted labels
+ * than the project's annotatorsPerItem) and A has no submitted label on it. The queue shows A
+ * only A's own labels and flags, never anyone else's.
+ *
+ * Edits (saveAnnotation) always append to the caller's own (item, annotator) history: a reviewer
+ * or admin who corrects a label adds their own row next to the annotator's, whose history stays
+ * untouched. No one can write into someone else's history through the API.
+ *
+ * With annotatorsPerItem = 1 two annotators working at once can be shown the same item; if both
+ * submit, both labels are kept (label_count 2) rather than one being dropped.
+ */
+import type { StudioHandlers } from '../../../preload/contract/api.js';
+import type { ItemDetail, LabelValues, QueueProgress } from '../../../preload/contract/domain.js';
+import { LabelValues as LabelValuesSchema } from '../../../preload/contract/domain.js';
+import { StudioError } from '../../../preload/contract/errors.js';
+import type { ReadableDB } from '../../../db/handles.js';
+import { nowIso, type CoreContext } from '../context.js';
+import { appendAnnotation, assertLabelsValid, type AnnotationOrigin } from './annotations.js';
+import { itemDetail, itemDetailFromRow, itemRowsByIds } from './item-detail.js';
+import { requireItemRow, requireProject, requireProjectRow, requireUser } from './lookup.js';
+import { ANNOTATION_COLUMNS, toAnnotation, toFlag, toItem, type AnnotationRow, type FlagRow } from './rows.js';
+
+type LabellingHandlers = Pick<StudioHandlers, 'getQueue' | 'submitLabel' | 'undoLastSubmit' | 'skipItem' | 'setFlag' | 'saveAnnotation'>;
+
+// Items A undid, most recent undo first (unless since skipped or completed by others).
+const FRONT_SQL = `SELECT h.item_id AS id FROM annotation_head h JOIN item i ON i.id = h.item_id
+  WHERE h.project_id = ? AND h.annotator_id = ? AND h.status = 'retracted' AND i.complete = 0
+    AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = h.annotator_id AND s.item_id = h.item_id)
+  ORDER BY h.annotation_id DESC LIMIT ?`;
+// Items A never touched, in id (import) order: walks item_queue(project_id, complete).
+const FRESH_SQL = `SELECT i.id FROM item i
+  WHERE i.project_id = ? AND i.complete = 0
+    AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = i.id AND h.annotator_id = ?)
+    AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = ? AND s.item_id = i.id)
+  ORDER BY i.id LIMIT ?`;
+// Skipped items, the longest-skipped first (a skip moves an item to the very back).
+const SKIPPED_SQL = `SELECT s.item_id AS id FROM queue_skip s JOIN item i ON i.id = s.item_id
+  WHERE s.project_id = ? AND s.annotator_id = ? AND i.complete = 0
+    AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = s.item_id AND h.annotator_id = s.annotator_id AND h.status = 'submitted')
+  ORDER BY s.id LIMIT ?`;
+
+/** The next `count` item ids for the annotator, in queue order. */
+export function queueItemIds(db: ReadableDB, projectId: number, annotatorId: number, count: number): number[] {
+  const ids: number[] = [];
+  const take = (sql: string, ...params: number[]) => {
+    if (ids.length >= count) return;
+    for (const r of db.prepare<{ id: number }>(sql).all(...params, count - ids.length)) ids.push(r.id);
+  };
+  take(FRONT_SQL, projectId, annotatorId);
+  take(FRESH_SQL, projectId, annotatorId, annotatorId);
+  take(SKIPPED_SQL, projectId, annotatorId);
+  return ids;
+}
+
+export function queueProgress(db: ReadableDB, projectId: number, annotatorId: number): QueueProgress {
+  const row = db
+    .prepare<{ total: number; open: number; done: number; open_done: number }>(
+      `SELECT p.item_count AS total, p.item_count - p.complete_count AS open,
+              COALESCE(ap.done, 0) AS done, COALESCE(ap.open_done, 0) AS open_done
+       FROM project p LEFT JOIN annotator_progress ap ON ap.project_id = p.id AND ap.annotator_id = ?
+       WHERE p.id = ?`,
+    )
+    .get(annotatorId, projectId);
+  if (!row) throw new StudioError('not_found', `no project with id ${projectId}`);
+  return { done: row.done, remaining: row.open - row.open_done, total: row.total };
+}
+
+function flagsOf(db: ReadableDB, itemId: number) {
+  return db
+    .prepare<FlagRow>(
+      `SELECT f.item_id, f.annotator_id, u.name AS annotator_name, f.note, f.created_at
+       FROM item_flag f JOIN user u ON u.id = f.annotator_id WHERE f.item_id = ? ORDER BY f.created_at, f.annotator_id`,
+    )
+    .all(itemId)
+    .map(toFlag);
+}
+
+function annotationById(db: ReadableDB, id: number) {
+  const row = db
+    .prepare<AnnotationRow>(`SELECT ${ANNOTATION_COLUMNS} FROM annotation a JOIN user u ON u.id = a.annotator_id WHERE a.id = ?`)
+    .get(id);
+  if (!row) throw new StudioError('internal', `annotation ${id} vanished`);
+  return toAnnotation(row);
+}
+
+export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
+  const db = ctx.db;
+  const changed = (projectId: number) => ctx.events.emit({ type: 'project.changed', projectId });
+
+  /** Validates and appends a submitted version; returns [annotation id, project id]. */
+  const writeLabels = (itemId: number, annotatorId: number, labels: LabelValues, timeSpentMs: number, origin: AnnotationOrigin) =>
+    db.write.transaction(() => {
+      requireUser(db.write, annotatorId);
+      const itemRow = requireItemRow(db.write, itemId);
+      const project = requireProject(db.write, itemRow.project_id);
+      assertLabelsValid(labels, project.labelSchema, toItem(itemRow).task, itemId);
+      const id = appendAnnotation(db.write, {
+        itemId,
+        projectId: project.id,
+        annotatorId,
+        status: 'submitted',
+        origin,
+        labels,
+        timeSpentMs,
+        createdAt: nowIso(ctx),
+      });
+      db.write.prepare('DELETE FROM queue_skip WHERE annotator_id = ? AND item_id = ?').run(annotatorId, itemId);
+      return { annotationId: id, projectId: project.id };
+    });
+
+  return {
+    getQueue: ({ projectId, annotatorId, count }) => {
+      requireProjectRow(db.read, projectId);
+      requireUser(db.read, annotatorId);
+      const ids = queueItemIds(db.read, projectId, annotatorId, count);
+      const items: ItemDetail[] = itemRowsByIds(db.read, ids).map((row) => itemDetailFromRow(db.read, row, { onlyAnnotatorId: annotatorId }));
+      return { items, progress: queueProgress(db.read, projectId, annotatorId) };
+    },
+
+    submitLabel: ({ itemId, annotatorId, labels, timeSpentMs }) => {
+      const { annotationId, projectId } = writeLabels(itemId, annotatorId, labels, timeSpentMs, 'queue');
+      changed(projectId);
+      return { annotation: annotationById(db.read, annotationId), progress: queueProgress(db.read, projectId, annotatorId) };
+    },
+
+    undoLastSubmit: ({ projectId, annotatorId }) => {
+      requireProjectRow(db.read, projectId);
+      requireUser(db.read, annotatorId);
+      const undone = db.write.transaction(() => {
+        const head = db.write
+          .prepare<{ item_id: number; labels: string }>(
+            `SELECT h.item_id, a.labels FROM annotation_head h JOIN annotation a ON a.id = h.annotation_id
+             WHERE h.project_id = ? AND h.annotator_id = ? AND h.status = 'submitted' AND h.origin = 'queue'
+             ORDER BY h.annotation_id DESC LIMIT 1`,
+          )
+          .get(projectId, annotatorId);
+        if (!head) return null;
+        const labels = LabelValuesSchema.parse(JSON.parse(head.labels));
+        // The retracted version carries the labels it withdraws, so history shows what was undone.
+        appendAnnotation(db.write, {
+          itemId: head.item_id,
+          projectId,
+          annotatorId,
+          status: 'retracted',
+          origin: 'queue',
+          labels,
+          timeSpentMs: 0,
+          createdAt: nowIso(ctx),
+        });
+        db.write.prepare('DELETE FROM queue_skip WHERE annotator_id = ? AND item_id = ?').run(annotatorId, head.item_id);
+        return { itemId: head.item_id, labels };
+      });
+      if (undone) changed(projectId);
+      return {
+        restored: undone ? itemDetail(db.read, undone.itemId, { onlyAnnotatorId: annotatorId }) : null,
+        labels: undone?.labels ?? null,
+        progress: queueProgress(db.read, projectId, annotatorId),
+      };
+    },
+
+    skipItem: ({ itemId, annotatorId }) => {
+      const projectId = db.write.transaction(() => {
+        requireUser(db.write, annotatorId);
+        const item = requireItemRow(db.write, itemId);
+        // Delete + insert gives the skip a new, highest id: the very back of the queue.
+        db.write.prepare('DELETE FROM queue_skip WHERE annotator_id = ? AND item_id = ?').run(annotatorId, itemId);
+        db.write
+          .prepare('INSERT INTO queue_skip (project_id, annotator_id, item_id, created_at) VALUES (?, ?, ?, ?)')
+          .run(item.project_id, annotatorId, itemId, nowIso(ctx));
+        return item.project_id;
+      });
+      return { progress: queueProgress(db.read, projectId, annotatorId) };
+    },
+
+    setFlag: ({ itemId, annotatorId, flagged, note }) => {
+      const projectId = db.write.transaction(() => {
+        requireUser(db.write, annotatorId);
+        const item = requireItemRow(db.write, itemId);
+        if (flagged) {
+          db.write
+            .prepare(
+              `INSERT INTO item_flag (item_id, annotator_id, note, created_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (item_id, annotator_id) DO UPDATE SET note = excluded.note`,
+            )
+            .run(itemId, annotatorId, note, nowIso(ctx));
+        } else {
+          db.write.prepare('DELETE FROM item_flag WHERE item_id = ? AND annotator_id = ?').run(itemId, annotatorId);
+        }
+        return item.project_id;
+      });
+      changed(projectId);
+      return { flags: flagsOf(db.read, itemId) };
+    },
+
+    saveAnnotation: ({ itemId, annotatorId, labels, timeSpentMs }) => {
+      const { annotationId, projectId } = writeLabels(itemId, annotatorId, labels, timeSpentMs, 'browse');
+      changed(projectId);
+      return annotationById(db.read, annotationId);
+    },
+  };
+}

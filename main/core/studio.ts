@@ -1,0 +1,89 @@
+/**
+ * openStudio: builds one studio core over a data directory: the database (migrated), the blob
+ * store, the event hub and the StudioHandlers map both hosts serve. Everything hangs off the
+ * returned object; nothing is module-level state, so tests can open many cores side by side.
+ */
+import type { StudioHandlers } from '../../preload/contract/api.js';
+import { BlobStore } from './blobs/store.js';
+import { systemClock, type CoreContext, type StudioOptions } from './context.js';
+import { EventHub } from './events.js';
+import { createLogger } from './logger.js';
+import { dataPaths, ensureDataDirs, type DataPaths } from './paths.js';
+import { infoHandlers } from './services/info.js';
+import { itemHandlers } from './services/items.js';
+import { labellingHandlers } from './services/labelling.js';
+import { pendingHandlers } from './services/pending.js';
+import { projectHandlers } from './services/projects.js';
+import { userHandlers } from './services/users.js';
+import { openDatabase } from './storage/index.js';
+
+export type { StudioOptions } from './context.js';
+
+export interface StudioCore {
+  handlers: StudioHandlers;
+  events: EventHub;
+  paths: DataPaths;
+  blobs: BlobStore;
+  /** The services' shared context, for code inside main/ (jobs, bench); hosts use `handlers`. */
+  context: CoreContext;
+  /** Runs registered cleanup, then closes the database. Idempotent. */
+  close(): void;
+}
+
+/** Each service contributes the handlers it owns; the type checks that together they cover every method. */
+function buildHandlers(ctx: CoreContext): StudioHandlers {
+  return {
+    ...infoHandlers(ctx),
+    ...userHandlers(ctx),
+    ...projectHandlers(ctx),
+    ...itemHandlers(ctx),
+    ...labellingHandlers(ctx),
+    ...pendingHandlers(ctx),
+  };
+}
+
+export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
+  const log = opts.log ?? createLogger();
+  const paths = dataPaths(opts.dataDir);
+  ensureDataDirs(paths);
+  const db = openDatabase(paths.db, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  if (db.migration.applied.length > 0) log.info('database migrated', { ...db.migration });
+
+  const cleanups: (() => void)[] = [];
+  const events = new EventHub(log);
+  const { log: _log, clock, ...options } = opts;
+  const context: CoreContext = {
+    db,
+    paths,
+    events,
+    log,
+    clock: clock ?? systemClock,
+    blobs: new BlobStore(paths.blobs),
+    options: { ...options, dataDir: paths.root },
+    onClose: (fn) => {
+      cleanups.push(fn);
+    },
+  };
+
+  let closed = false;
+  return {
+    handlers: buildHandlers(context),
+    events,
+    paths,
+    blobs: context.blobs,
+    context,
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const fn of cleanups.reverse()) {
+        try {
+          fn();
+        } catch (err) {
+          log.error('cleanup on close failed', { err });
+        }
+      }
+      events.clear();
+      db.close();
+    },
+  };
+}
