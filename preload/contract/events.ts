@@ -1,10 +1,12 @@
 /** Events the core pushes to every connected UI (WebSocket or Electron IPC). */
 import { z } from 'zod';
 import { ImportJob } from './domain.js';
+import { trainingEvents } from './training.js';
 
 export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('import.progress'), job: ImportJob }),
   z.object({ type: z.literal('import.finished'), job: ImportJob }),
   z.object({ type: z.literal('project.changed'), projectId: z.number().int() }),
+  ...trainingEvents,
 ]);
 export type StudioEvent = z.infer<typeof StudioEvent>;
