@@ -1,0 +1,73 @@
+/**
+ * GET /events: a WebSocket that pushes every contract StudioEvent as one JSON text message.
+ * The upgrade is refused (401/403, no WebSocket) unless the token is right and, for browsers,
+ * the Origin is this server's own; clients never send anything we act on.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StudioEvent } from '../../preload/contract/events.js';
+
+/** A client that stops reading is dropped (it reconnects) rather than buffered without end. */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+const HEARTBEAT_MS = 30_000;
+
+export interface EventSource {
+  subscribe(listener: (event: StudioEvent) => void): () => void;
+}
+
+export interface EventSocketServer {
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  refuse(socket: Duplex, status: 401 | 403 | 404, reason: string): void;
+  clientCount(): number;
+  close(): void;
+}
+
+export function createEventSockets(events: EventSource): EventSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  wss.on('connection', (ws: WebSocket) => {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('error', () => ws.terminate());
+    const unsubscribe = events.subscribe((event) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED) {
+        ws.terminate();
+        return;
+      }
+      ws.send(JSON.stringify(event));
+    });
+    ws.on('close', unsubscribe);
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    accept(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    refuse(socket, status, reason) {
+      const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+      socket.destroy();
+    },
+    clientCount: () => wss.clients.size,
+    close() {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Host and Origin checks. The token already stops strangers; these stop a page from another
+ * origin from using a browser that holds the cookie (cross-site WebSocket hijacking, CSRF), and,
+ * while the server is bound to loopback, any Host other than the loopback names (DNS rebinding).
+ */
+import type { IncomingMessage } from 'node:http';
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+/** What a Host header may look like at all: a name or address and a port, nothing to inject. */
+const HOST_SHAPE = /^[A-Za-z0-9.\-[\]:]{1,300}$/;
+
+export function isLoopbackAddress(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+}
+
+/** The request's Host header when it is well-formed, else null. */
+export function requestHost(req: IncomingMessage): string | null {
+  const host = req.headers.host;
+  return typeof host === 'string' && HOST_SHAPE.test(host) ? host : null;
+}
+
+/**
+ * Loopback servers answer only to loopback names with their own port. An exposed server
+ * (`--expose`) is reached under names we cannot know in advance, so only the shape is checked.
+ */
+export function hostAllowed(req: IncomingMessage, port: number, exposed: boolean): boolean {
+  const host = requestHost(req);
+  if (host === null) return false;
+  if (exposed) return true;
+  return LOOPBACK_HOSTS.some((name) => host === `${name}:${port}`);
+}
+
+/**
+ * A browser always sends Origin on WebSocket upgrades and cross-origin POSTs; it must be this
+ * server's own origin. Clients that are not browsers (the CLI, tests, scripts) send none and are
+ * judged by the token alone.
+ */
+export function originAllowed(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  const host = requestHost(req);
+  if (host === null) return false;
+  return origin === `http://${host}` || origin === `https://${host}`;
+}

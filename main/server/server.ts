@@ -1,0 +1,246 @@
+/**
+ * `studio serve`: the HTTP + WebSocket host. It serves the same StudioApi as the desktop app
+ * (POST /api/<method>), the stored images (/blobs), export downloads (/exports), pushed events
+ * (/events) and the built renderer, all behind one token. It binds 127.0.0.1 unless the caller
+ * explicitly allows another interface (`allowRemote`, the CLI's `--expose`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createReadStream } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { HTTP } from '../../preload/contract/channels.js';
+import { StudioError } from '../../preload/contract/errors.js';
+import type { StudioHandlers } from '../../preload/contract/api.js';
+import type { BlobStore } from '../core/blobs/store.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { authorise, isAcceptableToken, newToken, tokenCookie } from './auth.js';
+import { blobFile, IMMUTABLE_CACHE, parseThumbSize, thumbFile, type BlobFile } from './blob-files.js';
+import { readJson, MB } from './body.js';
+import { callByName, httpStatus, toErrorBody, type ErrorLog } from './dispatch.js';
+import { createEventSockets, type EventSource } from './events-socket.js';
+import { exportDownload } from './export-files.js';
+import { serverCsp, setCommonHeaders } from './headers.js';
+import { hostAllowed, isLoopbackAddress, originAllowed, requestHost } from './origin.js';
+import { errorBody, sendError, sendJson } from './respond.js';
+import { openStatic, resolveStatic } from './static-files.js';
+import { tarStream } from './tar.js';
+
+/** What the server needs of the core: the handlers, its events, its blobs and where exports live. */
+export interface ServerCore {
+  handlers: StudioHandlers;
+  events: EventSource;
+  blobs: BlobStore;
+  paths: { exports: string };
+}
+
+export interface ServerOptions {
+  core: ServerCore;
+  /** Interface to bind. Anything but loopback needs `allowRemote`. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** A fixed token (at least 32 URL-safe characters); by default a fresh random one. */
+  token?: string;
+  /** The explicit consent to listen beyond this machine (`studio serve --expose`). */
+  allowRemote?: boolean;
+  /** The built renderer (out/renderer); null serves the API only. */
+  rendererDir: string | null;
+  /** Unexpected failures are logged here with their stack (the client gets a reference only). */
+  log?: Logger;
+}
+
+export interface RunningServer {
+  /** The address to open, token included. */
+  url: string;
+  origin: string;
+  token: string;
+  host: string;
+  port: number;
+  exposed: boolean;
+  close(): Promise<void>;
+}
+
+/** uploadFile carries a file as base64 (4/3 of its size); everything else is small. */
+const BODY_LIMITS: Record<string, number> = { uploadFile: 64 * MB };
+const DEFAULT_BODY_LIMIT = 4 * MB;
+
+
+function sendFile(req: IncomingMessage, res: ServerResponse, file: BlobFile, headers: Record<string, string>): void {
+  res.writeHead(200, { 'Content-Type': file.type, ...headers });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file.path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const exposed = !isLoopbackAddress(host);
+  if (exposed && !options.allowRemote) {
+    throw new StudioError('invalid_input', `Refusing to listen on ${host}: only 127.0.0.1 is served unless remote access is explicitly allowed (--expose)`);
+  }
+  const token = options.token ?? newToken();
+  if (!isAcceptableToken(token)) throw new StudioError('invalid_input', 'The token must be at least 32 characters of A-Z, a-z, 0-9, _ and -');
+  const logger = (options.log ?? createLogger()).child({ component: 'server' });
+  const log: ErrorLog = (message, err) => logger.error(message, { err });
+  const { core } = options;
+  const sockets = createEventSockets(core.events);
+  let port = 0;
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, name: string) => {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendError(res, errorBody('unsupported', 'API methods are called with POST'), 405);
+      return;
+    }
+    if (!originAllowed(req)) {
+      sendError(res, errorBody('unauthorized', 'Calls from another origin are refused'), 403);
+      return;
+    }
+    const input = await readJson(req, BODY_LIMITS[name] ?? DEFAULT_BODY_LIMIT);
+    const output = await callByName(core.handlers, name, input);
+    sendJson(res, 200, output);
+  };
+
+  const handleBlob = async (req: IncomingMessage, res: ServerResponse, url: URL, rest: string) => {
+    const thumb = rest.endsWith('/thumb');
+    const sha = thumb ? rest.slice(0, -'/thumb'.length) : rest;
+    const file = thumb ? await thumbFile(core.blobs, sha, parseThumbSize(url.searchParams.get('size'))) : await blobFile(core.blobs, sha);
+    const headers: Record<string, string> = { 'Cache-Control': IMMUTABLE_CACHE, ETag: `"${sha}${thumb ? '-thumb' : ''}"` };
+    // Anything that is not one of our image formats is never rendered inline.
+    if (!file.type.startsWith('image/')) headers['Content-Disposition'] = 'attachment';
+    headers['Content-Security-Policy'] = "default-src 'none'; sandbox";
+    if (req.headers['if-none-match'] === headers.ETag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    sendFile(req, res, file, headers);
+  };
+
+  const handleExport = async (req: IncomingMessage, res: ServerResponse, exportId: string) => {
+    const download = await exportDownload(core.paths.exports, exportId);
+    const headers: Record<string, string | number> = {
+      'Content-Disposition': `attachment; filename="${download.fileName}"`,
+      'Cache-Control': 'no-store',
+      'Content-Length': download.size,
+    };
+    if (download.kind === 'file') {
+      sendFile(req, res, { path: download.path, type: 'application/x-ndjson' }, headers as Record<string, string>);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/x-tar', ...headers });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = tarStream(download.entries);
+    stream.on('error', (err) => {
+      log(`export ${exportId} archive`, err);
+      res.destroy();
+    });
+    stream.pipe(res);
+  };
+
+  const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL, setCookie: boolean) => {
+    const file = options.rendererDir ? await resolveStatic(options.rendererDir, url.pathname) : null;
+    if (!file) {
+      sendError(res, errorBody('not_found', `Nothing is served at ${url.pathname.slice(0, 200)}`));
+      return;
+    }
+    const headers: Record<string, string | number> = {
+      'Content-Type': file.type,
+      'Content-Length': file.size,
+      'Content-Security-Policy': serverCsp(requestHost(req)),
+      'Cache-Control': file.immutable ? IMMUTABLE_CACHE : 'no-cache',
+    };
+    if (setCookie) headers['Set-Cookie'] = tokenCookie(port, token);
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = openStatic(file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    setCommonHeaders(res);
+    if (!hostAllowed(req, port, exposed)) {
+      sendError(res, errorBody('unauthorized', `This server answers only to 127.0.0.1:${port}`), 403);
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://studio.invalid');
+    const auth = authorise(req, url, port, token);
+    if (!auth.ok) {
+      req.resume();
+      sendError(res, errorBody('unauthorized', 'Missing or wrong token: open the link that `studio serve` printed'), 401);
+      return;
+    }
+    const path = url.pathname;
+    if (path.startsWith('/api/')) return handleApi(req, res, path.slice('/api/'.length));
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      req.resume();
+      res.setHeader('Allow', 'GET, HEAD');
+      sendError(res, errorBody('unsupported', `${req.method ?? 'This method'} is not served here`), 405);
+      return;
+    }
+    if (path.startsWith('/blobs/')) return handleBlob(req, res, url, path.slice('/blobs/'.length));
+    if (path.startsWith('/exports/')) return handleExport(req, res, path.slice('/exports/'.length));
+    if (path === HTTP.events) {
+      sendError(res, errorBody('invalid_input', '/events is a WebSocket: connect with an Upgrade request'), 426);
+      return;
+    }
+    return handleStatic(req, res, url, auth.source === 'query');
+  };
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      const body = toErrorBody(err, log);
+      sendError(res, body, httpStatus(body.code));
+    });
+  });
+  // Slow-loris and idle limits; uploads of 64 MB still fit comfortably.
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 5_000;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://studio.invalid');
+    if (url.pathname !== HTTP.events) return sockets.refuse(socket, 404, 'Only /events accepts a WebSocket');
+    if (!hostAllowed(req, port, exposed) || !originAllowed(req)) return sockets.refuse(socket, 403, 'Cross-origin WebSocket refused');
+    if (!authorise(req, url, port, token).ok) return sockets.refuse(socket, 401, 'Missing or wrong token');
+    sockets.accept(req, socket, head);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  // An exposed server is reached under this machine's name; the printed origin is only a hint.
+  const origin = `http://${exposed && (host === '0.0.0.0' || host === '::') ? '127.0.0.1' : urlHost}:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    host,
+    port,
+    exposed,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

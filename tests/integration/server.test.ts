@@ -1,0 +1,352 @@
+/**
+ * `studio serve` over real HTTP: the token on every route (API, blobs, thumbnails, exports,
+ * static files, the WebSocket), loopback binding, Host and Origin checks, input validation that
+ * names the field, error bodies without internals, body limits and the static file guard.
+ * The full labelling flow through HTTP is in server-flow.test.ts.
+ */
+import { request } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { HTTP } from '../../preload/contract/channels';
+import { StudioErrorBody } from '../../preload/contract/errors';
+import { StudioEvent } from '../../preload/contract/events';
+import { silentLogger } from '../../main/core/logger';
+import type { StudioCore } from '../../main/core/studio';
+import { startServer } from '../../main/server/server';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  json(): unknown;
+}
+
+function raw(origin: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawResponse> {
+  const url = new URL(path, origin);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) as unknown });
+      });
+    });
+    req.on('error', reject);
+    if (init.body !== undefined) req.write(init.body);
+    req.end();
+  });
+}
+
+function expectError(res: RawResponse, status: number, code: string): StudioErrorBody {
+  expect(res.status).toBe(status);
+  const body = StudioErrorBody.parse(res.json());
+  expect(body.code).toBe(code);
+  return body;
+}
+
+async function tinyPng(): Promise<Buffer> {
+  return sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
+}
+
+let server: TestServer;
+let core: StudioCore;
+let rendererDir: string;
+let outside: string;
+let pngSha: string;
+
+beforeAll(async () => {
+  rendererDir = mkdtempSync(join(tmpdir(), 'studio-renderer-'));
+  outside = mkdtempSync(join(tmpdir(), 'studio-outside-'));
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>studio</title><script type="module" src="/assets/app-1234.js"></script>');
+  writeFileSync(join(rendererDir, 'assets', 'app-1234.js'), 'console.log("app")');
+  writeFileSync(join(outside, 'secret.txt'), 'not for the browser');
+  symlinkSync(join(outside, 'secret.txt'), join(rendererDir, 'assets', 'link.txt'));
+  server = await startTestServer({ mode: 'in-process', rendererDir });
+  core = server.core!;
+  pngSha = (await core.blobs.put(await tinyPng())).sha256;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(rendererDir, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
+
+describe('binding', () => {
+  it('listens on 127.0.0.1 by default and prints a URL that carries the token', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+    expect(server.url.endsWith(server.token)).toBe(true);
+  });
+
+  it('refuses any other interface unless remote access is explicitly allowed', async () => {
+    await expect(startServer({ core, host: '0.0.0.0', rendererDir: null, log: silentLogger() })).rejects.toThrow(/--expose/);
+    const exposed = await startServer({ core, host: '0.0.0.0', allowRemote: true, rendererDir: null, log: silentLogger() });
+    try {
+      expect(exposed.exposed).toBe(true);
+      const res = await raw(exposed.origin, HTTP.api('getInfo'), { method: 'POST', headers: { [HTTP.tokenHeader]: exposed.token } });
+      expect(res.status).toBe(200);
+      expectError(await raw(exposed.origin, HTTP.api('getInfo'), { method: 'POST' }), 401, 'unauthorized');
+    } finally {
+      await exposed.close();
+    }
+  });
+
+  it('gives every server its own random token and refuses weak fixed ones', async () => {
+    const a = await startServer({ core, rendererDir: null, log: silentLogger() });
+    const b = await startServer({ core, rendererDir: null, log: silentLogger() });
+    try {
+      expect(a.token).not.toBe(b.token);
+      expect(a.token).not.toBe(server.token);
+      expectError(await raw(a.origin, HTTP.api('getInfo'), { method: 'POST', headers: { [HTTP.tokenHeader]: b.token } }), 401, 'unauthorized');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+    await expect(startServer({ core, token: 'short', rendererDir: null, log: silentLogger() })).rejects.toThrow(/at least 32/);
+  });
+});
+
+describe('the token', () => {
+  const routes = () => [
+    { method: 'POST', path: HTTP.api('getInfo') },
+    { method: 'POST', path: HTTP.api('listProjects') },
+    { method: 'GET', path: HTTP.blob(pngSha) },
+    { method: 'GET', path: HTTP.thumb(pngSha) },
+    { method: 'GET', path: HTTP.exportDownload('nothing-here') },
+    { method: 'GET', path: '/' },
+    { method: 'GET', path: '/index.html' },
+    { method: 'GET', path: '/assets/app-1234.js' },
+    { method: 'GET', path: '/no/such/file.js' },
+  ];
+
+  it('is required on every route: none, a wrong one and an empty one all get 401', async () => {
+    for (const route of routes()) {
+      for (const headers of [{}, { [HTTP.tokenHeader]: 'x'.repeat(43) }, { [HTTP.tokenHeader]: '' }]) {
+        const res = await raw(server.origin, route.path, { method: route.method, headers });
+        const body = expectError(res, 401, 'unauthorized');
+        expect(body.message, route.path).toMatch(/token/);
+      }
+      const wrongQuery = await raw(server.origin, `${route.path}?token=${'y'.repeat(43)}`, { method: route.method });
+      expect(wrongQuery.status, route.path).toBe(401);
+    }
+  });
+
+  it('is accepted in the header, in ?token= and in the cookie set by the first page load', async () => {
+    expect((await raw(server.origin, HTTP.api('getInfo'), { method: 'POST', headers: { [HTTP.tokenHeader]: server.token } })).status).toBe(200);
+    expect((await raw(server.origin, `${HTTP.blob(pngSha)}?token=${server.token}`)).status).toBe(200);
+
+    const page = await raw(server.origin, `/?token=${server.token}`);
+    expect(page.status).toBe(200);
+    const setCookie = String(page.headers['set-cookie']);
+    expect(setCookie).toMatch(new RegExp(`^studio_token_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`));
+    const cookie = setCookie.split(';')[0]!;
+    expect((await raw(server.origin, '/', { headers: { cookie } })).status).toBe(200);
+    expect((await raw(server.origin, HTTP.api('getInfo'), { method: 'POST', headers: { cookie } })).status).toBe(200);
+    expect((await raw(server.origin, HTTP.thumb(pngSha), { headers: { cookie } })).status).toBe(200);
+    // Another port's cookie is not this server's.
+    const otherPort = `studio_token_${server.port + 1}=${server.token}`;
+    expect((await raw(server.origin, '/', { headers: { cookie: otherPort } })).status).toBe(401);
+  });
+
+  it('is required to open the event WebSocket, and browsers from other origins are refused', async () => {
+    const wsUrl = `ws://127.0.0.1:${server.port}${HTTP.events}`;
+    const outcome = (url: string, headers: Record<string, string> = {}) =>
+      new Promise<number | 'open'>((resolve) => {
+        const ws = new WebSocket(url, { headers });
+        ws.on('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => undefined);
+      });
+    expect(await outcome(wsUrl)).toBe(401);
+    expect(await outcome(`${wsUrl}?token=${'z'.repeat(43)}`)).toBe(401);
+    expect(await outcome(`${wsUrl}?token=${server.token}`, { Origin: 'http://evil.example' })).toBe(403);
+    expect(await outcome(`ws://127.0.0.1:${server.port}/other?token=${server.token}`)).toBe(404);
+    expect(await outcome(`${wsUrl}?token=${server.token}`, { Origin: server.origin })).toBe('open');
+    expect(await outcome(wsUrl, { [HTTP.tokenHeader]: server.token })).toBe('open');
+  });
+});
+
+describe('host and origin checks', () => {
+  it('answers only to loopback host names (no DNS rebinding)', async () => {
+    const headers = { [HTTP.tokenHeader]: server.token };
+    for (const host of [`evil.example:${server.port}`, '127.0.0.1:1', 'localhost']) {
+      expectError(await raw(server.origin, HTTP.api('getInfo'), { method: 'POST', headers: { ...headers, host } }), 403, 'unauthorized');
+    }
+    for (const host of [`localhost:${server.port}`, `127.0.0.1:${server.port}`]) {
+      expect((await raw(server.origin, HTTP.api('getInfo'), { method: 'POST', headers: { ...headers, host } })).status).toBe(200);
+    }
+  });
+
+  it('refuses API calls a page of another origin makes', async () => {
+    const res = await raw(server.origin, HTTP.api('listProjects'), { method: 'POST', headers: { [HTTP.tokenHeader]: server.token, origin: 'http://evil.example' } });
+    expectError(res, 403, 'unauthorized');
+    const same = await raw(server.origin, HTTP.api('listProjects'), { method: 'POST', headers: { [HTTP.tokenHeader]: server.token, origin: server.origin } });
+    expect(same.status).toBe(200);
+  });
+});
+
+describe('API calls', () => {
+  const post = (name: string, body: string | Buffer | undefined, headers: Record<string, string> = {}) =>
+    raw(server.origin, `/api/${name}`, { method: 'POST', headers: { [HTTP.tokenHeader]: server.token, 'content-type': 'application/json', ...headers }, body });
+
+  it('validates input with the method schema and names the field', async () => {
+    const body = expectError(await post('createProject', JSON.stringify({ name: '   ' })), 400, 'invalid_input');
+    expect(body.message).toMatch(/^createProject: name: /);
+    expect(body.problems[0]).toMatchObject({ field: 'name' });
+
+    const nested = expectError(await post('updateProject', JSON.stringify({ projectId: 1, patch: { annotatorsPerItem: 99 } })), 400, 'invalid_input');
+    expect(nested.problems[0]?.field).toBe('patch.annotatorsPerItem');
+
+    const strict = expectError(await post('getInfo', JSON.stringify({ unexpected: true })), 400, 'invalid_input');
+    expect(strict.message).toMatch(/unexpected|Unrecognized/i);
+  });
+
+  it('answers unknown methods 404, other verbs 405, bad JSON 400, other content types 415', async () => {
+    expectError(await post('dropDatabase', '{}'), 404, 'not_found');
+    expectError(await raw(server.origin, HTTP.api('getInfo'), { headers: { [HTTP.tokenHeader]: server.token } }), 405, 'unsupported');
+    const bad = expectError(await post('getInfo', '{"oops'), 400, 'invalid_input');
+    expect(bad.message).toMatch(/not valid JSON/);
+    expectError(await post('getInfo', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported');
+  });
+
+  it('treats an empty body as {} and returns the output the contract describes', async () => {
+    const res = await post('getInfo', undefined);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.json()).toMatchObject({ host: 'server', dataDir: server.dataDir });
+  });
+
+  it('maps core errors to their status: 404 for a missing project, 409 for a conflict', async () => {
+    expectError(await post('getProject', JSON.stringify({ projectId: 999_999 })), 404, 'not_found');
+    await server.call('createUser', { name: 'Dup', role: 'annotator' });
+    const dup = expectError(await post('createUser', JSON.stringify({ name: 'Dup', role: 'annotator' })), 409, 'conflict');
+    expect(dup.message).toMatch(/Dup/);
+  });
+
+  it('refuses bodies over the limit with 413 before reading them', async () => {
+    const big = JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) });
+    expectError(await post('getInfo', big), 413, 'too_large');
+  });
+
+  it('hides internals of unexpected failures behind a reference', async () => {
+    const original = core.handlers.getInfo;
+    core.handlers.getInfo = () => {
+      throw new Error('SQLITE_CORRUPT at /home/someone/secret/studio.db');
+    };
+    try {
+      const body = expectError(await post('getInfo', '{}'), 500, 'internal');
+      expect(body.message).toMatch(/reference [0-9a-f]{8}/);
+      const text = JSON.stringify(body);
+      expect(text).not.toContain('secret');
+      expect(text).not.toContain('SQLITE');
+      expect(text).not.toMatch(/at .*\.ts:\d+/);
+    } finally {
+      core.handlers.getInfo = original;
+    }
+  });
+});
+
+describe('blobs', () => {
+  const get = (path: string, headers: Record<string, string> = {}) => raw(server.origin, path, { headers: { [HTTP.tokenHeader]: server.token, ...headers } });
+
+  it('serves a stored image with its real type and immutable caching', async () => {
+    const res = await get(HTTP.blob(pngSha));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    expect(res.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.body.equals(await core.blobs.read(pngSha))).toBe(true);
+    const again = await get(HTTP.blob(pngSha), { 'if-none-match': String(res.headers.etag) });
+    expect(again.status).toBe(304);
+  });
+
+  it('serves WebP thumbnails in the allowed sizes', async () => {
+    const res = await get(`${HTTP.thumb(pngSha)}?size=128`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/webp');
+    const meta = await sharp(res.body).metadata();
+    expect(meta.format).toBe('webp');
+    expectError(await get(`${HTTP.thumb(pngSha)}?size=9999`), 400, 'invalid_input');
+  });
+
+  it('validates the hash and answers 404 for unknown blobs', async () => {
+    expectError(await get(HTTP.blob('f'.repeat(64))), 404, 'not_found');
+    expectError(await get(HTTP.thumb('f'.repeat(64))), 404, 'not_found');
+    for (const bad of ['../studio.db', pngSha.toUpperCase(), 'abc', `${pngSha}/../../studio.db`]) {
+      const res = await get(`/blobs/${bad}`);
+      expect([400, 404], bad).toContain(res.status);
+    }
+  });
+
+  it('serves a non-image blob only as an attachment', async () => {
+    const { sha256 } = await core.blobs.put(Buffer.from('<script>alert(1)</script>'));
+    const res = await get(HTTP.blob(sha256));
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(res.headers['content-disposition']).toBe('attachment');
+  });
+});
+
+describe('static files', () => {
+  const get = (path: string) => raw(server.origin, path, { headers: { [HTTP.tokenHeader]: server.token } });
+
+  it('serves the app with a strict CSP and nosniff', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("img-src 'self' data: blob:");
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    const asset = await get('/assets/app-1234.js');
+    expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers['cache-control']).toContain('immutable');
+  });
+
+  it('keeps every path inside the renderer folder and never lists directories', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/link.txt', '/assets/..%2f..%2fpackage.json', '/%00', '/assets/x.js']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.toString()).not.toContain('not for the browser');
+    }
+    // A folder is never listed: it is an in-app route like any other path without an extension.
+    const dir = await get('/assets/');
+    expect(dir.body.toString()).toBe(readFileSync(join(rendererDir, 'index.html'), 'utf8'));
+  });
+
+  it('answers client-side routes with the app', async () => {
+    const res = await get('/projects/3/label');
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toContain('<title>studio</title>');
+  });
+});
+
+describe('events', () => {
+  it('pushes contract events to connected clients', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${HTTP.events}?token=${server.token}`);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const received = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
+    const project = await server.call('createProject', { name: 'Events' });
+    const event = StudioEvent.parse(await received);
+    expect(event).toEqual({ type: 'project.changed', projectId: project.id });
+    ws.close();
+  });
+});
