@@ -39,6 +39,8 @@ def normalize(text: str) -> str:
     text = _PUNCT.sub(" ", text)
     # Sentence-final dots are punctuation; dots between digits are decimal points.
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
+    # Hyphens and slashes between letters join words ("stop-sign", "and/or"): split them.
+    text = re.sub(r"(?<=[^\W\d_])[-/](?=[^\W\d_])", " ", text)
     return " ".join(text.split())
 
 
