@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 1
+-- user_version: 2
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -91,6 +91,10 @@ CREATE TABLE blob (
   bytes INTEGER NOT NULL CHECK (bytes > 0),
   created_at TEXT NOT NULL
 ) WITHOUT ROWID;
+
+CREATE TABLE bulk_import (
+  project_id INTEGER PRIMARY KEY REFERENCES project(id)
+);
 
 CREATE TABLE export (
   id TEXT PRIMARY KEY,
@@ -236,7 +240,8 @@ CREATE TRIGGER item_after_delete AFTER DELETE ON item BEGIN
   INSERT INTO item_fts (item_fts, rowid, text, external_id) VALUES ('delete', OLD.id, OLD.text, OLD.external_id);
 END;
 
-CREATE TRIGGER item_after_insert AFTER INSERT ON item BEGIN
+CREATE TRIGGER item_after_insert AFTER INSERT ON item
+WHEN NOT EXISTS (SELECT 1 FROM bulk_import WHERE project_id = NEW.project_id) BEGIN
   UPDATE project SET item_count = item_count + 1, image_count = image_count + (NEW.image_sha256 IS NOT NULL)
    WHERE id = NEW.project_id;
   INSERT INTO item_fts (rowid, text, external_id) VALUES (NEW.id, NEW.text, NEW.external_id);

@@ -1,0 +1,125 @@
+/**
+ * Import jobs for the API: startImport answers at once with a queued job and the import runs in
+ * the background, one at a time per studio (so two imports never race on the same duplicates).
+ * Progress goes to every UI as `import.progress` events, at most ten a second, and the end as
+ * `import.finished`; getImportJob answers polls. An upload is removed once its import commits,
+ * and kept otherwise so the user can retry (e.g. with validRowsOnly) without sending it again.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { ImportJob, ImportReport } from '../../../preload/contract/domain.js';
+import { StudioError } from '../../../preload/contract/errors.js';
+import type { CoreContext } from '../context.js';
+import { requireProjectRow } from '../services/lookup.js';
+import type { UploadArea } from '../uploads/area.js';
+import { normaliseRelativePath } from '../uploads/relative-path.js';
+import type { ImportProgress } from './engine.js';
+import { importPath } from './import-path.js';
+
+export interface StartImportInput {
+  projectId: number;
+  uploadId: string;
+  entry?: string | undefined;
+  validRowsOnly: boolean;
+}
+
+/** Finished jobs kept for polling; older ones are forgotten. */
+const KEEP_FINISHED = 100;
+const PROGRESS_INTERVAL_MS = 100;
+
+export class ImportJobs {
+  private readonly jobs = new Map<string, ImportJob>();
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly uploads: UploadArea,
+  ) {
+    ctx.onClose(() => {
+      this.closed = true;
+    });
+  }
+
+  start(input: StartImportInput): ImportJob {
+    requireProjectRow(this.ctx.db.read, input.projectId);
+    const dir = this.uploads.dir(input.uploadId);
+    let path = dir;
+    let displayRoot: string | undefined;
+    if (input.entry !== undefined) {
+      const checked = normaliseRelativePath(input.entry);
+      if (!checked.ok) {
+        throw new StudioError('invalid_input', `import entry "${input.entry}" ${checked.reason}`, [
+          { file: input.entry, line: null, field: 'entry', message: checked.reason },
+        ]);
+      }
+      path = join(dir, ...checked.path.split('/'));
+      const parent = checked.path.split('/').slice(0, -1).join('/');
+      displayRoot = parent || undefined;
+    }
+    const job: ImportJob = { jobId: randomUUID(), projectId: input.projectId, status: 'queued', phase: 'reading', done: 0, total: null, report: null };
+    this.jobs.set(job.jobId, job);
+    this.forgetOld();
+    this.queue = this.queue.then(() => this.run(job, path, displayRoot, input));
+    return { ...job };
+  }
+
+  get(jobId: string): ImportJob {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new StudioError('not_found', `no import job ${jobId} (jobs are kept until the studio restarts)`);
+    return { ...job };
+  }
+
+  private async run(job: ImportJob, path: string, displayRoot: string | undefined, input: StartImportInput): Promise<void> {
+    if (this.closed) return;
+    job.status = 'running';
+    let lastEmit = 0;
+    const onProgress = (progress: ImportProgress) => {
+      job.phase = progress.phase;
+      job.done = progress.done;
+      job.total = progress.total;
+      const now = Date.now();
+      if (now - lastEmit >= PROGRESS_INTERVAL_MS) {
+        lastEmit = now;
+        this.ctx.events.emit({ type: 'import.progress', job: { ...job } });
+      }
+    };
+    onProgress({ phase: 'reading', done: 0, total: null });
+    let report: ImportReport;
+    try {
+      report = await importPath(this.ctx, {
+        projectId: input.projectId,
+        path,
+        validRowsOnly: input.validRowsOnly,
+        onProgress,
+        ...(displayRoot ? { displayRoot } : {}),
+      });
+    } catch (error) {
+      this.ctx.log.error('import failed', { jobId: job.jobId, err: error });
+      const message = error instanceof StudioError ? error.message : `the import stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+      report = {
+        committed: false,
+        imported: 0,
+        images: 0,
+        labelsImported: 0,
+        duplicates: [],
+        skipped: [],
+        errors: [{ file: displayRoot ?? input.entry ?? 'upload', line: null, field: null, message }],
+        notices: [],
+        durationMs: 0,
+      };
+    }
+    if (this.closed) return;
+    // Succeeded: no errors (it may still have imported nothing, when every row was a duplicate).
+    job.status = report.errors.length === 0 ? 'succeeded' : 'failed';
+    job.phase = 'done';
+    job.report = report;
+    if (report.committed) await this.uploads.remove(input.uploadId).catch((err: unknown) => this.ctx.log.warn('could not remove upload', { err }));
+    this.ctx.events.emit({ type: 'import.finished', job: { ...job } });
+  }
+
+  private forgetOld(): void {
+    const finished = [...this.jobs.values()].filter((j) => j.status === 'succeeded' || j.status === 'failed');
+    for (const job of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(job.jobId);
+  }
+}
