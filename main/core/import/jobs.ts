@@ -110,11 +110,11 @@ export class ImportJobs {
       };
     }
     if (this.closed) return;
+    if (report.committed) await this.uploads.remove(input.uploadId).catch((err: unknown) => this.ctx.log.warn('could not remove upload', { err }));
     // Succeeded: no errors (it may still have imported nothing, when every row was a duplicate).
     job.status = report.errors.length === 0 ? 'succeeded' : 'failed';
     job.phase = 'done';
     job.report = report;
-    if (report.committed) await this.uploads.remove(input.uploadId).catch((err: unknown) => this.ctx.log.warn('could not remove upload', { err }));
     this.ctx.events.emit({ type: 'import.finished', job: { ...job } });
   }
 
