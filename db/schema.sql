@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 2
+-- user_version: 3
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -34,9 +34,19 @@ CREATE INDEX item_split ON item(project_id, split);
 
 CREATE INDEX item_task ON item(project_id, task);
 
+CREATE UNIQUE INDEX model_base_path ON model(path) WHERE kind = 'base';
+
+CREATE INDEX model_kind ON model(kind);
+
 CREATE INDEX queue_skip_item ON queue_skip(item_id);
 
 CREATE INDEX queue_skip_order ON queue_skip(project_id, annotator_id);
+
+CREATE INDEX run_active ON run(status) WHERE status IN ('queued', 'running', 'cancelling');
+
+CREATE INDEX run_event_run ON run_event(run_id, type, id);
+
+CREATE INDEX run_project ON run(project_id);
 
 CREATE TABLE annotation (
   id INTEGER PRIMARY KEY,
@@ -158,6 +168,29 @@ CREATE TABLE 'item_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 
 CREATE TABLE 'item_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 
+CREATE TABLE model (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('base', 'checkpoint')),
+  source TEXT NOT NULL CHECK (source IN ('local', 'hub', 'tiny', 'run')),
+  name TEXT NOT NULL,
+  -- folder on disk (for a hub model: where it is or will be downloaded)
+  path TEXT NOT NULL,
+  hub_id TEXT,
+  -- config.json model_type, and the family the worker knows it as (NULL: not supported)
+  model_type TEXT,
+  family TEXT,
+  -- size, parameter estimate, vision tower, why unsupported, download progress
+  info TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(info)),
+  status TEXT NOT NULL CHECK (status IN ('ready', 'downloading', 'failed')),
+  trust_remote_code INTEGER NOT NULL DEFAULT 0 CHECK (trust_remote_code IN (0, 1)),
+  parent_id INTEGER REFERENCES model(id),
+  run_id INTEGER REFERENCES run(id),
+  step INTEGER,
+  metrics TEXT CHECK (metrics IS NULL OR json_valid(metrics)),
+  created_at TEXT NOT NULL,
+  UNIQUE (run_id, step)
+);
+
 CREATE TABLE project (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -181,6 +214,57 @@ CREATE TABLE queue_skip (
   created_at TEXT NOT NULL,
   UNIQUE (annotator_id, item_id)
 );
+
+CREATE TABLE run (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  base_model_id INTEGER NOT NULL REFERENCES model(id),
+  name TEXT NOT NULL,
+  preset TEXT NOT NULL,
+  -- runs/<dir>/ under the data directory: config.json, snapshot/, worker.log, checkpoints
+  dir TEXT NOT NULL UNIQUE,
+  config TEXT NOT NULL CHECK (json_valid(config)),
+  snapshot_hash TEXT NOT NULL,
+  snapshot_items INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'cancelling', 'completed', 'cancelled', 'failed', 'interrupted')),
+  device TEXT,
+  gpu_name TEXT,
+  stage TEXT,
+  step INTEGER NOT NULL DEFAULT 0,
+  total_steps INTEGER NOT NULL,
+  eta_seconds REAL,
+  -- one sentence: why the run ended the way it did
+  exit_reason TEXT,
+  error TEXT,
+  advice TEXT,
+  log_tail TEXT NOT NULL DEFAULT '',
+  last_checkpoint TEXT,
+  final_checkpoint TEXT,
+  -- 1 for the first launch, +1 per resume
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  first_metric_at TEXT,
+  finished_at TEXT
+);
+
+CREATE TABLE run_event (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES run(id),
+  type TEXT NOT NULL,
+  step INTEGER,
+  data TEXT NOT NULL CHECK (json_valid(data)),
+  time TEXT NOT NULL
+);
+
+CREATE TABLE run_metric (
+  run_id INTEGER NOT NULL REFERENCES run(id),
+  step INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  metric_values TEXT NOT NULL CHECK (json_valid(metric_values)),
+  time TEXT NOT NULL,
+  PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
 
 CREATE TABLE user (
   id INTEGER PRIMARY KEY,
