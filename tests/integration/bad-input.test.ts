@@ -1,0 +1,203 @@
+/**
+ * Every kind of bad input gets a message naming the file, line and field, and changes nothing:
+ * the item count and the blob rows stay as they were (all-or-nothing import).
+ */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../preload/contract/domain.js';
+import { importPath } from '../../main/core/import/index.js';
+import { useTempCore } from '../helpers/core.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+
+const FIGSTEP = join(__dirname, '../../demo-data/figstep-sample');
+const t = useTempCore();
+let dir: TempDir;
+let projectId: number;
+
+/** A PNG signature and IHDR chunk claiming width x height, with no pixel data at all. */
+function pngHeader(width: number, height: number): Buffer {
+  const b = Buffer.alloc(33);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
+  b.writeUInt32BE(13, 8);
+  b.write('IHDR', 12, 'latin1');
+  b.writeUInt32BE(width, 16);
+  b.writeUInt32BE(height, 20);
+  b.set([8, 6, 0, 0, 0], 24);
+  return b;
+}
+
+function state() {
+  const db = t().core.context.db.read;
+  return {
+    items: db.prepare<{ n: number }>('SELECT count(*) AS n FROM item').get()!.n,
+    blobs: db.prepare<{ sha256: string }>('SELECT sha256 FROM blob ORDER BY sha256').all().map((r) => r.sha256),
+    batches: db.prepare<{ n: number }>('SELECT count(*) AS n FROM import_batch').get()!.n,
+  };
+}
+
+function jsonl(...rows: (object | string)[]): string {
+  return rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+}
+
+/** Imports `file` (inside the temp folder) and checks that nothing changed. */
+async function refused(file: string): Promise<ImportReport> {
+  const before = state();
+  const report = await importPath(t().core.context, { projectId, path: join(dir.path, file) });
+  expect(report.committed).toBe(false);
+  expect(report.imported).toBe(0);
+  expect(state()).toEqual(before);
+  return report;
+}
+
+beforeEach(async () => {
+  dir = makeTempDir();
+  projectId = (await t().call('createProject', { name: 'Bad input' })).id;
+  // Start from a project that already has items and images, so "unchanged" means something.
+  await importPath(t().core.context, { projectId, path: FIGSTEP });
+  expect(state()).toMatchObject({ items: 40 });
+});
+afterEach(() => dir.cleanup());
+
+describe('bad input is refused precisely and changes nothing', () => {
+  it('a malformed JSONL line', async () => {
+    writeFileSync(join(dir.path, 'bad.jsonl'), jsonl({ id: 'a', text: 'fine' }, '{"id": "b", "text": "cut', { id: 'c', text: 'fine too' }));
+    const report = await refused('bad.jsonl');
+    expect(report.errors).toHaveLength(1);
+    expect(report.errors[0]).toMatchObject({ file: 'bad.jsonl', line: 2, field: null });
+    expect(report.errors[0]!.message).toMatch(/^not valid JSON: /);
+  });
+
+  it('a line that is JSON but not an object', async () => {
+    writeFileSync(join(dir.path, 'list.jsonl'), jsonl({ id: 'a', text: 'fine' }, '["a", "b"]'));
+    expect((await refused('list.jsonl')).errors).toEqual([{ file: 'list.jsonl', line: 2, field: null, message: 'each line must be one JSON object ({...})' }]);
+  });
+
+  it('a CSV with a missing required column names the column', async () => {
+    writeFileSync(join(dir.path, 'items.csv'), 'id,prompt,category\n1,hello,x\n');
+    expect((await refused('items.csv')).errors).toEqual([
+      { file: 'items.csv', line: 1, field: 'text', message: 'the header row has no "text" column (required: id, text)' },
+    ]);
+  });
+
+  it('a CSV row with the wrong number of fields, and an unclosed quote', async () => {
+    writeFileSync(join(dir.path, 'rows.csv'), 'id,text\n1,hello\n2,hello,again\n3,"never closed\n');
+    expect((await refused('rows.csv')).errors).toEqual([
+      { file: 'rows.csv', line: 3, field: null, message: 'the row has 3 fields but the header has 2 columns' },
+      { file: 'rows.csv', line: 4, field: null, message: 'not valid CSV: a quoted field is never closed' },
+    ]);
+  });
+
+  it('a missing image file', async () => {
+    writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'a', text: 'look', image: 'images/missing.png' }));
+    expect((await refused('items.jsonl')).errors).toEqual([
+      { file: 'items.jsonl', line: 1, field: 'image', message: 'image images/missing.png does not exist in the imported folder' },
+    ]);
+  });
+
+  it('image paths escaping the import folder: "..", absolute, and a symlink pointing out', async () => {
+    const inner = join(dir.path, 'inner');
+    mkdirSync(inner);
+    const outside = join(dir.path, 'outside.png');
+    writeFileSync(outside, await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer());
+    symlinkSync(outside, join(inner, 'link.png'));
+    writeFileSync(
+      join(inner, 'items.jsonl'),
+      jsonl({ id: 'a', text: 'one', image: '../outside.png' }, { id: 'b', text: 'two', image: outside }, { id: 'c', text: 'three', image: 'link.png' }),
+    );
+    expect((await refused('inner')).errors).toEqual([
+      { file: 'items.jsonl', line: 1, field: 'image', message: 'image path "../outside.png" goes up with ".." and could leave the imported folder' },
+      { file: 'items.jsonl', line: 2, field: 'image', message: `image path "${outside}" is an absolute path; use a path relative to the imported folder` },
+      { file: 'items.jsonl', line: 3, field: 'image', message: 'image link.png is a symbolic link pointing outside the imported folder' },
+    ]);
+  });
+
+  it('a text file named .png', async () => {
+    writeFileSync(join(dir.path, 'notes.png'), 'remember: label the knives carefully\n');
+    writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'a', text: 'what is this?', image: 'notes.png' }));
+    expect((await refused('items.jsonl')).errors).toEqual([
+      { file: 'items.jsonl', line: 1, field: 'image', message: 'notes.png is not an image: its bytes are text' },
+    ]);
+  });
+
+  it('a 30000x30000 PNG header (decompression bomb) is refused from its header', async () => {
+    writeFileSync(join(dir.path, 'bomb.png'), pngHeader(30000, 30000));
+    writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'a', text: 'harmless?', image: 'bomb.png' }));
+    expect((await refused('items.jsonl')).errors).toEqual([
+      { file: 'items.jsonl', line: 1, field: 'image', message: 'bomb.png is 30000x30000 pixels (900.0 megapixels), above the limit of 50.0 megapixels' },
+    ]);
+  });
+
+  it('invalid UTF-8', async () => {
+    const good = Buffer.from(jsonl({ id: 'a', text: 'fine' }));
+    const bad = Buffer.concat([Buffer.from('{"id": "b", "text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    writeFileSync(join(dir.path, 'latin1.jsonl'), Buffer.concat([good, bad]));
+    expect((await refused('latin1.jsonl')).errors).toEqual([
+      { file: 'latin1.jsonl', line: 2, field: null, message: 'invalid UTF-8 at byte 25 of the line' },
+    ]);
+  });
+
+  it('duplicate ids with different prompts, in the file and against the project', async () => {
+    writeFileSync(
+      join(dir.path, 'ids.jsonl'),
+      jsonl({ id: 'x1', text: 'first' }, { id: 'x2', text: 'second' }, { id: 'x1', text: 'a different prompt' }, { id: 'figstep-1-11-text', text: 'also different' }),
+    );
+    expect((await refused('ids.jsonl')).errors).toEqual([
+      { file: 'ids.jsonl', line: 3, field: 'id', message: 'id "x1" is already used on line 1 for a different prompt' },
+      { file: 'ids.jsonl', line: 4, field: 'id', message: 'id "figstep-1-11-text" is already used in this project by a different prompt' },
+    ]);
+  });
+
+  it('a 1 MB prompt (the limit is 100 KB of UTF-8)', async () => {
+    writeFileSync(join(dir.path, 'long.jsonl'), jsonl({ id: 'ok', text: 'short' }, { id: 'long', text: 'a'.repeat(1024 * 1024) }));
+    expect((await refused('long.jsonl')).errors).toEqual([
+      { file: 'long.jsonl', line: 2, field: 'text', message: 'the prompt is 1,048,576 bytes; the limit is 102,400 bytes (100 KB)' },
+    ]);
+  });
+
+  it('an empty file (JSONL and CSV)', async () => {
+    writeFileSync(join(dir.path, 'empty.jsonl'), '');
+    expect((await refused('empty.jsonl')).errors).toEqual([{ file: 'empty.jsonl', line: null, field: null, message: 'empty.jsonl is empty: it has no items to import' }]);
+    writeFileSync(join(dir.path, 'blank.jsonl'), '\n\n  \n');
+    expect((await refused('blank.jsonl')).errors).toEqual([{ file: 'blank.jsonl', line: null, field: null, message: 'blank.jsonl is empty: it has no items to import' }]);
+    writeFileSync(join(dir.path, 'empty.csv'), '');
+    expect((await refused('empty.csv')).errors).toEqual([{ file: 'empty.csv', line: null, field: null, message: 'empty.csv is empty: it has no header row and no items' }]);
+  });
+
+  it('wrong field types and values name each field', async () => {
+    writeFileSync(
+      join(dir.path, 'fields.jsonl'),
+      jsonl({ text: 'no id' }, { id: 'b', text: 42 }, { id: 'c', text: 'x', split: 'training' }, { id: 'd', text: 'x', tags: 'a', sensitive: 'maybe' }, { id: 'e', text: 'x', image: 'https://example.com/a.png' }),
+    );
+    const errors = (await refused('fields.jsonl')).errors.map((e) => [e.line, e.field]);
+    expect(errors).toEqual([
+      [1, 'id'],
+      [2, 'text'],
+      [3, 'split'],
+      [4, 'sensitive'],
+      [5, 'image'],
+    ]);
+  });
+
+  it('a folder without an items file, and a file of another type', async () => {
+    mkdirSync(join(dir.path, 'pics'));
+    expect((await refused('pics')).errors).toEqual([
+      { file: 'pics', line: null, field: null, message: 'the folder pics has no items.jsonl (or other .jsonl / .csv) describing its images' },
+    ]);
+    writeFileSync(join(dir.path, 'items.txt'), 'hello');
+    expect((await refused('items.txt')).errors).toEqual([{ file: 'items.txt', line: null, field: null, message: 'items.txt is not a .jsonl or .csv file' }]);
+  });
+
+  it('PNG bytes named .jpeg are accepted and stored as PNG, with a notice', async () => {
+    writeFileSync(join(dir.path, 'photo.jpeg'), await sharp({ create: { width: 5, height: 6, channels: 3, background: '#0a0' } }).png().toBuffer());
+    writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'p', text: 'what is in the photo?', image: 'photo.jpeg' }));
+    const report = await importPath(t().core.context, { projectId, path: join(dir.path, 'items.jsonl') });
+    expect(report).toMatchObject({ committed: true, imported: 1, images: 1, errors: [] });
+    expect(report.notices).toEqual([
+      { file: 'items.jsonl', line: 1, field: 'image', message: 'photo.jpeg is named like a JPEG but its bytes are PNG; stored as PNG' },
+    ]);
+    const row = (await t().call('listItems', { projectId, filter: { status: 'all', search: 'in the photo' } })).rows[0]!;
+    expect(row.image).toMatchObject({ mime: 'image/png', width: 5, height: 6 });
+  });
+});
