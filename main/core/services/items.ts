@@ -14,8 +14,12 @@ import { toImage, type ItemSqlRow } from './rows.js';
 type ItemHandlers = Pick<StudioHandlers, 'listItems' | 'getItem'>;
 
 interface Where {
+  /** `item i`, or the search index joined to it when searching. */
+  from: string;
   clauses: string[];
   params: SqlValue[];
+  /** Id order; driven by the search index when searching, so a page stops after `limit` matches. */
+  orderBy: string;
 }
 
 /** The quoted FTS5 phrase for a literal substring (double quotes doubled). */
@@ -31,6 +35,8 @@ function likePattern(search: string): string {
 export const MIN_INDEXED_SEARCH = 3;
 
 export function filterWhere(projectId: number, filter: ItemFilter): Where {
+  let from = 'item i';
+  let orderBy = 'i.id';
   const clauses = ['i.project_id = ?'];
   const params: SqlValue[] = [projectId];
   switch (filter.status) {
@@ -72,7 +78,12 @@ export function filterWhere(projectId: number, filter: ItemFilter): Where {
   const search = filter.search?.trim() ?? '';
   if (search.length > 0) {
     if ([...search].length >= MIN_INDEXED_SEARCH) {
-      clauses.push('i.id IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)');
+      // Driving from the index (rather than `i.id IN (subquery)`) lets a page of a common term
+      // stop after `limit` matches instead of materialising every match (measured: 0.1 ms vs 58
+      // ms for a term in 87% of 100,000 items).
+      from = 'item_fts JOIN item i ON i.id = item_fts.rowid';
+      orderBy = 'item_fts.rowid';
+      clauses.push('item_fts MATCH ?');
       params.push(ftsPhrase(search));
     } else {
       // SQLite's LIKE folds ASCII case only; the trigram index (3+ characters) folds Unicode.
@@ -80,7 +91,7 @@ export function filterWhere(projectId: number, filter: ItemFilter): Where {
       params.push(likePattern(search), likePattern(search));
     }
   }
-  return { clauses, params };
+  return { from, clauses, params, orderBy };
 }
 
 interface LatestRow {
@@ -131,11 +142,11 @@ function toItemRow(row: ItemSqlRow, latest: ItemRow['latest'] | undefined): Item
 
 export function listItems(db: ReadableDB, input: MethodParsedInput<'listItems'>): { total: number; rows: ItemRow[] } {
   requireProjectRow(db, input.projectId);
-  const { clauses, params } = filterWhere(input.projectId, input.filter);
+  const { from, clauses, params, orderBy } = filterWhere(input.projectId, input.filter);
   const where = clauses.join(' AND ');
-  const total = db.prepare<{ n: number }>(`SELECT count(*) AS n FROM item i WHERE ${where}`).get(...params)?.n ?? 0;
+  const total = db.prepare<{ n: number }>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...params)?.n ?? 0;
   const ids = db
-    .prepare<{ id: number }>(`SELECT i.id FROM item i WHERE ${where} ORDER BY i.id LIMIT ? OFFSET ?`)
+    .prepare<{ id: number }>(`SELECT i.id FROM ${from} WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
     .all(...params, input.limit, input.offset)
     .map((r) => r.id);
   const latest = latestLabels(db, ids);
