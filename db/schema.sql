@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 3
+-- user_version: 4
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -30,7 +30,7 @@ CREATE INDEX item_project ON item(project_id);
 
 CREATE INDEX item_queue ON item(project_id, complete);
 
-CREATE INDEX item_split ON item(project_id, split);
+CREATE INDEX item_split_task ON item(project_id, split, task);
 
 CREATE INDEX item_task ON item(project_id, task);
 
