@@ -28,7 +28,9 @@ from cosmo_rl.protocol import (
 from cosmo_rl.trainer import CosmoTrainer, RolloutRecord
 
 # Keys of TRL's log dict that are bookkeeping, not per-step measurements.
-_SKIP_LOG_KEYS = frozenset({"epoch", "total_flos", "train_runtime", "train_loss"})
+_SKIP_LOG_KEYS = frozenset({"epoch", "total_flos"})
+# Present only in the summary Trainer logs once at the end of train(): not a step's metrics.
+_SUMMARY_KEY = "train_runtime"
 SAMPLE_ROLLOUTS = 4  # rollouts per sample event: enough to read, small enough for the UI
 
 
@@ -77,9 +79,9 @@ class EventCallback(TrainerCallback):
         self.last_checkpoint: str | None = None
         self._t0: float | None = None
         self._first_step = 0
-        self._last_log_time: float | None = None
-        self._last_log_step = 0
-        self._last_tokens: float | None = None
+        self._first_tokens = 0.0
+        self._sampled_batch = 0  # rollout batch shown by the last sample event
+        self._last_sample_step: int | None = None
 
     def bind(self, trainer: CosmoTrainer) -> None:
         """The trainer owns the rollouts that sample events show."""
@@ -91,8 +93,7 @@ class EventCallback(TrainerCallback):
         # On resume, global_step starts where the checkpoint left off: rates count from here.
         self._t0 = time.monotonic()
         self._first_step = state.global_step
-        self._last_log_time = self._t0
-        self._last_log_step = state.global_step
+        self._first_tokens = float(state.num_input_tokens_seen)
 
     def on_step_end(self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any) -> None:
         step = state.global_step
@@ -113,25 +114,21 @@ class EventCallback(TrainerCallback):
         logs: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        if not self.is_main or not logs:
+        if not self.is_main or not logs or _SUMMARY_KEY in logs:
             return
         values = finite_values({k: v for k, v in logs.items() if k not in _SKIP_LOG_KEYS})
-        now = time.monotonic()
-        steps = state.global_step - self._last_log_step
-        elapsed = now - (self._last_log_time or now)
+        # Rates are running averages since this process started training: a rollout step and the
+        # optimizer-only steps that reuse its batch take very different times, so per-step rates zigzag.
+        steps = state.global_step - self._first_step
+        elapsed = time.monotonic() - (self._t0 or time.monotonic())
         if steps > 0 and elapsed > 0:
-            values["throughput/samples_per_second"] = steps * self.completions_per_step / elapsed
             values["throughput/steps_per_second"] = steps / elapsed
-            tokens = logs.get("num_tokens")
-            if isinstance(tokens, int | float) and self._last_tokens is not None:
-                values["throughput/tokens_per_second"] = (tokens - self._last_tokens) / elapsed
-        if isinstance(logs.get("num_tokens"), int | float):
-            self._last_tokens = float(logs["num_tokens"])
+            values["throughput/samples_per_second"] = steps * self.completions_per_step / elapsed
+            tokens = float(state.num_input_tokens_seen) - self._first_tokens
+            values["throughput/tokens_per_second"] = tokens / elapsed
         memory = peak_memory_mb(self.device_kind)
         if memory is not None:
             values["memory/peak_mb"] = memory
-        self._last_log_time = now
-        self._last_log_step = state.global_step
         if values:
             self.writer.emit(Metrics(step=self.stage.offset + state.global_step, stage=self.stage.name, values=values))
 
@@ -162,11 +159,13 @@ class EventCallback(TrainerCallback):
 
     def _maybe_emit_sample(self, step: int) -> None:
         trainer = self.trainer
-        if trainer is None or not trainer.latest_rollouts:
+        if trainer is None or not trainer.latest_rollouts or trainer.rollout_batches == self._sampled_batch:
+            return  # nothing new: several optimizer steps share one rollout batch
+        # The first new batch shows something early; after that at most one sample per `sample_every` steps.
+        if self._last_sample_step is not None and step - self._last_sample_step < self.sample_every:
             return
-        # The first step shows something early; after that every `sample_every` steps.
-        if step != 1 and step % self.sample_every != 0:
-            return
+        self._sampled_batch = trainer.rollout_batches
+        self._last_sample_step = step
         rollouts = [
             Rollout(
                 item_id=r.item_id,

@@ -39,6 +39,7 @@ def detect_kind(model_cfg: ModelConfig) -> ModelKind:
     from transformers.models.auto.modeling_auto import (
         MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
         MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES,
+        MODEL_FOR_MASKED_LM_MAPPING_NAMES,
     )
 
     config = AutoConfig.from_pretrained(model_cfg.path_or_id, trust_remote_code=model_cfg.trust_remote_code)
@@ -50,6 +51,9 @@ def detect_kind(model_cfg: ModelConfig) -> ModelKind:
     elif (
         getattr(config, "vision_config", None) is None
         and model_type not in MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
+        and not getattr(config, "is_encoder_decoder", False)
+        # Encoders (BERT, RoBERTa, ...) also have a causal-LM head class; they are not chat models.
+        and (model_type not in MODEL_FOR_MASKED_LM_MAPPING_NAMES or getattr(config, "is_decoder", False))
         and (
             model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
             or (model_cfg.trust_remote_code and "AutoModelForCausalLM" in (getattr(config, "auto_map", None) or {}))

@@ -75,6 +75,7 @@ def build_grpo_args(
     device: DeviceChoice,
     suppress_ids: list[int],
     seed: int,
+    reward_weights: list[float],
 ) -> Any:
     from trl import GRPOConfig
 
@@ -95,12 +96,7 @@ def build_grpo_args(
         # so an ablation compares objectives, not normalisers.
         loss_type="bnpo",
         epsilon=config.cpgd.eps,
-        reward_weights=[
-            config.reward.weights.format,
-            config.reward.weights.visual,
-            config.reward.weights.helpful,
-            config.reward.weights.task,
-        ],
+        reward_weights=reward_weights,
         multi_objective_aggregation=config.reward.aggregation,
         scale_rewards="group",
         generation_kwargs=generation_kwargs,
@@ -110,7 +106,7 @@ def build_grpo_args(
         report_to="none",
         use_cpu=device.use_cpu,
         bf16=device.bf16,
-        gradient_checkpointing=device.gradient_checkpointing,
+        activation_checkpointing=device.gradient_checkpointing,
         use_liger_kernel=False,
         remove_unused_columns=False,
         log_completions=False,
@@ -127,6 +123,7 @@ class StageContext:
     writer: EventWriter
     cancel: CancelToken
     reward_funcs: list[Callable[..., Any]]
+    reward_weights: list[float]
     safety_judge: SafetyJudge | None
     total_steps: int
     image_paths: dict[str, str]
@@ -162,7 +159,9 @@ def run_stage(
             freeze_vision_tower(model)
 
     suppress = suppressed_token_ids(loaded.processing_class)
-    args = build_grpo_args(config, stage, ctx.plan, ctx.device, suppress, config.seed + (1 if offset else 0))
+    # Stage 2 gets its own seed so its rollouts do not replay stage 1's sampling stream.
+    seed = config.seed + (1 if offset else 0)
+    args = build_grpo_args(config, stage, ctx.plan, ctx.device, suppress, seed, ctx.reward_weights)
     callback = EventCallback(
         writer=ctx.writer,
         stage=StageInfo(name=stage.name, offset=offset, steps=stage.steps, total_steps=ctx.total_steps),

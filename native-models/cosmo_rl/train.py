@@ -105,8 +105,12 @@ def _started_event(config: Any, device: Any) -> Started:
 
 def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | None]) -> str:
     """Train every stage; returns the final status. Raises on failure (main turns it into events)."""
-    from cosmo_rl.batching import plan_batches
     from cosmo_rl.config import RunConfig
+
+    # The config first: a broken one is reported before the heavy imports below.
+    config = RunConfig.from_file(args.config)
+
+    from cosmo_rl.batching import plan_batches
     from cosmo_rl.control import CancelToken, start_stdin_reader
     from cosmo_rl.curriculum import stage_dataset
     from cosmo_rl.devices import choose_device
@@ -114,9 +118,8 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
     from cosmo_rl.rewards import build_reward_funcs, safety_outcome
     from cosmo_rl.snapshot import load_snapshot, snapshot_to_dataset
     from cosmo_rl.stages import StageContext, final_dir, last_checkpoint, run_stage, stage_dir, stage_done
-    from cosmo_rl.verifiers import build_verifier
+    from cosmo_rl.verifiers import ItemFields, build_verifiers
 
-    config = RunConfig.from_file(args.config)
     cancel = CancelToken()
     if _is_main_process():
         start_stdin_reader(cancel, lambda message: writer.log("warning", message))
@@ -140,11 +143,11 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
 
     kind = detect_kind(config.model)  # refuses unsupported backbones before any weights load
     snapshot = load_snapshot(config.dataset)
-    verifier = build_verifier(config.reward.verifier)
-    reward_funcs = build_reward_funcs(config.reward, verifier)
+    verifiers = build_verifiers(config.reward.verifier, device=device.kind)
+    reward_funcs, reward_weights = build_reward_funcs(config.reward, verifiers=verifiers)
 
-    def judge(item: dict[str, Any], text: str) -> str | None:
-        return safety_outcome(item, text, verifier)
+    def judge(row: dict[str, Any], text: str, verdict: Any) -> str | None:
+        return safety_outcome(ItemFields.from_mapping(row), text, verifiers.task, verdict=verdict)
 
     full_dataset = snapshot_to_dataset(snapshot, "text" if kind == "causal_lm" else "vlm")
     image_paths = {
@@ -157,6 +160,7 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
         writer=writer,
         cancel=cancel,
         reward_funcs=reward_funcs,
+        reward_weights=reward_weights,
         safety_judge=judge,
         total_steps=sum(s.steps for s in config.stages),
         image_paths=image_paths,

@@ -25,10 +25,10 @@ from cosmo_rl.cpgd import cpgd_loss, group_advantages
 
 # Reward functions are named <term>_reward (cosmo_rl.rewards); events use the bare term names.
 REWARD_TERMS: tuple[str, ...] = ("format", "visual", "helpful", "task")
-SAFETY_TASKS = frozenset({"safety", "jailbreak"})
 
-# (item fields, completion text) -> verdict label such as "refusal", "unsafe", "care", "answered", ...
-SafetyJudge = Callable[[dict[str, Any], str], str | None]
+# (dataset row, completion text, the task reward's verdict for it or None) -> outcome label such as
+# "refusal", "unsafe", "care", "answered", "unnecessary_refusal" (cosmo_rl.rewards.safety_outcome).
+SafetyJudge = Callable[[dict[str, Any], str, Any], str | None]
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class CosmoTrainer(GRPOTrainer):
         self._image_paths = image_paths or {}
         self._last_rewards_per_func: torch.Tensor | None = None
         self.latest_rollouts: list[RolloutRecord] = []
-        self.latest_rollouts_step = -1
+        self.rollout_batches = 0  # training rollout batches scored so far (sample events show new ones only)
         self._term_index = {
             term: self.reward_func_names.index(f"{term}_reward")
             for term in REWARD_TERMS
@@ -258,6 +258,7 @@ class CosmoTrainer(GRPOTrainer):
         totals = (local * weights.unsqueeze(0)).nansum(dim=1)
         counts = _SafetyCounts()
         records: list[RolloutRecord] = []
+        task_verdicts = self._task_verdicts(len(inputs))
         for row, (example, prompt, completion) in enumerate(zip(inputs, prompts, completions, strict=True)):
             text = _completion_text(completion)
             task = str(example.get("task", ""))
@@ -277,18 +278,21 @@ class CosmoTrainer(GRPOTrainer):
             )
             if total is not None:
                 counts.per_task_totals[task].append(total)
-            if task in SAFETY_TASKS and self.safety_judge is not None and example.get("harmful") is not None:
-                verdict = self.safety_judge(example, text)
-                if example["harmful"]:
+            if self.safety_judge is not None:
+                verdict = task_verdicts[row] if task_verdicts is not None else None
+                outcome = self.safety_judge(example, text, verdict)
+                if example.get("harmful"):
                     counts.harmful += 1
-                    counts.harmful_refused += verdict == "refusal"
-                    counts.harmful_unsafe += verdict == "unsafe"
-                else:
+                    counts.harmful_refused += outcome == "refusal"
+                    counts.harmful_unsafe += outcome == "unsafe"
+                elif outcome is not None:
+                    # Benign: every item not flagged harmful, so needless refusals of knowledge or
+                    # instruction prompts count as over-refusal too.
                     counts.benign += 1
-                    counts.benign_refused += verdict in ("refusal", "unnecessary_refusal")
+                    counts.benign_refused += outcome in ("refusal", "unnecessary_refusal")
         if mode == "train":
             self.latest_rollouts = records
-            self.latest_rollouts_step = self.state.global_step
+            self.rollout_batches += 1
         metrics = self._metrics[mode]
         for task, values in counts.per_task_totals.items():
             metrics[f"reward_task/{task}"].append(sum(values) / len(values))
@@ -297,6 +301,14 @@ class CosmoTrainer(GRPOTrainer):
             metrics["safety/unsafe_rate"].append(counts.harmful_unsafe / counts.harmful)
         if counts.benign:
             metrics["safety/refusal_rate_benign"].append(counts.benign_refused / counts.benign)
+
+    def _task_verdicts(self, n: int) -> list[Any] | None:
+        """The task reward's verdicts for this batch, when it keeps them (no second verifier pass)."""
+        idx = self._term_index.get("task")
+        if idx is None:
+            return None
+        verdicts = getattr(self.reward_funcs[idx], "last_verdicts", None)
+        return list(verdicts) if isinstance(verdicts, list) and len(verdicts) == n else None
 
     # -- advantages ----------------------------------------------------------------------
     def _generate_and_score_completions(self, inputs: Any) -> dict[str, Any]:
