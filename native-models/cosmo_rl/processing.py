@@ -9,6 +9,12 @@ processor class minus its video part: it tokenises, renders chat templates and p
 images exactly like the original (the PIL image processor), and saves under the original
 class name, so the folder it writes loads with ``AutoProcessor`` wherever torchvision exists.
 
+Mixed batches: TRL 1.16's GRPOTrainer hands the processor one entry per prompt in
+``images``, with ``None`` for a text-only prompt; the processor's image fetcher rejects
+``None`` ("only a single or a list of entries is supported") but accepts an empty list. The
+processors returned here map those ``None`` entries to ``[]``, so image and text-only
+prompts share a batch.
+
 Use ``load_processor(path)`` everywhere a processor is loaded (trainer, generation, tests)
 and pass the result as ``processing_class`` to TRL.
 """
@@ -60,6 +66,25 @@ def without_video(processor_cls: type) -> type:
     return type(processor_cls.__name__, (processor_cls,), {"__init__": __init__, "__module__": __name__})
 
 
+@cache
+def accepting_mixed_batches(processor_cls: type) -> type:
+    """A subclass whose ``__call__`` reads a ``None`` image entry as "no image for this prompt"."""
+
+    def __call__(self: Any, images: Any = None, text: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(images, list) and any(entry is None for entry in images):
+            images = [[] if entry is None else entry for entry in images]
+            if all(entry == [] for entry in images):
+                images = None  # transformers wants at least one image when images is given
+        return processor_cls.__call__(self, images, text, *args, **kwargs)
+
+    return type(processor_cls.__name__, (processor_cls,), {"__call__": __call__, "__module__": __name__})
+
+
+def _mixed(processor: Any) -> Any:
+    processor.__class__ = accepting_mixed_batches(type(processor))
+    return processor
+
+
 def _model_type(path: Path) -> str | None:
     config = path / "config.json"
     if not config.is_file():
@@ -81,7 +106,7 @@ def load_processor(path_or_id: str | Path, *, trust_remote_code: bool = False) -
     if model_type in _QWEN_VL_PROCESSORS and not torchvision_available():
         _, class_name = _QWEN_VL_PROCESSORS[model_type]
         processor_cls = without_video(getattr(transformers, class_name))
-        return processor_cls.from_pretrained(str(path), backend="pil")
+        return _mixed(processor_cls.from_pretrained(str(path), backend="pil"))
     if (
         model_type is not None
         and model_type not in _QWEN_VL_PROCESSORS
@@ -89,7 +114,8 @@ def load_processor(path_or_id: str | Path, *, trust_remote_code: bool = False) -
     ):
         # A text-only model folder: its tokenizer is its processor.
         return AutoTokenizer.from_pretrained(str(path), trust_remote_code=trust_remote_code)
-    return AutoProcessor.from_pretrained(str(path_or_id), trust_remote_code=trust_remote_code)
+    processor = AutoProcessor.from_pretrained(str(path_or_id), trust_remote_code=trust_remote_code)
+    return _mixed(processor) if model_type in _QWEN_VL_PROCESSORS else processor
 
 
 def make_qwen_vl_processor(
@@ -101,4 +127,4 @@ def make_qwen_vl_processor(
     processor_cls = getattr(transformers, _QWEN_VL_PROCESSORS[model_type][1])
     if not torchvision_available():
         processor_cls = without_video(processor_cls)
-    return processor_cls(image_processor=image_processor, tokenizer=tokenizer, chat_template=chat_template)
+    return _mixed(processor_cls(image_processor=image_processor, tokenizer=tokenizer, chat_template=chat_template))

@@ -219,3 +219,65 @@ def test_text_dataset_and_split_selection(make_snapshot):
 def test_text_model_rejects_image_items(make_snapshot):
     with pytest.raises(SnapshotError, match="text-only but 3 item"):
         snapshot_to_dataset(load_snapshot(make_snapshot()), "text")
+
+
+def test_processor_accepts_none_for_a_text_only_prompt(tiny_model_dir: Path):
+    """TRL 1.16 passes images=[[img], None, ...] for mixed batches; load_processor copes."""
+    from PIL import Image
+
+    from cosmo_rl.processing import load_processor
+
+    processor = load_processor(tiny_model_dir)
+    image_turn = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "hi"}]}]
+    text_turn = [{"role": "user", "content": [{"type": "text", "text": "yo"}]}]
+    texts = [
+        processor.apply_chat_template(t, tokenize=False, add_generation_prompt=True) for t in (image_turn, text_turn)
+    ]
+    out = processor(images=[[Image.new("RGB", (56, 56))], None], text=texts, padding=True, return_tensors="pt")
+    assert out["image_grid_thw"].tolist() == [[1, 4, 4]]
+    text_only = processor(images=[None, None], text=[texts[1]] * 2, padding=True, return_tensors="pt")
+    assert "pixel_values" not in text_only
+
+
+def test_plain_trl_grpo_trains_on_a_mixed_batch(make_snapshot, tiny_model_dir: Path, tmp_path: Path):
+    """The dataset contract end to end with TRL's own GRPOTrainer: image and text prompts in one batch."""
+    from transformers import AutoModelForImageTextToText
+    from trl import GRPOConfig, GRPOTrainer
+
+    from cosmo_rl.config import RewardConfig
+    from cosmo_rl.processing import load_processor
+    from cosmo_rl.rewards import build_reward_funcs
+    from cosmo_rl.tiny import suppressed_token_ids
+
+    dataset = snapshot_to_dataset(load_snapshot(make_snapshot()), "vlm")
+    assert dataset["has_image"][:2] == [True, False]  # the first generation batch is mixed
+    processor = load_processor(tiny_model_dir)
+    funcs, weights = build_reward_funcs(RewardConfig())
+    args = GRPOConfig(
+        output_dir=str(tmp_path / "out"),
+        per_device_train_batch_size=4,
+        num_generations=2,
+        max_completion_length=6,
+        max_steps=1,
+        use_cpu=True,
+        bf16=False,
+        report_to="none",
+        logging_steps=1,
+        save_strategy="no",
+        shuffle_dataset=False,
+        reward_weights=weights,
+        generation_kwargs={"suppress_tokens": suppressed_token_ids(processor)},
+    )
+    trainer = GRPOTrainer(
+        model=AutoModelForImageTextToText.from_pretrained(tiny_model_dir),
+        reward_funcs=funcs,
+        args=args,
+        train_dataset=dataset,
+        processing_class=processor,
+    )
+    trainer.train()
+    logged = trainer.state.log_history[0]
+    for name in ("format_reward", "visual_reward", "helpful_reward", "task_reward"):
+        assert f"rewards/{name}/mean" in logged
+    # The task verifier saw both rows of the mixed batch, each with its own labels.
+    assert {item.has_image for item in funcs[3].last_items} == {True, False}
