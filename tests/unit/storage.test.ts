@@ -61,6 +61,7 @@ describe('openDatabase', () => {
       const writerPragma = (name: string) => Object.values(db.write.prepare<Record<string, unknown>>(`PRAGMA ${name}`).get() ?? {})[0];
       expect(writerPragma('foreign_keys')).toBe(1);
       expect(writerPragma('synchronous')).toBe(2);
+      expect(writerPragma('journal_size_limit')).toBe(64 * 1024 * 1024);
     } finally {
       db.close();
     }

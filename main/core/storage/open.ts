@@ -43,6 +43,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): O
   try {
     applyPragmas(writer, busyTimeoutMs);
     writer.pragma('journal_mode = WAL');
+    // A big import grows the WAL; without a limit the file keeps that size on disk forever.
+    writer.pragma('journal_size_limit = 67108864');
     const migration = migrate(writer, options.migrations ?? MIGRATIONS);
     reader = new Database(file, nativeOptions(options, true));
     applyPragmas(reader, busyTimeoutMs);
