@@ -16,6 +16,8 @@ import { pendingHandlers } from './services/pending.js';
 import { projectHandlers } from './services/projects.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
+import { createTraining, type TrainingHandlers } from './training/service.js';
+import { freezeViaExport } from './training/snapshot.js';
 
 export type { StudioOptions } from './context.js';
 
@@ -31,8 +33,9 @@ export interface StudioCore {
 }
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
-function buildHandlers(ctx: CoreContext): StudioHandlers {
+function buildHandlers(ctx: CoreContext, training: TrainingHandlers): StudioHandlers {
   return {
+    ...training,
     ...infoHandlers(ctx),
     ...userHandlers(ctx),
     ...projectHandlers(ctx),
@@ -65,9 +68,14 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
     },
   };
 
+  // Training freezes each run's snapshot through the export handler, so it binds to the finished map.
+  const training = createTraining(context, { freezeSnapshot: (projectId, dir) => freezeViaExport(handlers.exportProject, projectId, dir) });
+  context.onClose(() => training.close());
+  const handlers = buildHandlers(context, training.handlers);
+
   let closed = false;
   return {
-    handlers: buildHandlers(context),
+    handlers,
     events,
     paths,
     blobs: context.blobs,

@@ -21,6 +21,7 @@ import {
   Role,
   User,
 } from './domain.js';
+import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
 const Empty = z.object({}).strict();
@@ -137,6 +138,8 @@ export const studioMethods = {
 
   exportProject: method(z.object({ projectId: Id, format: z.enum(['jsonl', 'snapshot']) }), ExportResult),
   getStats: method(z.object({ projectId: Id }), ProjectStats),
+
+  ...trainingMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

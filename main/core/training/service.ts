@@ -158,15 +158,33 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
     return inspectModelFolder(row.path);
   }
 
-  /** What a snapshot of the project would hold now: frozen into a scratch folder, read, removed. */
-  async function currentStats(projectId: number): Promise<DatasetStats> {
-    const scratch = join(ctx.paths.runs, `.preview-${randomBytes(4).toString('hex')}`);
-    try {
-      await opts.freezeSnapshot(projectId, scratch);
-      return datasetStats(snapshotFacts(scratch));
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
+  /**
+   * What a snapshot of the project would hold now, read from the database without writing one:
+   * train-split items with at least one submitted label, with their latest label. startRun
+   * decides again on the frozen snapshot itself, which is exactly what the worker reads.
+   */
+  function currentStats(projectId: number): DatasetStats {
+    const rows = ctx.db.read
+      .prepare<{ task: string; split: string; has_image: number; labels: string | null }>(
+        `SELECT i.task, i.split, i.image_sha256 IS NOT NULL AS has_image,
+                (SELECT a.labels FROM annotation_head h JOIN annotation a ON a.id = h.annotation_id
+                  WHERE h.item_id = i.id AND h.status = 'submitted' ORDER BY h.annotation_id DESC LIMIT 1) AS labels
+           FROM item i WHERE i.project_id = ? AND i.label_count > 0`,
+      )
+      .all(projectId);
+    return datasetStats(
+      rows.map((r): ItemFacts => {
+        const labels = (r.labels ? JSON.parse(r.labels) : {}) as { harmful?: boolean | null; referenceAnswer?: string | null; visualCues?: string[] };
+        return {
+          task: r.task,
+          split: r.split,
+          hasImage: r.has_image === 1,
+          harmful: typeof labels.harmful === 'boolean' ? labels.harmful : null,
+          hasReference: Boolean(labels.referenceAnswer?.trim()),
+          visualCues: labels.visualCues?.length ?? 0,
+        };
+      }),
+    );
   }
 
   function buildConfig(settings: RunSettings, model: ModelRow, runDir: string): RunConfig {
@@ -315,7 +333,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
     previewRun: async (req) => {
       requireProject(req.projectId);
-      const stats = await currentStats(req.projectId);
+      const stats = currentStats(req.projectId);
       return evaluate(req, stats, join(ctx.paths.runs, '<new run>'));
     },
 

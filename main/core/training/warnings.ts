@@ -10,6 +10,8 @@ import type { BackboneInfo } from './backbone.js';
 /** The fields of one snapshot item (items.jsonl) the warnings look at. */
 export interface ItemFacts {
   task: string;
+  /** Only `train` items are trained on (the worker's default split). */
+  split: string;
   hasImage: boolean;
   harmful: boolean | null;
   hasReference: boolean;
@@ -26,6 +28,7 @@ export function itemFacts(item: Record<string, unknown>): ItemFacts {
   const hasReference = (typeof ref === 'string' && ref.trim().length > 0) || (Array.isArray(ref) && ref.length > 0);
   return {
     task: typeof item.task === 'string' ? item.task : 'unknown',
+    split: typeof item.split === 'string' ? item.split : 'train',
     hasImage,
     harmful: typeof item.harmful === 'boolean' ? item.harmful : null,
     hasReference,
@@ -43,6 +46,7 @@ export interface DatasetStats extends DatasetCounts {
 export function datasetStats(facts: Iterable<ItemFacts>): DatasetStats {
   const s: DatasetStats = { items: 0, images: 0, byTask: {}, harmful: 0, benign: 0, safetyItems: 0, withoutReference: {}, imagesWithCues: 0 };
   for (const f of facts) {
+    if (f.split !== 'train') continue;
     s.items += 1;
     s.byTask[f.task] = (s.byTask[f.task] ?? 0) + 1;
     if (f.hasImage) {
