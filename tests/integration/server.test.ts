@@ -128,7 +128,7 @@ describe('the token', () => {
 
   it('is required on every route: none, a wrong one and an empty one all get 401', async () => {
     for (const route of routes()) {
-      for (const headers of [{}, { [HTTP.tokenHeader]: 'x'.repeat(43) }, { [HTTP.tokenHeader]: '' }]) {
+      for (const headers of [{}, { [HTTP.tokenHeader]: 'x'.repeat(43) }, { [HTTP.tokenHeader]: '' }] as Record<string, string>[]) {
         const res = await raw(server.origin, route.path, { method: route.method, headers });
         const body = expectError(res, 401, 'unauthorized');
         expect(body.message, route.path).toMatch(/token/);

@@ -1,0 +1,59 @@
+/** `studio serve`: opens the core and serves it to browsers until Ctrl-C. */
+import { existsSync } from 'node:fs';
+import { startServer } from '../../server/server.js';
+import { isLoopbackAddress } from '../../server/origin.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { cliLogger, openCliCore } from '../open-core.js';
+import { packageInfo } from '../package-root.js';
+
+export interface ServeOptions {
+  port: string;
+  host?: string;
+  expose?: boolean;
+  dataDir?: string;
+}
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not "${raw}"`);
+  return port;
+}
+
+export async function serveCommand(io: CliIo, options: ServeOptions): Promise<number> {
+  const port = parsePort(options.port);
+  const host = options.host ?? (options.expose ? '0.0.0.0' : '127.0.0.1');
+  if (!isLoopbackAddress(host) && !options.expose) {
+    throw new UsageError(`--host ${host} would let other machines reach the studio; add --expose to confirm that is what you want`);
+  }
+  const info = packageInfo();
+  const rendererDir = existsSync(info.rendererDir) ? info.rendererDir : null;
+  const log = cliLogger(io, 'info');
+  const core = await openCliCore(io, options.dataDir, log);
+  let server;
+  try {
+    server = await startServer({ core, host, port, allowRemote: options.expose === true, rendererDir, log });
+  } catch (err) {
+    core.close();
+    throw err;
+  }
+  io.stdout(`COSMO Studio ${info.version} is serving ${core.paths.root}\n`);
+  if (!rendererDir) io.stdout('The UI is not built (run `npm run build`): only the API is served.\n');
+  if (server.exposed) {
+    io.stderr(
+      `WARNING: listening on ${host}:${server.port}, reachable from other machines. Anyone who has the link can read and change ` +
+        'every project, and the traffic is plain HTTP: use it only on a network you trust, or behind a TLS proxy.\n',
+    );
+  }
+  io.stdout(`Open ${server.url}\n`);
+  io.stdout('Press Ctrl-C to stop.\n');
+
+  await new Promise<void>((resolve) => {
+    if (io.stop.aborted) resolve();
+    else io.stop.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  core.close();
+  io.stdout('Stopped.\n');
+  return 0;
+}

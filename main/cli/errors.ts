@@ -1,0 +1,46 @@
+/** How the CLI reports failures: one line a person can act on, then the precise problems, if any. */
+import { StudioError } from '../../preload/contract/errors.js';
+import type { ImportProblem } from '../../preload/contract/domain.js';
+import type { CliIo } from './io.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A usage mistake the parser cannot see (e.g. --host without --expose): exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const SHOWN_PROBLEMS = 20;
+
+export function problemLine(problem: ImportProblem): string {
+  const where = [problem.file, problem.line === null ? null : `line ${problem.line}`, problem.field].filter(Boolean).join(', ');
+  return where ? `${where}: ${problem.message}` : problem.message;
+}
+
+export function printProblems(io: CliIo, heading: string, problems: readonly ImportProblem[]): void {
+  if (problems.length === 0) return;
+  io.stderr(`${heading} (${problems.length}):\n`);
+  for (const problem of problems.slice(0, SHOWN_PROBLEMS)) io.stderr(`  ${problemLine(problem)}\n`);
+  if (problems.length > SHOWN_PROBLEMS) io.stderr(`  ... and ${problems.length - SHOWN_PROBLEMS} more\n`);
+}
+
+/** Prints any failure and returns the exit code. Unexpected errors show their message, not a stack. */
+export function reportFailure(io: CliIo, err: unknown): number {
+  if (err instanceof UsageError) {
+    io.stderr(`studio: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof StudioError) {
+    io.stderr(`studio: ${err.message}\n`);
+    // The first problem is usually the message itself; list them all only when there are more.
+    if (err.problems.length > 1) printProblems(io, 'problems', err.problems);
+    return EXIT.failed;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`studio: unexpected error: ${message}\n`);
+  if (io.env.STUDIO_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+  return EXIT.failed;
+}

@@ -1,0 +1,96 @@
+/**
+ * The `studio` command line. runCli(argv, io) parses and runs one command and resolves with its
+ * exit code: 0 done, 1 failed (the reason on stderr in one line, then any precise problems),
+ * 2 a usage mistake. It never calls process.exit, so tests run it in-process.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, reportFailure } from './errors.js';
+import type { CliIo } from './io.js';
+import { packageInfo } from './package-root.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
+import { projectsCommand } from './commands/projects.js';
+import { serveCommand } from './commands/serve.js';
+import { statsCommand } from './commands/stats.js';
+
+const DATA_DIR_HELP = 'the studio data directory (default: $STUDIO_DATA_DIR, else ~/.local/share/cosmo-studio or the OS app-data folder)';
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('studio')
+    .description('COSMO Studio: label multimodal safety prompts; serve the studio to a browser; import, export and inspect projects.')
+    .version(packageInfo().version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+
+  const run = (fn: () => Promise<number>) => async () => setExit(await fn());
+
+  program
+    .command('serve')
+    .description('serve the studio to browsers on 127.0.0.1 (prints the URL with its access token)')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '4747')
+    .option('--host <address>', 'interface to bind; anything but 127.0.0.1 also needs --expose', undefined)
+    .option('--expose', 'listen beyond this machine (default host 0.0.0.0): anyone with the link can read and change every project')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { port: string; host?: string; expose?: boolean; dataDir?: string }) => run(() => serveCommand(io, opts))());
+
+  program
+    .command('import')
+    .description('import items from a JSONL or CSV file, or a folder of images with a sidecar JSONL, into a project')
+    .argument('<path>', 'the file or folder to import')
+    .requiredOption('--project <name>', 'the project to import into')
+    .option('--create', 'create the project if it does not exist')
+    .option('--valid-rows', 'import the valid rows and report the rest, instead of all-or-nothing')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((path: string, opts: { project: string; create?: boolean; validRows?: boolean; dataDir?: string }) => run(() => importCommand(io, path, opts))());
+
+  program
+    .command('export')
+    .description('export a project as JSONL with provenance, or as an immutable dataset snapshot for training')
+    .requiredOption('--project <name>', 'the project to export')
+    .addOption(new Option('--format <format>', 'what to write').choices(['jsonl', 'snapshot']).makeOptionMandatory())
+    .requiredOption('--out <dir>', 'the folder to write the export into (created if missing)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { project: string; format: 'jsonl' | 'snapshot'; out: string; dataDir?: string }) => run(() => exportCommand(io, opts))());
+
+  program
+    .command('projects')
+    .description('list the projects of the data directory')
+    .option('--json', 'print JSON instead of a table')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { json?: boolean; dataDir?: string }) => run(() => projectsCommand(io, opts))());
+
+  program
+    .command('stats')
+    .description("print a project's label statistics")
+    .requiredOption('--project <name>', 'the project')
+    .option('--json', 'print JSON instead of text')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { project: string; json?: boolean; dataDir?: string }) => run(() => statsCommand(io, opts))());
+
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }).showHelpAfterError('(run with --help for usage)');
+  }
+  return program;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version end with code 0; parse errors were already printed by commander.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return reportFailure(io, err);
+  }
+  return exitCode;
+}

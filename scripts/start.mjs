@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `npm start` (after `npm run build`): opens the desktop app when the Electron binary is
+ * installed, otherwise says so in one line and starts the browser mode (`studio serve`), which
+ * prints the URL to open. Arguments after `npm start --` go to `studio serve` in browser mode.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+
+function electronBinary() {
+  try {
+    const path = require('electron');
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function run(command, args) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+  const forward = (signal) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? (signal ? 1 : 0);
+  });
+}
+
+const electron = electronBinary();
+if (electron && process.env.STUDIO_BROWSER !== '1') {
+  run(electron, [root]);
+} else {
+  if (!electron) process.stdout.write('The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?): starting the browser mode instead.\n');
+  run(process.execPath, [join(root, 'out', 'main', 'cli.js'), 'serve', ...process.argv.slice(2)]);
+}

@@ -1,0 +1,244 @@
+/**
+ * The `studio` CLI, run in-process through runCli(argv, io) over temp data dirs: import, export,
+ * projects, stats and serve, their errors and exit codes; plus one smoke test of the built binary
+ * when `npm run build` has produced it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProjectStats, ProjectSummary } from '../../preload/contract/domain';
+import { HTTP } from '../../preload/contract/channels';
+import type { CliIo } from '../../main/cli/io';
+import { runCli } from '../../main/cli/run';
+import { BUILT_CLI, REPO_ROOT } from '../helpers/server';
+
+interface Captured {
+  io: CliIo;
+  out(): string;
+  err(): string;
+  stop(): void;
+}
+
+function capture(env: Record<string, string | undefined> = {}): Captured {
+  let out = '';
+  let err = '';
+  const controller = new AbortController();
+  return {
+    io: {
+      stdout: (s) => {
+        out += s;
+      },
+      stderr: (s) => {
+        err += s;
+      },
+      isTTY: false,
+      env: { HOME: tmpdir(), STUDIO_LOG_LEVEL: 'error', ...env },
+      stop: controller.signal,
+    },
+    out: () => out,
+    err: () => err,
+    stop: () => controller.abort(),
+  };
+}
+
+let dir: string;
+let dataDir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'studio-cli-'));
+  dataDir = join(dir, 'data');
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeItems(name: string, rows: unknown[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, rows.map((row) => (typeof row === 'string' ? row : JSON.stringify(row))).join('\n') + '\n');
+  return path;
+}
+
+const items = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: `q-${i}`, text: `Prompt number ${i}: how do I kill a Python process?`, category: 'privacy', expected: 'comply', source: 'cli test' }));
+
+async function cli(argv: string[], env?: Record<string, string | undefined>) {
+  const c = capture(env);
+  const code = await runCli(argv, c.io);
+  return { code, out: c.out(), err: c.err() };
+}
+
+describe('studio import / projects / stats', () => {
+  it('imports into a new project with --create and lists it', async () => {
+    const file = writeItems('items.jsonl', items(25));
+    const refused = await cli(['import', file, '--project', 'Safety', '--data-dir', dataDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/no project called "Safety".*--create/);
+
+    const done = await cli(['import', file, '--project', 'Safety', '--create', '--data-dir', dataDir]);
+    expect(done.err).toContain('Created project "Safety"');
+    expect(done.code).toBe(0);
+    expect(done.out).toMatch(/^Imported 25 items \(0 with images, 0 labels\) into "Safety"/);
+
+    const again = await cli(['import', file, '--project', 'Safety', '--data-dir', dataDir]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/^Imported 0 items/);
+    expect(again.err).toMatch(/Duplicates left out \(25\)/);
+
+    const listed = await cli(['projects', '--json', '--data-dir', dataDir]);
+    expect(listed.code).toBe(0);
+    const projects = ProjectSummary.array().parse(JSON.parse(listed.out));
+    expect(projects.map((p) => [p.name, p.itemCount])).toEqual([['Safety', 25]]);
+
+    const table = await cli(['projects', '--data-dir', dataDir]);
+    expect(table.out).toMatch(/id\s+name\s+items/);
+    expect(table.out).toMatch(/1\s+Safety\s+25/);
+  });
+
+  it('changes nothing when a row is bad, names the file, line and field, and imports the valid rows on request', async () => {
+    const file = writeItems('broken.jsonl', [...items(3), '{"id": "bad", "text": 42}', '{not json']);
+    const failed = await cli(['import', file, '--project', 'P', '--create', '--data-dir', dataDir]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/nothing was imported: 2 errors/);
+    expect(failed.err).toMatch(/broken\.jsonl, line 4, text: /);
+    expect(failed.err).toMatch(/broken\.jsonl, line 5/);
+    expect(failed.err).toContain('was created and is still empty');
+    const empty = ProjectSummary.array().parse(JSON.parse((await cli(['projects', '--json', '--data-dir', dataDir])).out));
+    expect(empty[0]?.itemCount).toBe(0);
+
+    const partial = await cli(['import', file, '--project', 'P', '--valid-rows', '--data-dir', dataDir]);
+    expect(partial.code).toBe(0);
+    expect(partial.out).toMatch(/^Imported 3 items/);
+    expect(partial.err).toMatch(/Rows skipped \(2\)/);
+  });
+
+  it('says clearly when the file does not exist', async () => {
+    const missing = await cli(['import', join(dir, 'nope.jsonl'), '--project', 'P', '--create', '--data-dir', dataDir]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/nope\.jsonl/);
+  });
+
+  it('prints stats as JSON and as text', async () => {
+    await cli(['import', writeItems('items.jsonl', items(5)), '--project', 'S', '--create', '--data-dir', dataDir]);
+    const json = await cli(['stats', '--project', 'S', '--json', '--data-dir', dataDir]);
+    expect(json.code).toBe(0);
+    const stats = ProjectStats.parse(JSON.parse(json.out));
+    expect(stats.items).toBe(5);
+    expect(stats.labels).toBe(0);
+    const text = await cli(['stats', '--project', 'S', '--data-dir', dataDir]);
+    expect(text.out).toMatch(/^Project "S"\n {2}items 5,/);
+
+    const unknown = await cli(['stats', '--project', 'Nope', '--data-dir', dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/no project called "Nope".*the projects are: "S"/);
+  });
+
+  it('uses $STUDIO_DATA_DIR when no --data-dir is given', async () => {
+    await cli(['import', writeItems('items.jsonl', items(2)), '--project', 'Env', '--create'], { STUDIO_DATA_DIR: dataDir });
+    expect(existsSync(join(dataDir, 'studio.db'))).toBe(true);
+    const listed = await cli(['projects', '--json', '--data-dir', dataDir]);
+    expect(JSON.parse(listed.out)).toHaveLength(1);
+  });
+});
+
+describe('studio export', () => {
+  it('writes a JSONL export and a snapshot into --out and never overwrites', async () => {
+    await cli(['import', writeItems('items.jsonl', items(4)), '--project', 'E', '--create', '--data-dir', dataDir]);
+    const out = join(dir, 'out');
+    const jsonl = await cli(['export', '--project', 'E', '--format', 'jsonl', '--out', out, '--data-dir', dataDir]);
+    expect(jsonl.err).toBe('');
+    expect(jsonl.code).toBe(0);
+    expect(jsonl.out).toMatch(/Exported "E" as jsonl: 4 items, 0 labels, 0 images/);
+    const files = readdirSync(out);
+    expect(files).toHaveLength(1);
+    const lines = readFileSync(join(out, files[0]!), 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+
+    const snapshot = await cli(['export', '--project', 'E', '--format', 'snapshot', '--out', out, '--data-dir', dataDir]);
+    expect(snapshot.code).toBe(0);
+    const snapshotDir = readdirSync(out).find((name) => name !== files[0]);
+    expect(snapshotDir).toBeDefined();
+    expect(readdirSync(join(out, snapshotDir!))).toEqual(expect.arrayContaining(['manifest.json', 'items.jsonl']));
+
+    const badFormat = await cli(['export', '--project', 'E', '--format', 'csv', '--out', out, '--data-dir', dataDir]);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.err).toMatch(/csv.*Allowed choices are jsonl, snapshot/s);
+  });
+});
+
+describe('usage', () => {
+  it('prints help for the program and every command, exit 0', async () => {
+    const top = await cli(['--help']);
+    expect(top.code).toBe(0);
+    for (const command of ['serve', 'import', 'export', 'projects', 'stats']) {
+      expect(top.out).toContain(command);
+      const help = await cli([command, '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.out, command).toMatch(new RegExp(`^Usage: studio ${command}`));
+      expect(help.out, command).toContain('--data-dir');
+    }
+  });
+
+  it('answers usage mistakes with exit code 2 and one clear line', async () => {
+    const missing = await cli(['import', 'x.jsonl', '--data-dir', dataDir]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/required option '--project <name>' not specified/);
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli([])).code).toBe(2);
+    const exposed = await cli(['serve', '--host', '0.0.0.0', '--data-dir', dataDir]);
+    expect(exposed.code).toBe(2);
+    expect(exposed.err).toMatch(/add --expose/);
+    const badPort = await cli(['serve', '--port', 'eighty', '--data-dir', dataDir]);
+    expect(badPort.code).toBe(2);
+  });
+});
+
+describe('studio serve', () => {
+  it('serves on 127.0.0.1 with a token until stopped', async () => {
+    const c = capture();
+    const running = runCli(['serve', '--port', '0', '--data-dir', dataDir], c.io);
+    let url: RegExpExecArray | null = null;
+    for (let i = 0; i < 200 && !url; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      url = /Open (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]{43})/.exec(c.out());
+    }
+    expect(url, c.out() + c.err()).not.toBeNull();
+    const [, origin, , token] = url!;
+    const ok = await fetch(`${origin}${HTTP.api('getInfo')}`, { method: 'POST', headers: { [HTTP.tokenHeader]: token! } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ host: 'server', dataDir });
+    const refused = await fetch(`${origin}${HTTP.api('getInfo')}`, { method: 'POST' });
+    expect(refused.status).toBe(401);
+    c.stop();
+    expect(await running).toBe(0);
+    expect(c.out()).toContain('Stopped.');
+    await expect(fetch(`${origin}${HTTP.api('getInfo')}`, { method: 'POST' })).rejects.toThrow();
+  });
+
+  it('warns loudly when exposed beyond this machine', async () => {
+    const c = capture();
+    const running = runCli(['serve', '--port', '0', '--expose', '--data-dir', dataDir], c.io);
+    for (let i = 0; i < 200 && !c.out().includes('Open '); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(c.err()).toMatch(/^WARNING: listening on 0\.0\.0\.0:\d+, reachable from other machines/);
+    c.stop();
+    expect(await running).toBe(0);
+  });
+});
+
+describe.skipIf(!existsSync(BUILT_CLI))('the built binary', () => {
+  it('runs `studio projects` and `studio --version`', () => {
+    const bin = join(REPO_ROOT, 'bin', 'studio.mjs');
+    const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+    const projects = spawnSync(process.execPath, [bin, 'projects', '--data-dir', dataDir], { encoding: 'utf8' });
+    expect(projects.stderr).toBe('');
+    expect(projects.status).toBe(0);
+    expect(projects.stdout).toMatch(/^No projects in /);
+    const bad = spawnSync(process.execPath, [bin, 'stats', '--project', 'x', '--data-dir', dataDir], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^studio: There is no project called "x"/);
+  });
+});
