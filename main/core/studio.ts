@@ -5,6 +5,10 @@
  */
 import type { StudioHandlers } from '../../preload/contract/api.js';
 import { BlobStore } from './blobs/store.js';
+import { demoHandlers } from './demo/handlers.js';
+import { exportHandlers } from './export/handlers.js';
+import { importHandlers } from './import/handlers.js';
+import { statsHandlers } from './stats.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
@@ -12,7 +16,6 @@ import { dataPaths, ensureDataDirs, type DataPaths } from './paths.js';
 import { infoHandlers } from './services/info.js';
 import { itemHandlers } from './services/items.js';
 import { labellingHandlers } from './services/labelling.js';
-import { pendingHandlers } from './services/pending.js';
 import { projectHandlers } from './services/projects.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
@@ -41,7 +44,10 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers): StudioHand
     ...projectHandlers(ctx),
     ...itemHandlers(ctx),
     ...labellingHandlers(ctx),
-    ...pendingHandlers(ctx),
+    ...importHandlers(ctx),
+    ...exportHandlers(ctx),
+    ...demoHandlers(ctx),
+    ...statsHandlers(ctx),
   };
 }
 

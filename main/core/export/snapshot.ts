@@ -1,0 +1,204 @@
+/**
+ * The training dataset snapshot (DESIGN.md), read by the trainer's
+ * native-models/cosmo_rl/snapshot.py `load_snapshot`, whose field names, message structure and
+ * hash definition this file follows exactly:
+ *
+ *   exports/<export id>/manifest.json   {format_version: 1, hash, counts, label_schema, source_project, created_at}
+ *   exports/<export id>/items.jsonl     one item per line (COSMO-RL.md "Data each training item needs")
+ *   exports/<export id>/images/<sha256>.<ext>
+ *
+ * hash = sha256 over the bytes of items.jsonl followed by the bytes of every file in images/
+ * in ascending file-name order (no separators; manifest.json is not hashed).
+ *
+ * Only labelled items go in (the label is the majority of the current labels, see
+ * aggregate.ts); everything left out is counted by reason in counts.left_out, so nothing is
+ * dropped silently. The folder is new for every export and its files are read-only.
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExportResult, Item, Split } from '../../../preload/contract/domain.js';
+import { StudioError } from '../../../preload/contract/errors.js';
+import { nowIso, type CoreContext } from '../context.js';
+import { requireProject } from '../services/lookup.js';
+import { aggregateLabels, type AggregatedLabels } from './aggregate.js';
+import { constraintLines, constraintProblem } from './constraints.js';
+import { abandonFolder, beginFolder, finishFolder, hashFileInto, newExportFolder, writeDurable } from './folder.js';
+import { imageFileName } from './jsonl.js';
+import { currentLabels, readProjectItems } from './read-project.js';
+import { recordExport } from './record.js';
+
+export const SNAPSHOT_FORMAT_VERSION = 1;
+/** The trainer's image processor refuses smaller sides and more extreme aspect ratios. */
+export const MIN_IMAGE_SIDE = 28;
+export const MAX_ASPECT_RATIO = 200;
+
+const SNAPSHOT_SPLIT: Record<Split, 'train' | 'eval' | 'held-out'> = { train: 'train', eval: 'eval', heldout: 'held-out' };
+
+export type LeftOutReason = 'unlabelled' | 'missing_harmful' | 'missing_reference' | 'invalid_constraints' | 'image_unusable';
+
+export interface SnapshotItem {
+  id: string;
+  task: Item['task'];
+  messages: { role: 'user'; content: ({ type: 'image'; path: string } | { type: 'text'; text: string })[] }[];
+  harmful: boolean | null;
+  expected: 'comply' | 'comply_with_care' | 'refuse' | null;
+  reference: string | string[] | null;
+  visual_cues: string[];
+  category: string | null;
+  severity: number | null;
+  jailbreak_type: string | null;
+  split: 'train' | 'eval' | 'held-out';
+}
+
+/** The snapshot line for an item and its aggregated labels, or why it cannot be trained on. */
+export function snapshotItem(item: Item, agg: AggregatedLabels): { ok: true; value: SnapshotItem } | { ok: false; reason: LeftOutReason } {
+  const l = agg.labels;
+  if ((item.task === 'safety' || item.task === 'jailbreak') && l.harmful === null) return { ok: false, reason: 'missing_harmful' };
+  let reference: string | string[] | null = l.referenceAnswer?.trim() ? l.referenceAnswer : null;
+  if ((item.task === 'knowledge' || item.task === 'general') && reference === null) return { ok: false, reason: 'missing_reference' };
+  if (item.task === 'instruction') {
+    const constraints = reference === null ? [] : constraintLines(reference);
+    if (constraints.length === 0 || constraints.some((c) => constraintProblem(c) !== null)) return { ok: false, reason: 'invalid_constraints' };
+    reference = constraints;
+  }
+  const content: SnapshotItem['messages'][number]['content'] = [];
+  if (item.image) {
+    const { width, height } = item.image;
+    if (Math.min(width, height) < MIN_IMAGE_SIDE || Math.max(width, height) / Math.min(width, height) > MAX_ASPECT_RATIO) {
+      return { ok: false, reason: 'image_unusable' };
+    }
+    content.push({ type: 'image', path: `images/${imageFileName(item.image)}` });
+  }
+  content.push({ type: 'text', text: item.text });
+  return {
+    ok: true,
+    value: {
+      id: item.externalId,
+      task: item.task,
+      messages: [{ role: 'user', content }],
+      harmful: l.harmful,
+      expected: l.expected,
+      reference,
+      visual_cues: l.visualCues,
+      category: l.riskCategory,
+      severity: l.severity,
+      jailbreak_type: l.jailbreakType,
+      split: SNAPSHOT_SPLIT[item.split],
+    },
+  };
+}
+
+/** The snapshot hash of a folder (see the file comment); the same as the trainer's compute_snapshot_hash. */
+export async function computeSnapshotHash(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  await hashFileInto(hash, join(dir, 'items.jsonl'));
+  let names: string[] = [];
+  try {
+    const entries = await readdir(join(dir, 'images'), { withFileTypes: true });
+    names = entries.filter((e) => e.isFile()).map((e) => e.name);
+  } catch {
+    names = [];
+  }
+  names.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  for (const name of names) await hashFileInto(hash, join(dir, 'images', name));
+  return hash.digest('hex');
+}
+
+function bump(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** Writes a new dataset snapshot of the project into a new folder under `outDir` (default: exports/). */
+export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir: string = ctx.paths.exports): Promise<ExportResult> {
+  const project = requireProject(ctx.db.read, projectId);
+  const createdAt = nowIso(ctx);
+  const folder = newExportFolder(outDir, project.name, 'snapshot', ctx.clock.now());
+  await beginFolder(folder);
+  try {
+    await mkdir(join(folder.temp, 'images'));
+    const out = await open(join(folder.temp, 'items.jsonl'), 'wx', 0o644);
+    const copied = new Set<string>();
+    const leftOut: Record<LeftOutReason, number> = { unlabelled: 0, missing_harmful: 0, missing_reference: 0, invalid_constraints: 0, image_unusable: 0 };
+    const byTask: Record<string, number> = {};
+    const bySplit: Record<string, number> = {};
+    const perItem: Record<string, { annotators: number; harmful_agree: number; expected_agree: number }> = {};
+    let multiAnnotator = 0;
+    let fullAgreement = 0;
+    let items = 0;
+    let labels = 0;
+    try {
+      for await (const page of readProjectItems(ctx.db.read, projectId)) {
+        let chunk = '';
+        for (const { item, history } of page) {
+          const current = currentLabels(history);
+          const agg = aggregateLabels(current);
+          if (!agg) {
+            leftOut.unlabelled += 1;
+            continue;
+          }
+          const line = snapshotItem(item, agg);
+          if (!line.ok) {
+            leftOut[line.reason] += 1;
+            continue;
+          }
+          chunk += `${JSON.stringify(line.value)}\n`;
+          items += 1;
+          labels += current.length;
+          bump(byTask, item.task);
+          bump(bySplit, line.value.split);
+          if (agg.annotators > 1) {
+            multiAnnotator += 1;
+            perItem[item.externalId] = { annotators: agg.annotators, harmful_agree: agg.agreement.harmful, expected_agree: agg.agreement.expected };
+            if (agg.agreement.harmful === agg.annotators && agg.agreement.expected === agg.annotators) fullAgreement += 1;
+          }
+          if (item.image && !copied.has(item.image.sha256)) {
+            copied.add(item.image.sha256);
+            await copyFile(ctx.blobs.path(item.image.sha256), join(folder.temp, 'images', imageFileName(item.image)));
+          }
+        }
+        if (chunk) await out.write(chunk);
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    if (items === 0) {
+      const why = Object.entries(leftOut).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason.replace(/_/g, ' ')}`);
+      throw new StudioError('invalid_input', `project "${project.name}" has no labelled items to put in a training snapshot${why.length ? ` (left out: ${why.join(', ')})` : ''}`);
+    }
+    const hash = await computeSnapshotHash(folder.temp);
+    const counts = {
+      items,
+      images: copied.size,
+      labels,
+      left_out: leftOut,
+      by_task: byTask,
+      by_split: bySplit,
+      agreement: {
+        rule: 'majority per field, ties broken by the most recent label',
+        items_with_several_annotators: multiAnnotator,
+        full_agreement: fullAgreement,
+        per_item: perItem,
+      },
+    };
+    const manifest = {
+      format_version: SNAPSHOT_FORMAT_VERSION,
+      hash,
+      counts,
+      label_schema: project.labelSchema,
+      source_project: { id: project.id, name: project.name, guidelines_sha256: createHash('sha256').update(project.guidelines).digest('hex') },
+      created_at: createdAt,
+    };
+    await writeDurable(join(folder.temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await finishFolder(folder);
+    const result: ExportResult = { exportId: folder.exportId, format: 'snapshot', path: folder.final, sha256: hash, items, labels, images: copied.size };
+    recordExport(ctx, projectId, result, { items, labels, images: copied.size, left_out: leftOut }, createdAt);
+    ctx.log.info('snapshot written', { projectId, exportId: folder.exportId, items, hash });
+    return result;
+  } catch (error) {
+    await abandonFolder(folder);
+    if (error instanceof StudioError) throw error;
+    throw new StudioError('internal', `the snapshot could not be written: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

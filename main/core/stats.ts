@@ -1,0 +1,65 @@
+/**
+ * Project statistics for the dashboard and `studio stats`: item and image counts, how the
+ * current labels are distributed per field and per annotator, and the median time spent.
+ *
+ * "Current labels" are each annotator's latest version per item when it is submitted (an undone
+ * label is not counted), the same rule the queues and the snapshot use. A null field counts
+ * under "unset". labelledItems: items with at least one current label.
+ */
+import type { ReadableDB } from '../../db/handles.js';
+import type { StudioHandlers } from '../../preload/contract/api.js';
+import type { ProjectStats } from '../../preload/contract/domain.js';
+import type { CoreContext } from './context.js';
+import { requireProjectRow } from './services/lookup.js';
+
+const UNSET = 'unset';
+
+type FieldCounts = Record<string, number>;
+
+function grouped(db: ReadableDB, sql: string, projectId: number): FieldCounts {
+  const out: FieldCounts = {};
+  for (const row of db.prepare<{ key: string | number | null; n: number }>(sql).all(projectId)) {
+    out[row.key === null ? UNSET : String(row.key)] = row.n;
+  }
+  return out;
+}
+
+const CURRENT = `FROM annotation_head h JOIN annotation a ON a.id = h.annotation_id WHERE h.project_id = ? AND h.status = 'submitted'`;
+
+export function projectStats(ctx: Pick<CoreContext, 'db'>, projectId: number): ProjectStats {
+  const db = ctx.db.read;
+  const project = requireProjectRow(db, projectId);
+  const count = (sql: string) => db.prepare<{ n: number }>(sql).get(projectId)?.n ?? 0;
+  const labels = count(`SELECT count(*) AS n ${CURRENT}`);
+  const harmful = grouped(db, `SELECT CASE a.harmful WHEN 1 THEN 'true' WHEN 0 THEN 'false' END AS key, count(*) AS n ${CURRENT} GROUP BY 1`, projectId);
+  const field = (column: string) => grouped(db, `SELECT a.${column} AS key, count(*) AS n ${CURRENT} GROUP BY 1`, projectId);
+  const times = db.prepare<{ t: number }>(`SELECT a.time_spent_ms AS t ${CURRENT} ORDER BY a.time_spent_ms`).all(projectId).map((r) => r.t);
+  let medianTimeSpentMs: number | null = null;
+  if (times.length > 0) {
+    const mid = Math.floor(times.length / 2);
+    medianTimeSpentMs = times.length % 2 === 1 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+  }
+  return {
+    items: project.item_count,
+    images: project.image_count,
+    labels,
+    labelledItems: count('SELECT count(*) AS n FROM item WHERE project_id = ? AND label_count > 0'),
+    flagged: count('SELECT count(*) AS n FROM item WHERE project_id = ? AND flag_count > 0'),
+    byField: {
+      harmful,
+      riskCategory: field('risk_category'),
+      severity: field('severity'),
+      expected: field('expected'),
+      jailbreakType: field('jailbreak_type'),
+      crossModalRisk: field('cross_modal_risk'),
+      task: grouped(db, 'SELECT task AS key, count(*) AS n FROM item WHERE project_id = ? GROUP BY task', projectId),
+      split: grouped(db, 'SELECT split AS key, count(*) AS n FROM item WHERE project_id = ? GROUP BY split', projectId),
+    },
+    byAnnotator: grouped(db, `SELECT u.name AS key, count(*) AS n ${CURRENT.replace('WHERE', 'JOIN user u ON u.id = h.annotator_id WHERE')} GROUP BY u.id`, projectId),
+    medianTimeSpentMs,
+  };
+}
+
+export function statsHandlers(ctx: CoreContext): Pick<StudioHandlers, 'getStats'> {
+  return { getStats: ({ projectId }) => projectStats(ctx, projectId) };
+}
