@@ -135,6 +135,11 @@ export class JobManager {
     return this.active?.runId ?? null;
   }
 
+  /** The running worker's process id (tests and diagnostics). */
+  get activePid(): number | null {
+    return this.active?.child.pid ?? null;
+  }
+
   /** 1-based positions of queued runs, in launch order. */
   queuePositions(): Map<number, number> {
     const ids = this.o.db.read.prepare<{ id: number }>(`SELECT id FROM run WHERE status = 'queued' ORDER BY id`).all();
