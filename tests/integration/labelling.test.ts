@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyLabels, type LabelValues } from '../../preload/contract/domain.js';
 import type { StudioError } from '../../preload/contract/errors.js';
 import { queueItemIds } from '../../main/core/services/labelling.js';
-import { seedCount, seedItems, useTempCore, type TempCore } from '../helpers/core.js';
+import { openTempCore, seedCount, seedItems, useTempCore, type TempCore } from '../helpers/core.js';
 
 const t = useTempCore();
 
@@ -353,5 +353,49 @@ describe('trigger-maintained counters', () => {
         expect(progress.remaining).toBe(queue.length);
       }
     }
+  });
+});
+
+describe('annotators working at the same time', () => {
+  it('hands two annotators of a one-annotator project different items', async () => {
+    const { project, ids, ada, bob } = await setup(t(), 8, 1);
+    expect(await queueIds(t(), project.id, ada.id, 3)).toEqual(ids.slice(0, 3));
+    expect(await queueIds(t(), project.id, bob.id, 3)).toEqual(ids.slice(3, 6));
+    await t().call('submitLabel', { itemId: ids[0]!, annotatorId: ada.id, labels: benign, timeSpentMs: 1 });
+    // Ada's next queue skips what Bob holds
+    expect(await queueIds(t(), project.id, ada.id, 3)).toEqual([ids[1], ids[2], ids[6]]);
+    // Bob re-asking keeps his own items
+    expect(await queueIds(t(), project.id, bob.id, 3)).toEqual(ids.slice(3, 6));
+  });
+
+  it('gives both annotators the same items when each item needs both of them', async () => {
+    const { project, ids, ada, bob } = await setup(t(), 5, 2);
+    expect(await queueIds(t(), project.id, ada.id, 3)).toEqual(ids.slice(0, 3));
+    expect(await queueIds(t(), project.id, bob.id, 3)).toEqual(ids.slice(0, 3));
+    const cy = await t().call('createUser', { name: 'Cy', role: 'annotator' });
+    // both holders cover the quota of items 1-3, so a third annotator starts at item 4
+    expect(await queueIds(t(), project.id, cy.id, 3)).toEqual([ids[3], ids[4], ids[0]]);
+  });
+
+  it('still offers items others hold when nothing else is left, and forgets leases after they expire', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const c = await openTempCore({ clock: { now: () => new Date(now) } });
+    try {
+      const { project, ids, ada, bob } = await setup(c, 3, 1);
+      expect(await queueIds(c, project.id, ada.id, 2)).toEqual(ids.slice(0, 2));
+      expect(await queueIds(c, project.id, bob.id, 3)).toEqual([ids[2], ids[0], ids[1]]);
+      now += 11 * 60_000; // every lease has lapsed: Bob gets the items in order and now holds all three
+      expect(await queueIds(c, project.id, bob.id, 3)).toEqual(ids);
+      expect(await queueIds(c, project.id, ada.id, 3)).toEqual(ids); // all held by Bob, still offered rather than nothing
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a skip releases the item for others', async () => {
+    const { project, ids, ada, bob } = await setup(t(), 4, 1);
+    expect(await queueIds(t(), project.id, ada.id, 2)).toEqual(ids.slice(0, 2));
+    await t().call('skipItem', { itemId: ids[0]!, annotatorId: ada.id });
+    expect(await queueIds(t(), project.id, bob.id, 2)).toEqual([ids[0], ids[2]]);
   });
 });

@@ -10,8 +10,9 @@
  * or admin who corrects a label adds their own row next to the annotator's, whose history stays
  * untouched. No one can write into someone else's history through the API.
  *
- * With annotatorsPerItem = 1 two annotators working at once can be shown the same item; if both
- * submit, both labels are kept (label_count 2) rather than one being dropped.
+ * Annotators working at once are handed different items: each getQueue leases its items to the
+ * caller for a few minutes (leases.ts, in memory), and items others hold up to the quota move to
+ * the back. If two still label the same item (a lease expired), both labels are kept.
  */
 import type { StudioHandlers } from '../../../preload/contract/api.js';
 import type { ItemDetail, LabelValues, QueueProgress } from '../../../preload/contract/domain.js';
@@ -19,6 +20,7 @@ import { LabelValues as LabelValuesSchema } from '../../../preload/contract/doma
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { ReadableDB } from '../../../db/handles.js';
 import { nowIso, type CoreContext } from '../context.js';
+import { QueueLeases } from './leases.js';
 import { appendAnnotation, assertLabelsValid, type AnnotationOrigin } from './annotations.js';
 import { itemDetail, itemDetailFromRow, itemRowsByIds } from './item-detail.js';
 import { requireItemRow, requireProject, requireProjectRow, requireUser } from './lookup.js';
@@ -32,7 +34,7 @@ const FRONT_SQL = `SELECT h.item_id AS id FROM annotation_head h JOIN item i ON 
     AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = h.annotator_id AND s.item_id = h.item_id)
   ORDER BY h.annotation_id DESC LIMIT ?`;
 // Items A never touched, in id (import) order: walks item_queue(project_id, complete).
-const FRESH_SQL = `SELECT i.id FROM item i
+const FRESH_SQL = `SELECT i.id, i.label_count FROM item i
   WHERE i.project_id = ? AND i.complete = 0
     AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = i.id AND h.annotator_id = ?)
     AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = ? AND s.item_id = i.id)
@@ -43,16 +45,41 @@ const SKIPPED_SQL = `SELECT s.item_id AS id FROM queue_skip s JOIN item i ON i.i
     AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = s.item_id AND h.annotator_id = s.annotator_id AND h.status = 'submitted')
   ORDER BY s.id LIMIT ?`;
 
-/** The next `count` item ids for the annotator, in queue order. */
-export function queueItemIds(db: ReadableDB, projectId: number, annotatorId: number, count: number): number[] {
+export interface QueueOptions {
+  /** Other annotators' current queue items: item id -> how many others hold it. */
+  heldByOthers?: ReadonlyMap<number, number>;
+  /** The project's annotatorsPerItem (needed with heldByOthers). */
+  annotatorsPerItem?: number;
+}
+
+/**
+ * The next `count` item ids for the annotator, in queue order. With leases, a never-touched
+ * item that others already hold up to the project's quota (holders + labels >= annotatorsPerItem)
+ * moves behind everything else, so people working at once are handed different items; it still
+ * comes last rather than never, so no item becomes unreachable.
+ */
+export function queueItemIds(db: ReadableDB, projectId: number, annotatorId: number, count: number, options: QueueOptions = {}): number[] {
+  const held = options.heldByOthers ?? new Map<number, number>();
+  const quota = options.annotatorsPerItem ?? 1;
   const ids: number[] = [];
+  const deferred: number[] = [];
   const take = (sql: string, ...params: number[]) => {
     if (ids.length >= count) return;
     for (const r of db.prepare<{ id: number }>(sql).all(...params, count - ids.length)) ids.push(r.id);
   };
   take(FRONT_SQL, projectId, annotatorId);
-  take(FRESH_SQL, projectId, annotatorId, annotatorId);
+  if (ids.length < count) {
+    const need = count - ids.length;
+    // At most held.size candidates can be deferred, so this many rows always yield `need` others.
+    const rows = db.prepare<{ id: number; label_count: number }>(FRESH_SQL).all(projectId, annotatorId, annotatorId, need + held.size);
+    for (const r of rows) {
+      const taken = (held.get(r.id) ?? 0) + r.label_count >= quota;
+      if (taken) deferred.push(r.id);
+      else if (ids.length < count) ids.push(r.id);
+    }
+  }
   take(SKIPPED_SQL, projectId, annotatorId);
+  for (const id of deferred) if (ids.length < count) ids.push(id);
   return ids;
 }
 
@@ -89,6 +116,7 @@ function annotationById(db: ReadableDB, id: number) {
 
 export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
   const db = ctx.db;
+  const leases = new QueueLeases();
   const changed = (projectId: number) => ctx.events.emit({ type: 'project.changed', projectId });
 
   /** Validates and appends a submitted version; returns [annotation id, project id]. */
@@ -114,15 +142,21 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
 
   return {
     getQueue: ({ projectId, annotatorId, count }) => {
-      requireProjectRow(db.read, projectId);
+      const project = requireProjectRow(db.read, projectId);
       requireUser(db.read, annotatorId);
-      const ids = queueItemIds(db.read, projectId, annotatorId, count);
+      const nowMs = ctx.clock.now().getTime();
+      const ids = queueItemIds(db.read, projectId, annotatorId, count, {
+        heldByOthers: leases.heldByOthers(annotatorId, nowMs),
+        annotatorsPerItem: project.annotators_per_item,
+      });
+      leases.hold(annotatorId, ids, nowMs);
       const items: ItemDetail[] = itemRowsByIds(db.read, ids).map((row) => itemDetailFromRow(db.read, row, { onlyAnnotatorId: annotatorId }));
       return { items, progress: queueProgress(db.read, projectId, annotatorId) };
     },
 
     submitLabel: ({ itemId, annotatorId, labels, timeSpentMs }) => {
       const { annotationId, projectId } = writeLabels(itemId, annotatorId, labels, timeSpentMs, 'queue');
+      leases.release(annotatorId, itemId);
       changed(projectId);
       return { annotation: annotationById(db.read, annotationId), progress: queueProgress(db.read, projectId, annotatorId) };
     },
@@ -173,6 +207,7 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
           .run(item.project_id, annotatorId, itemId, nowIso(ctx));
         return item.project_id;
       });
+      leases.release(annotatorId, itemId);
       return { progress: queueProgress(db.read, projectId, annotatorId) };
     },
 
