@@ -92,29 +92,52 @@ def _model_type(path: Path) -> str | None:
     return json.loads(config.read_text(encoding="utf-8")).get("model_type")
 
 
-def load_processor(path_or_id: str | Path, *, trust_remote_code: bool = False) -> Any:
+def _local_folder(path_or_id: str | Path, cache_dir: str | None) -> Path | None:
+    """The folder holding the model's files: the path itself, or its Hugging Face cache snapshot."""
+    path = Path(path_or_id)
+    if path.is_dir():
+        return path
+    from transformers.utils import cached_file
+
+    try:
+        # Downloads config.json when online (as from_pretrained would); offline, reads the cache.
+        config = cached_file(str(path_or_id), "config.json", cache_dir=cache_dir)
+    except OSError:
+        return None
+    return Path(config).parent if config else None
+
+
+def load_processor(path_or_id: str | Path, *, trust_remote_code: bool = False, cache_dir: str | None = None) -> Any:
     """The processor (vision-language models) or tokenizer (text models) for a model.
 
+    ``path_or_id`` is a model folder or a hub id (resolved through the Hugging Face cache).
     Loads with the Auto classes; for Qwen-VL models without torchvision, rebuilds the
     processor without its video part (see the module docstring).
     """
     import transformers
     from transformers import AutoProcessor, AutoTokenizer
 
-    path = Path(path_or_id)
-    model_type = _model_type(path) if path.is_dir() else None
+    folder = _local_folder(path_or_id, cache_dir)
+    model_type = _model_type(folder) if folder is not None else None
+    # Hub ids go to from_pretrained as ids (it fetches whatever the cache lacks); the folder
+    # found above is only read for the model type.
+    source = str(path_or_id)
+    options: dict[str, Any] = {"trust_remote_code": trust_remote_code, "cache_dir": cache_dir}
     if model_type in _QWEN_VL_PROCESSORS and not torchvision_available():
         _, class_name = _QWEN_VL_PROCESSORS[model_type]
         processor_cls = without_video(getattr(transformers, class_name))
-        return _mixed(processor_cls.from_pretrained(str(path), backend="pil"))
-    if (
-        model_type is not None
-        and model_type not in _QWEN_VL_PROCESSORS
-        and not (path / "processor_config.json").exists()
-    ):
+        return _mixed(processor_cls.from_pretrained(source, backend="pil", **options))
+    is_local_text_model = (
+        folder is not None
+        and Path(path_or_id).is_dir()
+        and model_type not in (None, *_QWEN_VL_PROCESSORS)
+        and not (folder / "processor_config.json").exists()
+        and not (folder / "preprocessor_config.json").exists()
+    )
+    if is_local_text_model:
         # A text-only model folder: its tokenizer is its processor.
-        return AutoTokenizer.from_pretrained(str(path), trust_remote_code=trust_remote_code)
-    processor = AutoProcessor.from_pretrained(str(path_or_id), trust_remote_code=trust_remote_code)
+        return AutoTokenizer.from_pretrained(source, **options)
+    processor = AutoProcessor.from_pretrained(source, **options)
     return _mixed(processor) if model_type in _QWEN_VL_PROCESSORS else processor
 
 

@@ -141,3 +141,20 @@ def test_build_is_deterministic_for_a_seed(tmp_path: Path, tiny_text_model_dir: 
     a = (tiny_text_model_dir / "model.safetensors").read_bytes()
     b = (again / "model.safetensors").read_bytes()
     assert a == b
+
+
+def test_load_processor_resolves_a_hub_id_from_the_cache(tiny_model_dir: Path, tmp_path: Path):
+    """A hub id already in the Hugging Face cache loads offline, also without torchvision."""
+    import shutil
+
+    repo = tmp_path / "hub" / "models--local--tiny-qwen2-vl"
+    snapshot = repo / "snapshots" / "0123456789abcdef"
+    shutil.copytree(tiny_model_dir, snapshot)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0123456789abcdef")
+    processor = load_processor("local/tiny-qwen2-vl", cache_dir=str(tmp_path / "hub"))
+    assert type(processor).__name__ == "Qwen2VLProcessor"
+    assert (
+        processor.tokenizer.convert_tokens_to_ids("<|image_pad|>")
+        == json.loads((tiny_model_dir / "config.json").read_text())["image_token_id"]
+    )
