@@ -173,12 +173,14 @@ def _format_validation(exc: ValidationError) -> list[str]:
     out = []
     for err in exc.errors():
         loc = ""
+        previous: object = None
         for part in err["loc"]:
             if isinstance(part, int):
                 loc += f"[{part}]"
-            elif part not in ("text", "image") or not loc.endswith("]"):
-                # pydantic adds the union tag ("text"/"image") after an index; it is noise here.
+            elif not (part in ("text", "image") and isinstance(previous, int)):
+                # pydantic puts the union tag ("text"/"image") right after a list index; it is noise.
                 loc += f".{part}" if loc else str(part)
+            previous = part
         msg = str(err["msg"]).removeprefix("Value error, ")
         out.append(f"{loc}: {msg}" if loc else msg)
     return out

@@ -129,6 +129,12 @@ def test_bad_content_part_names_its_position(make_snapshot):
     assert "item 'value-fairness' (line 5): messages[0].content[1]" in _error(make_snapshot, items).message
 
 
+def test_missing_text_of_a_text_part_names_the_field(make_snapshot):
+    items = _items()
+    items[4]["messages"][0]["content"] = [{"type": "text"}]
+    assert "(line 5): messages[0].content[0].text: Field required" in _error(make_snapshot, items).message
+
+
 def test_two_images_are_rejected(make_snapshot):
     items = _items()
     items[0]["messages"][0]["content"].append({"type": "image", "path": "images/x.png"})
