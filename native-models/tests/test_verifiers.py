@@ -296,3 +296,24 @@ def test_judge_with_the_tiny_text_model(tiny_text_model_dir: Path):
         handle.remove()
     assert (verdict.label, verdict.score, verdict.source) == ("care", 1.0, "judge")
     assert verdict.confidence == pytest.approx(1.0)
+
+
+def test_classifier_tokenisation_is_the_documented_one():
+    from cosmo_rl.verifiers.learned import tokens_for
+
+    text = "<think>ignored words</think>\n  I CAN'T help—it's ﬁne: 3.14, café!"
+    assert tokens_for(HARMFUL, text) == [
+        "i",
+        "can",
+        "t",
+        "help",
+        "it",
+        "s",
+        "fine",  # NFKC turns the ligature into "fi"
+        "3",
+        "14",
+        "caf",
+        "__task_safety",
+        "__harmful_true",
+    ]
+    assert tokens_for(VALUE, "no think block")[-2:] == ["__task_value", "__harmful_none"]

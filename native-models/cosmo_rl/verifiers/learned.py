@@ -1,10 +1,16 @@
-"""The learned tier: a small classifier over verdict labels, from a torch state dict or ONNX.
+r"""The learned tier: a small classifier over verdict labels, from a torch state dict or ONNX.
 
 Model: bag-of-words logistic regression ("cosmo-bow-linear"). Features are binary presence
-of vocabulary tokens in the normalised answer (text after ``</think>``), plus two
-pseudo-tokens ``__task_<task>`` and ``__harmful_<true|false|none>`` so one model serves
-every route. Output: one logit per label. The same model runs here (torch or
-onnxruntime) and in the app (onnxruntime-node, tokenising with the config's vocabulary).
+of vocabulary tokens, plus two pseudo-tokens ``__task_<task>`` and
+``__harmful_<true|false|none>`` so one model serves every route. Output: one logit per
+label. The same model runs here (torch or onnxruntime) and in the app (onnxruntime-node),
+which must tokenise exactly like ``tokens_for``:
+1. answer = if the response matches ``^\s*<think>(.*?)</think>(.*)$`` (dot matches newlines,
+   first ``</think>``), group 2, else the whole response; then trimmed;
+2. Unicode NFKC, then lower-case;
+3. tokens = every maximal run of ``[a-z0-9]`` (everything else separates tokens);
+4. append ``__task_<task>`` and ``__harmful_true|false|none``;
+5. feature j = 1.0 if vocab[j] is among the tokens, else 0.0 (float32).
 
 Files (``path`` in the run config):
 - a folder with ``config.json`` and one of ``model.safetensors`` (state dict ``weight`` [L, V],
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,17 +40,19 @@ import numpy as np
 
 from cosmo_rl.verifiers.base import ItemFields, Verdict, Verifier, labels_for, score_label
 from cosmo_rl.verifiers.rules import RulesVerifier
-from cosmo_rl.verifiers.text import normalize, split_response
+from cosmo_rl.verifiers.text import split_response
 
 FORMAT = "cosmo-bow-linear"
 ONNX_METADATA_KEY = "cosmo_verifier_config"
-_WORD = re.compile(r"[a-z0-9']+")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def tokens_for(item: ItemFields, response: str) -> list[str]:
+    """The classifier's tokens (the module docstring spells this out for the app)."""
     answer = split_response(response).answer
     harmful = "none" if item.harmful is None else str(bool(item.harmful)).lower()
-    return [*_WORD.findall(normalize(answer)), f"__task_{item.task}", f"__harmful_{harmful}"]
+    words = _WORD.findall(unicodedata.normalize("NFKC", answer).lower())
+    return [*words, f"__task_{item.task}", f"__harmful_{harmful}"]
 
 
 def featurize(items: Sequence[ItemFields], responses: Sequence[str], vocab: Sequence[str]) -> np.ndarray:
