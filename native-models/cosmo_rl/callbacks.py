@@ -100,7 +100,7 @@ class EventCallback(TrainerCallback):
         if self.is_main:
             self._emit_progress(step)
             self._maybe_emit_sample(step)
-        if self.cancel.cancelled and not self.cancelled:
+        if not self.cancelled and self._cancel_requested():
             # Save where we are, then stop: Trainer saves right after on_step_end when should_save is set.
             self.cancelled = True
             control.should_save = True
@@ -139,6 +139,18 @@ class EventCallback(TrainerCallback):
             self.writer.emit(Checkpoint(step=self.stage.offset + state.global_step, stage=self.stage.name, path=path))
 
     # -- helpers -------------------------------------------------------------------------
+    def _cancel_requested(self) -> bool:
+        """Rank 0 reads stdin; under accelerate launch every rank must stop at the same step or the
+        others would wait forever in the next collective, so the flag is summed over ranks."""
+        local = self.cancel.cancelled
+        trainer = self.trainer
+        if trainer is None or trainer.accelerator.num_processes == 1:
+            return local
+        import torch
+
+        flag = torch.tensor([1.0 if local else 0.0], device=trainer.accelerator.device)
+        return bool(trainer.accelerator.reduce(flag, reduction="sum").item() > 0)
+
     def _emit_progress(self, step: int) -> None:
         done_here = step - self._first_step
         eta: float | None = None

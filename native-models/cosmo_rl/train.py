@@ -191,11 +191,10 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if _is_main_process():
-        writer = EventWriter(claim_stdout())
-    else:
-        sys.stdout = sys.stderr
-        writer = EventWriter(open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+    events = claim_stdout()  # every rank: stray prints must never reach the launcher's stdout
+    # Only rank 0 speaks the protocol; other ranks' events go nowhere (the sink lives as long as the process).
+    sink = events if _is_main_process() else open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    writer = EventWriter(sink)
     state: dict[str, str | None] = {"checkpoint": None}
     try:
         if args.accelerate_config is not None:

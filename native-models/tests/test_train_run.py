@@ -256,3 +256,46 @@ def test_accelerate_config_flag_writes_yaml(tmp_path: Path, make_snapshot, tiny_
     assert any("accelerate launch" in e.message for e in result.of("log"))
     bad = run_worker("cosmo_rl.train", "--config", str(config), "--accelerate-config", str(out), "--num-processes", "3")
     assert bad.returncode == 1 and "divisible" in bad.of("error")[0].message
+
+
+def test_text_only_model_with_the_grpo_baseline(tmp_path: Path, tiny_text_model_dir: Path) -> None:
+    from helpers import build_snapshot
+
+    text_items = [item for item in TRAIN_ITEMS if "image" not in item]
+    snapshot = build_snapshot(tmp_path / "snapshot", text_items)
+    stages = [{"name": "stage1", "steps": 2, "task_mix": {"instruction": 1.0, "safety": 1.0}}]
+    config = write_config(
+        tmp_path / "run.json",
+        run_config(tiny_text_model_dir, snapshot, tmp_path / "out", stages=stages, method="grpo"),
+    )
+    result = run_worker("cosmo_rl.train", "--config", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.events[-1].status == "completed"
+    names = set().union(*(m.values for m in result.of("metrics")))
+    # TRL's own loss ran: its clip metrics are there, CPGD's are not.
+    assert "clip_ratio/low_mean" in names and not any(n.startswith("cpgd/") for n in names)
+    adapter = _adapter(tmp_path / "out" / "stage1" / "final")
+    assert any(v.abs().sum() > 0 for k, v in adapter.items() if "lora_B" in k)
+
+
+def test_out_of_memory_becomes_error_event_with_advice(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from cosmo_rl import train
+
+    stream = io.StringIO()
+    monkeypatch.setattr(train, "claim_stdout", lambda: stream)
+
+    def oom(*_args: object) -> str:
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(train, "run", oom)
+    assert train.main(["--config", "unused.json"]) == 1
+    events = [parse_event(line) for line in stream.getvalue().splitlines()]
+    assert [e.type for e in events] == ["error", "finished"]
+    error = events[0]
+    assert error.message.startswith("out of memory")
+    assert (
+        error.advice is not None and "rollouts_per_prompt" in error.advice and "max_completion_length" in error.advice
+    )
+    assert events[1].status == "failed"
