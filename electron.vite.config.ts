@@ -33,6 +33,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    // Relative asset URLs work both from file:// in the desktop window and at / under `studio serve`.
+    base: './',
     plugins: [vue()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

@@ -1,0 +1,4 @@
+export { createStudioClient, clientFromTransport, type StudioClient } from './client';
+export { StudioError, errorMessage, toStudioError } from './errors';
+export { uploadFiles, relativePath, importableFiles, type UploadProgress, type UploadResult } from './upload';
+export type { ConnectionState } from './transport';

@@ -1,0 +1,266 @@
+/**
+ * Pure helpers for the training screens: which metric goes on which chart, how the live series
+ * stays bounded, how a snapshot image path maps back to its blob, and how times and statuses
+ * read. No DOM, no client: tested in tests/unit/training-renderer.test.ts.
+ */
+import type { MetricPoint, RunStatus, RunSummary } from '../../../../preload/contract/training';
+
+/** Points kept per run in memory and drawn per series: long runs are thinned, never truncated at the start. */
+export const MAX_POINTS = 400;
+
+export type SeriesSpec = { key: string; label: string } | { prefix: string };
+export type ValueFormat = 'number' | 'percent' | 'megabytes' | 'tokens';
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** One sentence under the title: what the curve should do in a healthy run. */
+  hint: string;
+  series: SeriesSpec[];
+  format: ValueFormat;
+}
+
+/** The charts of a run (COSMO-RL.md "What a run reports"); metric names from native-models/README.md. */
+export const RUN_CHARTS: readonly ChartSpec[] = [
+  {
+    id: 'reward',
+    title: 'Reward',
+    hint: 'Weighted total and each term (mean over the rollout batch).',
+    series: [
+      { key: 'reward', label: 'Total' },
+      { key: 'rewards/format_reward/mean', label: 'Format' },
+      { key: 'rewards/visual_reward/mean', label: 'Visual' },
+      { key: 'rewards/helpful_reward/mean', label: 'Helpful' },
+      { key: 'rewards/task_reward/mean', label: 'Task' },
+    ],
+    format: 'number',
+  },
+  {
+    id: 'reward-task',
+    title: 'Reward per task',
+    hint: 'Mean total reward of the rollouts of each task.',
+    series: [{ prefix: 'reward_task/' }],
+    format: 'number',
+  },
+  {
+    id: 'safety',
+    title: 'Refusals and unsafe answers',
+    hint: 'Refusals of harmful and of benign items, and unsafe answers to harmful ones.',
+    series: [
+      { key: 'safety/refusal_rate_harmful', label: 'Refused (harmful)' },
+      { key: 'safety/refusal_rate_benign', label: 'Refused (benign)' },
+      { key: 'safety/unsafe_rate', label: 'Unsafe (harmful)' },
+    ],
+    format: 'percent',
+  },
+  {
+    id: 'clip',
+    title: 'Clip fraction',
+    hint: 'Share of tokens whose log-ratio clamp is active.',
+    series: [{ key: 'clip_ratio/region_mean', label: 'Clip fraction' }],
+    format: 'percent',
+  },
+  {
+    id: 'drift',
+    title: 'Policy drift',
+    hint: 'CPGD drift term and mean log-ratio to the rollout policy.',
+    series: [
+      { key: 'cpgd/drift', label: 'Drift' },
+      { key: 'cpgd/log_ratio_mean', label: 'Mean log-ratio' },
+    ],
+    format: 'number',
+  },
+  {
+    id: 'entropy',
+    title: 'Entropy',
+    hint: 'Token entropy of the policy; a collapse toward 0 means it stopped exploring.',
+    series: [{ key: 'entropy', label: 'Entropy' }],
+    format: 'number',
+  },
+  {
+    id: 'length',
+    title: 'Response length',
+    hint: 'Mean completion length, in tokens; a sudden drop can mean format farming.',
+    series: [
+      { key: 'completions/mean_length', label: 'Mean' },
+      { key: 'completions/max_length', label: 'Max' },
+    ],
+    format: 'tokens',
+  },
+  {
+    id: 'loss',
+    title: 'Loss and gradient norm',
+    hint: 'Optimizer loss and the gradient norm before clipping.',
+    series: [
+      { key: 'loss', label: 'Loss' },
+      { key: 'grad_norm', label: 'Grad norm' },
+    ],
+    format: 'number',
+  },
+  {
+    id: 'memory',
+    title: 'Device memory',
+    hint: 'Peak memory on the GPU (CUDA or MPS); the CPU reports none.',
+    series: [{ key: 'memory/peak_mb', label: 'Peak' }],
+    format: 'megabytes',
+  },
+];
+
+export interface XY {
+  x: number;
+  y: number;
+}
+export interface ChartSeries {
+  key: string;
+  label: string;
+  data: XY[];
+}
+
+/** The metric keys a spec names, given the keys the run has reported (prefix specs expand). */
+export function seriesKeys(spec: ChartSpec, known: ReadonlySet<string>): { key: string; label: string }[] {
+  const out: { key: string; label: string }[] = [];
+  for (const s of spec.series) {
+    if ('key' in s) out.push(s);
+    else
+      for (const key of [...known].filter((k) => k.startsWith(s.prefix)).sort())
+        out.push({ key, label: key.slice(s.prefix.length).replace(/_/g, ' ') });
+  }
+  return out;
+}
+
+export function knownKeys(points: readonly MetricPoint[]): Set<string> {
+  const keys = new Set<string>();
+  for (const p of points) for (const k of Object.keys(p.values)) keys.add(k);
+  return keys;
+}
+
+/**
+ * The series of one chart. Steps that did not report a metric are left out (rewards only come
+ * with a new rollout batch), and a series with no point at all is dropped.
+ */
+export function chartSeries(spec: ChartSpec, points: readonly MetricPoint[], known = knownKeys(points)): ChartSeries[] {
+  return seriesKeys(spec, known)
+    .map(({ key, label }) => ({
+      key,
+      label,
+      data: points.flatMap((p) => {
+        const y = p.values[key];
+        return y === undefined || !Number.isFinite(y) ? [] : [{ x: p.step, y }];
+      }),
+    }))
+    .filter((s) => s.data.length > 0);
+}
+
+/**
+ * Keeps at most `max` points: evenly spaced over the whole run, always with the first and the
+ * latest, so a long run still shows its beginning and the chart cost stays flat.
+ */
+export function thinPoints<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  if (max < 2) return points.slice(-max);
+  const out: T[] = [];
+  const stride = (points.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * stride)]!);
+  return out;
+}
+
+/**
+ * Adds a live point in step order. A step seen again (a resumed run replays from its checkpoint)
+ * replaces the earlier one. Past `max` the series is thinned to three quarters of it, so thinning
+ * happens once every max/4 points rather than at every event.
+ */
+export function mergePoint(points: MetricPoint[], point: MetricPoint, max = MAX_POINTS): MetricPoint[] {
+  const last = points[points.length - 1];
+  let next: MetricPoint[];
+  if (!last || last.step < point.step) next = [...points, point];
+  else {
+    const kept = points.filter((p) => p.step !== point.step);
+    const at = kept.findIndex((p) => p.step > point.step);
+    next = at < 0 ? [...kept, point] : [...kept.slice(0, at), point, ...kept.slice(at)];
+  }
+  return next.length > max ? thinPoints(next, Math.floor((max * 3) / 4)) : next;
+}
+
+/** Merges a page of points (from getRun with sinceStep) into the live series. */
+export function mergePoints(points: MetricPoint[], page: readonly MetricPoint[], max = MAX_POINTS): MetricPoint[] {
+  let out = points;
+  for (const p of page) out = mergePoint(out, p, Number.POSITIVE_INFINITY);
+  return thinPoints(out, max);
+}
+
+/** The latest value of each metric (the last step that reported it). */
+export function latestValues(points: readonly MetricPoint[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of points) Object.assign(out, p.values);
+  return out;
+}
+
+/**
+ * Snapshot images are `images/<sha256>.<ext>`, the same bytes as the studio's blob of that hash,
+ * so the image a rollout names can be shown through the blob store.
+ */
+export function imageShaFromPath(path: string | null): string | null {
+  if (!path) return null;
+  const match = /(?:^|[\\/])([0-9a-f]{64})\.[A-Za-z0-9]+$/.exec(path);
+  return match ? match[1]! : null;
+}
+
+export function formatMetric(value: number | undefined | null, format: ValueFormat): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return '—';
+  switch (format) {
+    case 'percent':
+      return `${(value * 100).toFixed(value >= 0.995 || value === 0 ? 0 : 1)}%`;
+    case 'megabytes':
+      return value >= 1024 ? `${(value / 1024).toFixed(1)} GB` : `${Math.round(value)} MB`;
+    case 'tokens':
+      return `${Math.round(value)}`;
+    default: {
+      const abs = Math.abs(value);
+      if (abs !== 0 && (abs < 0.001 || abs >= 100_000)) return value.toExponential(2);
+      return abs >= 100 ? value.toFixed(0) : abs >= 1 ? value.toFixed(2) : value.toFixed(3);
+    }
+  }
+}
+
+export function formatSeconds(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${m % 60} min`;
+}
+
+/** Wall time of a run: from start to finish, or to `now` while it runs. */
+export function runDurationSeconds(run: Pick<RunSummary, 'startedAt' | 'finishedAt'>, now = Date.now()): number | null {
+  if (!run.startedAt) return null;
+  const start = Date.parse(run.startedAt);
+  const end = run.finishedAt ? Date.parse(run.finishedAt) : now;
+  if (Number.isNaN(start) || Number.isNaN(end)) return null;
+  return Math.max(0, (end - start) / 1000);
+}
+
+export const ACTIVE_STATUSES: ReadonlySet<RunStatus> = new Set(['queued', 'running', 'cancelling']);
+export const isActive = (status: RunStatus): boolean => ACTIVE_STATUSES.has(status);
+
+export type Tone = 'accent' | 'benign' | 'harmful' | 'warn' | 'plain';
+export const STATUS_TONE: Record<RunStatus, Tone> = {
+  queued: 'plain',
+  running: 'accent',
+  cancelling: 'warn',
+  completed: 'benign',
+  cancelled: 'warn',
+  failed: 'harmful',
+  interrupted: 'warn',
+};
+
+/** A task mix as shares that sum to 1 (for display), in a stable task order. */
+export function mixShares(mix: Partial<Record<string, number>>): { task: string; weight: number; share: number }[] {
+  const entries = Object.entries(mix).filter((e): e is [string, number] => typeof e[1] === 'number');
+  const total = entries.reduce((a, [, w]) => a + w, 0);
+  return entries.map(([task, weight]) => ({ task, weight, share: total > 0 ? weight / total : 0 }));
+}
+
+/** The short form of a snapshot hash shown on a run (the full hash sits in its title). */
+export const shortHash = (hash: string): string => hash.slice(0, 12);

@@ -1,0 +1,83 @@
+/**
+ * Import jobs: upload the picked files, start the import, then follow the job through
+ * `import.progress` / `import.finished` events, with polling as a fallback for a dropped socket.
+ */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { ImportJob } from '../../../preload/contract/domain';
+import { uploadFiles, type UploadProgress } from '../api';
+import { useStudio } from '../composables/useStudio';
+
+const POLL_MS = 1000;
+const FINISHED = new Set<ImportJob['status']>(['succeeded', 'failed']);
+
+export type ImportStage = 'idle' | 'uploading' | 'importing' | 'finished';
+
+export const useImports = defineStore('imports', () => {
+  const client = useStudio();
+  const stage = ref<ImportStage>('idle');
+  const upload = ref<UploadProgress | null>(null);
+  const job = ref<ImportJob | null>(null);
+  let poll: number | undefined;
+  let settle: ((job: ImportJob) => void) | null = null;
+
+  function accept(next: ImportJob): void {
+    if (!job.value || job.value.jobId !== next.jobId) return;
+    // Events and polls can cross: never step back from a finished state.
+    if (FINISHED.has(job.value.status) && !FINISHED.has(next.status)) return;
+    job.value = next;
+    if (FINISHED.has(next.status)) finish(next);
+  }
+
+  function finish(done: ImportJob): void {
+    window.clearInterval(poll);
+    poll = undefined;
+    stage.value = 'finished';
+    settle?.(done);
+    settle = null;
+  }
+
+  client.onEvent((event) => {
+    if (event.type === 'import.progress' || event.type === 'import.finished') accept(event.job);
+  });
+
+  /** Resolves with the finished job (its report says what happened). */
+  async function run(projectId: number, files: File[], entry: string | undefined, validRowsOnly: boolean): Promise<ImportJob> {
+    reset();
+    stage.value = 'uploading';
+    try {
+      const sent = await uploadFiles(client.api, files, (progress) => {
+        upload.value = progress;
+      });
+      stage.value = 'importing';
+      const started = await client.api.startImport({ projectId, uploadId: sent.uploadId, validRowsOnly, ...(entry ? { entry } : {}) });
+      job.value = started;
+      const finished = new Promise<ImportJob>((resolve) => {
+        settle = resolve;
+      });
+      if (FINISHED.has(started.status)) finish(started);
+      else
+        poll = window.setInterval(() => {
+          void client.api
+            .getImportJob({ jobId: started.jobId })
+            .then(accept)
+            .catch(() => undefined);
+        }, POLL_MS);
+      return await finished;
+    } catch (err) {
+      stage.value = 'idle';
+      throw err;
+    }
+  }
+
+  function reset(): void {
+    window.clearInterval(poll);
+    poll = undefined;
+    settle = null;
+    stage.value = 'idle';
+    upload.value = null;
+    job.value = null;
+  }
+
+  return { stage, upload, job, run, reset };
+});

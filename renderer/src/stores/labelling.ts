@@ -1,0 +1,207 @@
+/**
+ * The labelling queue of one annotator in one project. The first item is on screen, the next
+ * ones are fetched (and their images preloaded) ahead. A submit waits for the server's durable
+ * write before the next item appears; Undo asks the server to retract the latest submit and
+ * puts the item back, prefilled.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { emptyLabels, labelProblems, type ItemDetail, type LabelProblem, type LabelValues, type QueueProgress } from '../../../preload/contract/domain';
+import { createActiveTimer } from '../composables/activeTimer';
+import { plainCopy } from '../composables/plain';
+import { useStudio } from '../composables/useStudio';
+import { useProjects } from './projects';
+
+const PREFETCH = 4;
+export type BusyAction = 'submit' | 'undo' | 'skip' | 'flag' | null;
+
+export const useLabelling = defineStore('labelling', () => {
+  const client = useStudio();
+  const projects = useProjects();
+  const timer = createActiveTimer();
+
+  const projectId = ref<number | null>(null);
+  const annotatorId = ref<number | null>(null);
+  const queue = shallowRef<ItemDetail[]>([]);
+  const progress = ref<QueueProgress | null>(null);
+  const labels = ref<LabelValues>(emptyLabels());
+  const loading = ref(false);
+  const refilling = ref(false);
+  const busy = ref<BusyAction>(null);
+  /** Submits made on this screen; Backspace is offered while there is one to take back. */
+  const submitted = ref(0);
+  const lastSaved = ref<{ itemId: number; externalId: string } | null>(null);
+  /** Bumped by every change to the queue, so a slower refill cannot resurrect a handled item. */
+  let generation = 0;
+  const preloaded = new Set<string>();
+
+  const current = computed(() => queue.value[0] ?? null);
+  const upcoming = computed(() => queue.value.slice(1));
+  const isEmpty = computed(() => !loading.value && !refilling.value && queue.value.length === 0);
+
+  function labelsFor(detail: ItemDetail | null): LabelValues {
+    const mine = detail?.annotations.find((annotation) => annotation.annotatorId === annotatorId.value);
+    return mine ? plainCopy(mine.labels) : emptyLabels();
+  }
+
+  function show(nextQueue: ItemDetail[], prefill?: LabelValues): void {
+    const previousId = queue.value[0]?.item.id;
+    queue.value = nextQueue;
+    const head = nextQueue[0] ?? null;
+    if (prefill) labels.value = plainCopy(prefill);
+    else if (head?.item.id !== previousId) labels.value = labelsFor(head);
+    if (head?.item.id !== previousId || prefill) timer.restart();
+    preloadImages(nextQueue.slice(1));
+  }
+
+  function preloadImages(items: ItemDetail[]): void {
+    for (const detail of items) {
+      const sha = detail.item.image?.sha256;
+      if (!sha || preloaded.has(sha)) continue;
+      preloaded.add(sha);
+      const image = new Image();
+      image.decoding = 'async';
+      image.src = client.blobUrl(sha);
+    }
+  }
+
+  async function start(nextProjectId: number, nextAnnotatorId: number): Promise<void> {
+    projectId.value = nextProjectId;
+    annotatorId.value = nextAnnotatorId;
+    queue.value = [];
+    progress.value = null;
+    submitted.value = 0;
+    lastSaved.value = null;
+    loading.value = true;
+    generation += 1;
+    try {
+      const reply = await client.api.getQueue({ projectId: nextProjectId, annotatorId: nextAnnotatorId, count: PREFETCH });
+      progress.value = reply.progress;
+      show(reply.items);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  /** Tops the queue up after a change; the item on screen stays where it is. */
+  async function refill(): Promise<void> {
+    if (projectId.value === null || annotatorId.value === null) return;
+    const at = generation;
+    refilling.value = true;
+    try {
+      const reply = await client.api.getQueue({ projectId: projectId.value, annotatorId: annotatorId.value, count: PREFETCH });
+      if (at !== generation) return;
+      progress.value = reply.progress;
+      const head = queue.value[0];
+      const rest = reply.items.filter((detail) => detail.item.id !== head?.item.id);
+      show(head ? [head, ...rest] : rest);
+    } finally {
+      if (at === generation) refilling.value = false;
+    }
+  }
+
+  function problems(): LabelProblem[] {
+    const detail = current.value;
+    const schema = projects.current?.labelSchema;
+    if (!detail || !schema) return [];
+    return labelProblems(labels.value, schema, detail.item.task);
+  }
+
+  async function run<T>(action: Exclude<BusyAction, null>, body: () => Promise<T>): Promise<T | undefined> {
+    if (busy.value !== null) return undefined;
+    busy.value = action;
+    try {
+      return await body();
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /** Resolves with what is missing (nothing submitted), or an empty list once the label is durable. */
+  async function submit(): Promise<LabelProblem[]> {
+    const detail = current.value;
+    if (!detail || annotatorId.value === null) return [];
+    const missing = problems();
+    if (missing.length > 0) return missing;
+    await run('submit', async () => {
+      const reply = await client.api.submitLabel({
+        itemId: detail.item.id,
+        annotatorId: annotatorId.value as number,
+        labels: labels.value,
+        timeSpentMs: timer.elapsedMs(),
+      });
+      generation += 1;
+      progress.value = reply.progress;
+      submitted.value += 1;
+      lastSaved.value = { itemId: detail.item.id, externalId: detail.item.externalId };
+      show(queue.value.slice(1));
+      void refill();
+    });
+    return [];
+  }
+
+  async function undo(): Promise<boolean> {
+    if (projectId.value === null || annotatorId.value === null) return false;
+    const reply = await run('undo', () => client.api.undoLastSubmit({ projectId: projectId.value as number, annotatorId: annotatorId.value as number }));
+    if (!reply) return false;
+    generation += 1;
+    progress.value = reply.progress;
+    if (!reply.restored) return false;
+    submitted.value = Math.max(0, submitted.value - 1);
+    lastSaved.value = null;
+    const restoredId = reply.restored.item.id;
+    show([reply.restored, ...queue.value.filter((detail) => detail.item.id !== restoredId)], reply.labels ?? emptyLabels());
+    void refill();
+    return true;
+  }
+
+  async function skip(): Promise<void> {
+    const detail = current.value;
+    if (!detail || annotatorId.value === null) return;
+    await run('skip', async () => {
+      const reply = await client.api.skipItem({ itemId: detail.item.id, annotatorId: annotatorId.value as number });
+      generation += 1;
+      progress.value = reply.progress;
+      show(queue.value.slice(1));
+      void refill();
+    });
+  }
+
+  async function setFlag(flagged: boolean, note: string): Promise<void> {
+    const detail = current.value;
+    if (!detail || annotatorId.value === null) return;
+    await run('flag', async () => {
+      const reply = await client.api.setFlag({ itemId: detail.item.id, annotatorId: annotatorId.value as number, flagged, note });
+      if (queue.value[0]?.item.id === detail.item.id) {
+        queue.value = [{ ...detail, flags: reply.flags }, ...queue.value.slice(1)];
+      }
+    });
+  }
+
+  const myFlag = computed(() => current.value?.flags.find((flag) => flag.annotatorId === annotatorId.value) ?? null);
+
+  return {
+    projectId,
+    annotatorId,
+    queue,
+    current,
+    upcoming,
+    progress,
+    labels,
+    loading,
+    refilling,
+    busy,
+    submitted,
+    lastSaved,
+    isEmpty,
+    myFlag,
+    start,
+    refill,
+    problems,
+    submit,
+    undo,
+    skip,
+    setFlag,
+    elapsedMs: () => timer.elapsedMs(),
+  };
+});
