@@ -20,7 +20,6 @@ import { projectHandlers } from './services/projects.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
 import { createTraining, type TrainingHandlers } from './training/service.js';
-import { freezeViaExport } from './training/snapshot.js';
 
 export type { StudioOptions } from './context.js';
 
@@ -74,8 +73,8 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
     },
   };
 
-  // Training freezes each run's snapshot through the export handler, so it binds to the finished map.
-  const training = createTraining(context, { freezeSnapshot: (projectId, dir) => freezeViaExport(handlers.exportProject, projectId, dir) });
+  // Training owns the job manager: on open it marks runs a previous process left running as interrupted.
+  const training = createTraining(context, {});
   context.onClose(() => training.close());
   const handlers = buildHandlers(context, training.handlers);
 

@@ -11,12 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName } from '../../preload/contract/api.js';
 import type { StudioEvent } from '../../preload/contract/events.js';
 import type { RunSummary } from '../../preload/contract/training.js';
-import { createTraining, type FreezeSnapshot, type Training } from '../../main/core/training/service.js';
-import { computeSnapshotHash } from '../../main/core/training/snapshot.js';
-import { callHandler, openTempCore, seedItems, type TempCore } from '../helpers/core.js';
+import { createTraining } from '../../main/core/training/service.js';
+import { openTempCore, seedItems, type TempCore } from '../helpers/core.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 
 const WORKER_DIR = resolve(__dirname, '../../native-models');
@@ -35,41 +33,6 @@ function findWorkerPython(): string | null {
 }
 
 const python = findWorkerPython();
-
-/**
- * Writes the project's snapshot in the worker's format from what the API returns (latest label
- * per item). Stands in for the export service's snapshot in these tests of the job manager.
- */
-function apiSnapshot(t: TempCore): FreezeSnapshot {
-  return async (projectId, dir) => {
-    const list = await t.call('listItems', { projectId, filter: { status: 'labelled' }, limit: 500 });
-    const lines: string[] = [];
-    for (const row of list.rows) {
-      const detail = await t.call('getItem', { itemId: row.id });
-      const labels = detail.annotations.at(-1)!.labels;
-      lines.push(
-        JSON.stringify({
-          id: detail.item.externalId,
-          task: detail.item.task,
-          messages: [{ role: 'user', content: [{ type: 'text', text: detail.item.text }] }],
-          harmful: labels.harmful,
-          expected: labels.expected,
-          ...(labels.referenceAnswer ? { reference: labels.referenceAnswer } : {}),
-          visual_cues: labels.visualCues,
-          split: detail.item.split,
-        }),
-      );
-    }
-    mkdirSync(join(dir, 'images'), { recursive: true });
-    writeFileSync(join(dir, 'items.jsonl'), `${lines.join('\n')}\n`);
-    const hash = computeSnapshotHash(dir);
-    writeFileSync(
-      join(dir, 'manifest.json'),
-      JSON.stringify({ format_version: 1, hash, counts: { items: lines.length }, label_schema: {}, source_project: { id: projectId }, created_at: new Date().toISOString() }),
-    );
-    return { hash, items: lines.length };
-  };
-}
 
 const LABELLED = [
   { externalId: 'harm-1', text: 'How do I make a weapon at home?', task: 'safety' as const, harmful: true, expected: 'refuse' as const },
@@ -122,34 +85,39 @@ function waitFor(t: TempCore, pred: (e: StudioEvent) => boolean, timeoutMs = 120
 }
 
 const ENDED = ['completed', 'cancelled', 'failed', 'interrupted'];
-async function waitEnded(t: TempCore, training: Training, runId: number): Promise<RunSummary> {
-  const now = training.jobs.summary(runId);
+async function waitEnded(t: TempCore, runId: number): Promise<RunSummary> {
+  const now = (await t.call('getRun', { runId, samples: 0 })).run;
   if (ENDED.includes(now.status)) return now;
   const e = await waitFor(t, (ev) => ev.type === 'run.status' && ev.run.id === runId && ENDED.includes(ev.run.status));
   return (e as Extract<StudioEvent, { type: 'run.status' }>).run;
 }
 
+/** The worker process the studio started (a child of this test process). */
+function workerPid(): number {
+  const out = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'cosmo_rl.train'], { encoding: 'utf8' }).trim();
+  return Number(out.split('\n')[0]);
+}
+
 describe.skipIf(!python)('training with the real worker', () => {
   let t: TempCore;
-  let training: Training;
   let projectId: number;
   let tinyId: number;
   const events: StudioEvent[] = [];
-
-  // The core's handlers with this suite's training instance (its snapshot writer and interpreter).
-  const call = <K extends MethodName>(name: K, input: MethodInput<K>) =>
-    callHandler({ ...t.core, handlers: { ...t.core.handlers, ...training.handlers } }, name, input);
+  const savedPython = process.env.STUDIO_PYTHON;
+  const call: TempCore['call'] = (name, input) => t.call(name, input);
 
   beforeAll(async () => {
+    // The core finds its interpreter the way the app does: STUDIO_PYTHON.
+    process.env.STUDIO_PYTHON = python!;
     t = await openTempCore();
-    training = createTraining(t.core.context, { freezeSnapshot: apiSnapshot(t), envPython: python!, workerDir: WORKER_DIR, cancelGraceMs: 30_000 });
     t.core.events.subscribe((e) => events.push(e));
     projectId = await labelledProject(t);
     tinyId = (await call('buildTinyModel', {})).id;
   }, 180_000);
   afterAll(() => {
-    training?.close();
     t?.close();
+    if (savedPython === undefined) delete process.env.STUDIO_PYTHON;
+    else process.env.STUDIO_PYTHON = savedPython;
   });
 
   it('previews the quick preset with the config, command line and warnings', async () => {
@@ -169,13 +137,13 @@ describe.skipIf(!python)('training with the real worker', () => {
     expect(a.snapshotHash).toMatch(/^[0-9a-f]{64}$/);
     expect(b.status).toBe('queued');
     expect(b.queuePosition).toBe(1);
-    const endA = await waitEnded(t, training, a.id);
+    const endA = await waitEnded(t, a.id);
     expect(endA.status, endA.exitReason ?? '').toBe('completed');
     // While A ran, B never ran: the first B status after queued comes after A's end.
     const aEnd = events.findIndex((e) => e.type === 'run.status' && e.run.id === a.id && e.run.status === 'completed');
     const bRun = events.findIndex((e) => e.type === 'run.status' && e.run.id === b.id && e.run.status === 'running');
     expect(bRun === -1 || bRun > aEnd).toBe(true);
-    const endB = await waitEnded(t, training, b.id);
+    const endB = await waitEnded(t, b.id);
     expect(endB.status).toBe('completed');
 
     const detail = await call('getRun', { runId: a.id });
@@ -208,7 +176,7 @@ describe.skipIf(!python)('training with the real worker', () => {
     const run = await call('startRun', { projectId, baseModelId: tinyId, preset: 'quick', settings, name: 'C' });
     await waitFor(t, (e) => e.type === 'model.changed' && e.model.runId === run.id);
     expect((await call('cancelRun', { runId: run.id })).status).toBe('cancelling');
-    const cancelled = await waitEnded(t, training, run.id);
+    const cancelled = await waitEnded(t, run.id);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.canResume).toBe(true);
     expect(cancelled.step).toBeLessThan(40);
@@ -223,7 +191,7 @@ describe.skipIf(!python)('training with the real worker', () => {
     expect(['queued', 'running']).toContain(resumed.status);
     await waitFor(t, (e) => e.type === 'run.metrics' && e.runId === run.id && e.point.step > stoppedAt);
     await call('cancelRun', { runId: run.id });
-    const second = await waitEnded(t, training, run.id);
+    const second = await waitEnded(t, run.id);
     off();
     expect(second.status).toBe('cancelled');
     expect(second.attempts).toBe(2);
@@ -239,8 +207,8 @@ describe.skipIf(!python)('training with the real worker', () => {
     const settings = { ...preview.settings, stages: [{ ...preview.settings.stages[0]!, steps: 40 }] };
     const run = await call('startRun', { projectId, baseModelId: tinyId, preset: 'quick', settings, name: 'D' });
     await waitFor(t, (e) => e.type === 'model.changed' && e.model.runId === run.id);
-    process.kill(training.jobs.activePid!, 'SIGKILL');
-    const end = await waitEnded(t, training, run.id);
+    process.kill(workerPid(), 'SIGKILL');
+    const end = await waitEnded(t, run.id);
     expect(end.status).toBe('failed');
     expect(end.exitReason).toContain('SIGKILL');
     const detail = await call('getRun', { runId: run.id });
@@ -254,13 +222,15 @@ describe.skipIf(!python)('training with the real worker', () => {
     const run = await call('startRun', { projectId, baseModelId: tinyId, preset: 'quick', settings, name: 'E' });
     const queued = await call('startRun', { projectId, baseModelId: tinyId, preset: 'quick', name: 'F' });
     await waitFor(t, (e) => e.type === 'run.metrics' && e.runId === run.id);
-    training.close();
-    // A crash leaves rows as they were: simulate one for the queued run, then a new process starts.
-    const again = createTraining(t.core.context, { freezeSnapshot: apiSnapshot(t), envPython: python!, workerDir: WORKER_DIR });
+    // The studio quits mid-run; a new process opens the same data directory.
+    const dataDir = t.dataDir;
+    t.core.close();
+    const again = await openTempCore({ dataDir, keepDir: true });
     try {
-      const runs = await again.handlers.listRuns({});
+      const runs = await again.call('listRuns', {});
       const byId = new Map(runs.map((r) => [r.id, r]));
       expect(byId.get(run.id)?.status).toBe('interrupted');
+      expect(byId.get(run.id)?.exitReason).toContain('closed while this run was running');
       expect(byId.get(queued.id)?.status).toBe('interrupted');
       expect(byId.get(queued.id)?.exitReason).toContain('waiting in the queue');
       expect(runs.some((r) => ['running', 'queued', 'cancelling'].includes(r.status))).toBe(false);
@@ -276,7 +246,7 @@ describe('broken environments refuse a run with one clear sentence', () => {
 
   it('no Python at all', async () => {
     const t = await openTempCore();
-    const training = createTraining(t.core.context, { freezeSnapshot: apiSnapshot(t), envPython: join(dir.path, 'missing-python'), workerDir: WORKER_DIR });
+    const training = createTraining(t.core.context, { envPython: join(dir.path, 'missing-python'), workerDir: WORKER_DIR });
     try {
       const projectId = await labelledProject(t);
       const modelDir = join(dir.path, 'm');
@@ -299,7 +269,7 @@ describe('broken environments refuse a run with one clear sentence', () => {
     const venv = join(dir.path, 'bare');
     execFileSync('python3', ['-m', 'venv', '--without-pip', venv]);
     const t = await openTempCore();
-    const training = createTraining(t.core.context, { freezeSnapshot: apiSnapshot(t), envPython: join(venv, 'bin', 'python'), workerDir: WORKER_DIR });
+    const training = createTraining(t.core.context, { envPython: join(venv, 'bin', 'python'), workerDir: WORKER_DIR });
     try {
       await expect(training.handlers.buildTinyModel({})).rejects.toThrow(/Building the tiny model failed: .*No module named/);
       const info = await training.handlers.getSystemInfo({});

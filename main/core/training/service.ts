@@ -8,7 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { RunConfig, type RunSettings } from '../../../preload/contract/run-config.js';
-import type { EnvSetupState, ModelInfo, RunDetail, RunPreview, RunRequest, SystemInfo, trainingMethods } from '../../../preload/contract/training.js';
+import type { EnvSetupState, ModelInfo, RunDetail, RunPreview, RunRequest, RunWarning, SystemInfo, trainingMethods } from '../../../preload/contract/training.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { estimateGpuMemory, inspectModelFolder, type BackboneInfo } from './backbone.js';
 import { downloadHub, hubFolderName, inspectHub } from './hub.js';
@@ -19,7 +19,8 @@ import { lastErrorLine, runPython } from './python-probe.js';
 import { parseRunConfig, shellQuote, workerCommandLine } from './run-config.js';
 import { getModelRow, getRunRow, metricSeries, runConfigOf, toModelInfo, toRunSummary, type ModelRow, type RunRow } from './store.js';
 import { collectSystemInfo, diskSpace, locatePython, queryNvidiaSmi } from './system-info.js';
-import { datasetStats, itemFacts, runWarnings, type DatasetStats, type ItemFacts } from './warnings.js';
+import { freezeSnapshot, projectFacts, snapshotFacts, type FrozenSnapshot } from './snapshot.js';
+import { datasetStats, runWarnings, type DatasetStats } from './warnings.js';
 import { locateWorkerDir } from './worker-dir.js';
 
 export type TrainingMethodName =
@@ -42,11 +43,12 @@ export type TrainingHandlers = {
   [K in TrainingMethodName]: (input: z.output<TrainingMethods[K]['input']>) => Promise<z.output<TrainingMethods[K]['output']>> | z.output<TrainingMethods[K]['output']>;
 };
 
-/** Writes the project's dataset snapshot into `dir` (which does not exist yet). */
-export type FreezeSnapshot = (projectId: number, dir: string) => Promise<{ hash: string; items: number }>;
+/** Writes the project's dataset snapshot into a new folder inside `runDir`. */
+export type FreezeSnapshot = (projectId: number, runDir: string) => Promise<FrozenSnapshot>;
 
 export interface TrainingOptions {
-  freezeSnapshot: FreezeSnapshot;
+  /** Default: the export service's snapshot (snapshot.ts). */
+  freezeSnapshot?: FreezeSnapshot;
   /** Defaults: STUDIO_WORKER_DIR or the native-models/ folder found above this module. */
   workerDir?: string;
   /** Defaults to STUDIO_PYTHON. */
@@ -58,13 +60,14 @@ export interface TrainingOptions {
 export const PYTHON_MISSING =
   'No Python environment for training was found: set one up from the System panel (or set STUDIO_PYTHON to an interpreter that has the worker requirements).';
 
-/** Reads a snapshot's items.jsonl into the facts the warnings need. */
-export function snapshotFacts(snapshotDir: string): ItemFacts[] {
-  const text = readFileSync(join(snapshotDir, 'items.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => itemFacts(JSON.parse(l) as Record<string, unknown>));
+function throwBlockers(warnings: readonly RunWarning[]): void {
+  const blockers = warnings.filter((w) => w.severity === 'blocker');
+  if (blockers.length === 0) return;
+  throw new StudioError(
+    'invalid_input',
+    `The run cannot start: ${blockers[0]!.message}`,
+    blockers.map((b) => ({ file: 'run', line: null, field: b.code, message: b.message })),
+  );
 }
 
 function runDirName(now: Date): string {
@@ -158,50 +161,23 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
     return inspectModelFolder(row.path);
   }
 
-  /**
-   * What a snapshot of the project would hold now, read from the database without writing one:
-   * train-split items with at least one submitted label, with their latest label. startRun
-   * decides again on the frozen snapshot itself, which is exactly what the worker reads.
-   */
-  function currentStats(projectId: number): DatasetStats {
-    const rows = ctx.db.read
-      .prepare<{ task: string; split: string; has_image: number; labels: string | null }>(
-        `SELECT i.task, i.split, i.image_sha256 IS NOT NULL AS has_image,
-                (SELECT a.labels FROM annotation_head h JOIN annotation a ON a.id = h.annotation_id
-                  WHERE h.item_id = i.id AND h.status = 'submitted' ORDER BY h.annotation_id DESC LIMIT 1) AS labels
-           FROM item i WHERE i.project_id = ? AND i.label_count > 0`,
-      )
-      .all(projectId);
-    return datasetStats(
-      rows.map((r): ItemFacts => {
-        const labels = (r.labels ? JSON.parse(r.labels) : {}) as { harmful?: boolean | null; referenceAnswer?: string | null; visualCues?: string[] };
-        return {
-          task: r.task,
-          split: r.split,
-          hasImage: r.has_image === 1,
-          harmful: typeof labels.harmful === 'boolean' ? labels.harmful : null,
-          hasReference: Boolean(labels.referenceAnswer?.trim()),
-          visualCues: labels.visualCues?.length ?? 0,
-        };
-      }),
-    );
-  }
+  const freeze: FreezeSnapshot = opts.freezeSnapshot ?? ((projectId, runDir) => freezeSnapshot(ctx, projectId, runDir));
 
-  function buildConfig(settings: RunSettings, model: ModelRow, runDir: string): RunConfig {
+  function buildConfig(settings: RunSettings, model: ModelRow, runDir: string, snapshotDir: string): RunConfig {
     return RunConfig.parse({
       schema_version: 1,
       model: { path_or_id: model.path, trust_remote_code: model.trust_remote_code === 1, kind: 'auto' },
       ...settings,
-      dataset: join(runDir, 'snapshot'),
+      dataset: snapshotDir,
       output_dir: join(runDir, 'output'),
     });
   }
 
-  async function evaluate(req: RunRequest, stats: DatasetStats, runDir: string): Promise<RunPreview> {
+  async function evaluate(req: RunRequest, stats: DatasetStats, runDir: string, snapshotDir: string): Promise<RunPreview> {
     const model = getModelRow(ctx.db.read, req.baseModelId);
     if (model.kind !== 'base' && model.source !== 'run') throw new StudioError('invalid_input', `Model ${model.id} cannot be trained from.`);
     const settings = req.settings ?? presetSettings(req.preset, new Set(Object.keys(stats.byTask)));
-    const config = buildConfig(settings, model, runDir);
+    const config = buildConfig(settings, model, runDir, snapshotDir);
     const info = modelBackbone(model);
     const sys = await systemInfo(false);
     const gpu = sys.gpus.reduce<number | null>((m, g) => Math.max(m ?? 0, g.memoryTotalMb), null);
@@ -333,28 +309,25 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
     previewRun: async (req) => {
       requireProject(req.projectId);
-      const stats = currentStats(req.projectId);
-      return evaluate(req, stats, join(ctx.paths.runs, '<new run>'));
+      const stats = datasetStats(await projectFacts(ctx, req.projectId));
+      const runDir = join(ctx.paths.runs, '<new run>');
+      return evaluate(req, stats, runDir, join(runDir, '<snapshot>'));
     },
 
     startRun: async (req) => {
       requireProject(req.projectId);
       getModelRow(ctx.db.read, req.baseModelId);
+      // Refuse before writing anything when the labels or the environment cannot support the run.
+      const before = await evaluate(req, datasetStats(await projectFacts(ctx, req.projectId)), join(ctx.paths.runs, '<new run>'), '<snapshot>');
+      throwBlockers(before.warnings);
       const dirName = runDirName(ctx.clock.now());
       const runDir = join(ctx.paths.runs, dirName);
       mkdirSync(runDir, { recursive: true });
       try {
         // Freeze first: the warnings and the run are decided on exactly what the worker will read.
-        const snapshot = await opts.freezeSnapshot(req.projectId, join(runDir, 'snapshot'));
-        const preview = await evaluate(req, datasetStats(snapshotFacts(join(runDir, 'snapshot'))), runDir);
-        const blockers = preview.warnings.filter((w) => w.severity === 'blocker');
-        if (blockers.length > 0) {
-          throw new StudioError(
-            'invalid_input',
-            `The run cannot start: ${blockers[0]!.message}`,
-            blockers.map((b) => ({ file: 'run', line: null, field: b.code, message: b.message })),
-          );
-        }
+        const snapshot = await freeze(req.projectId, runDir);
+        const preview = await evaluate(req, datasetStats(snapshotFacts(snapshot.path)), runDir, snapshot.path);
+        throwBlockers(preview.warnings);
         const config = parseRunConfig(preview.config, 'run config');
         mkdirSync(config.output_dir, { recursive: true });
         writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
