@@ -39,7 +39,7 @@ function fail(title: string, message: string): void {
 async function start(): Promise<void> {
   installAppGuards();
   const files = appFiles();
-  const nativeBinding = electronSqliteBinding(app.getAppPath());
+  const nativeBinding = electronSqliteBinding({ appPath: app.getAppPath(), resourcesPath: process.resourcesPath, isPackaged: app.isPackaged });
   if (!nativeBinding) {
     fail(
       'COSMO Studio cannot open its database',

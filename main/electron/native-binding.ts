@@ -7,15 +7,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const ELECTRON_NATIVE_DIR = join('node_modules', '.studio-electron');
-export const ELECTRON_SQLITE_BINDING = join(ELECTRON_NATIVE_DIR, 'better_sqlite3.node');
+export const ELECTRON_SQLITE_BINDING = join('node_modules', '.studio-electron', 'better_sqlite3.node');
+/** Where electron-builder.yml's extraResources puts it in a packaged app. */
+export const PACKAGED_SQLITE_BINDING = join('native', 'better_sqlite3.node');
 
-/**
- * The Electron-ABI binding for an app rooted at `appPath` (app.getAppPath()). Inside a packaged
- * app the .node file is unpacked next to app.asar (electron-builder.yml asarUnpack).
- */
-export function electronSqliteBinding(appPath: string): string | null {
-  const unpacked = appPath.endsWith('.asar') ? `${appPath}.unpacked` : appPath;
-  const candidate = join(unpacked, ELECTRON_SQLITE_BINDING);
+export interface AppLocation {
+  /** app.getAppPath(): the repository root in development, .../resources/app.asar when packaged. */
+  appPath: string;
+  /** process.resourcesPath */
+  resourcesPath: string;
+  isPackaged: boolean;
+}
+
+/** The Electron-ABI binding, or null when it was never built (no Electron at install time). */
+export function electronSqliteBinding(where: AppLocation): string | null {
+  const candidate = where.isPackaged ? join(where.resourcesPath, PACKAGED_SQLITE_BINDING) : join(where.appPath, ELECTRON_SQLITE_BINDING);
   return existsSync(candidate) ? candidate : null;
 }
