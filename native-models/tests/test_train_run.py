@@ -258,24 +258,31 @@ def test_accelerate_config_flag_writes_yaml(tmp_path: Path, make_snapshot, tiny_
     assert bad.returncode == 1 and "divisible" in bad.of("error")[0].message
 
 
-def test_text_only_model_with_the_grpo_baseline(tmp_path: Path, tiny_text_model_dir: Path) -> None:
+def test_text_only_full_fine_tune_with_the_grpo_baseline(tmp_path: Path, tiny_text_model_dir: Path) -> None:
     from helpers import build_snapshot
 
     text_items = [item for item in TRAIN_ITEMS if "image" not in item]
     snapshot = build_snapshot(tmp_path / "snapshot", text_items)
-    stages = [{"name": "stage1", "steps": 2, "task_mix": {"instruction": 1.0, "safety": 1.0}}]
-    config = write_config(
-        tmp_path / "run.json",
-        run_config(tiny_text_model_dir, snapshot, tmp_path / "out", stages=stages, method="grpo"),
-    )
-    result = run_worker("cosmo_rl.train", "--config", str(config))
+    stages = [
+        {"name": "stage1", "steps": 2, "task_mix": {"instruction": 1.0}},
+        {"name": "stage2", "steps": 2, "task_mix": {"instruction": 1.0, "safety": 1.0}},
+    ]
+    config = run_config(tiny_text_model_dir, snapshot, tmp_path / "out", stages=stages, method="grpo")
+    config["lora"] = {"enabled": False}
+    config["learning_rate"] = 1e-3
+    result = run_worker("cosmo_rl.train", "--config", str(write_config(tmp_path / "run.json", config)))
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.events[-1].status == "completed"
     names = set().union(*(m.values for m in result.of("metrics")))
     # TRL's own loss ran: its clip metrics are there, CPGD's are not.
     assert "clip_ratio/low_mean" in names and not any(n.startswith("cpgd/") for n in names)
-    adapter = _adapter(tmp_path / "out" / "stage1" / "final")
-    assert any(v.abs().sum() > 0 for k, v in adapter.items() if "lora_B" in k)
+    # Full fine-tuning: stage 2 trained the whole model further from stage 1's weights.
+    base = load_file(str(tiny_text_model_dir / "model.safetensors"))
+    stage1 = load_file(str(tmp_path / "out" / "stage1" / "final" / "model.safetensors"))
+    stage2 = load_file(str(tmp_path / "out" / "stage2" / "final" / "model.safetensors"))
+    changed_1 = {k for k in base if not torch.equal(base[k], stage1[k])}
+    changed_2 = {k for k in stage1 if not torch.equal(stage1[k], stage2[k])}
+    assert changed_1 and changed_2
 
 
 def test_out_of_memory_becomes_error_event_with_advice(monkeypatch: pytest.MonkeyPatch) -> None:
