@@ -12,6 +12,7 @@ import { ProjectStats, ProjectSummary } from '../../preload/contract/domain';
 import { HTTP } from '../../preload/contract/channels';
 import type { CliIo } from '../../main/cli/io';
 import { runCli } from '../../main/cli/run';
+import { defaultDataDir } from '../../main/server/data-dir';
 import { BUILT_CLI, REPO_ROOT } from '../helpers/server';
 
 interface Captured {
@@ -240,5 +241,16 @@ describe.skipIf(!existsSync(BUILT_CLI))('the built binary', () => {
     const bad = spawnSync(process.execPath, [bin, 'stats', '--project', 'x', '--data-dir', dataDir], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^studio: There is no project called "x"/);
+  });
+});
+
+describe('the default data directory', () => {
+  it('is $STUDIO_DATA_DIR, else the per-user app-data folder of the OS', () => {
+    const home = '/home/ada';
+    expect(defaultDataDir({ env: { STUDIO_DATA_DIR: '/srv/studio' }, platform: 'linux', home })).toBe('/srv/studio');
+    expect(defaultDataDir({ env: {}, platform: 'linux', home })).toBe('/home/ada/.local/share/cosmo-studio');
+    expect(defaultDataDir({ env: { XDG_DATA_HOME: '/data/xdg' }, platform: 'linux', home })).toBe('/data/xdg/cosmo-studio');
+    expect(defaultDataDir({ env: {}, platform: 'darwin', home })).toBe('/home/ada/Library/Application Support/cosmo-studio');
+    expect(defaultDataDir({ env: { APPDATA: '/c/Users/ada/AppData/Roaming' }, platform: 'win32', home })).toBe(join('/c/Users/ada/AppData/Roaming', 'cosmo-studio'));
   });
 });

@@ -3,7 +3,8 @@
  * are the very objects and functions main/electron/ wires into Electron (window.ts, ipc.ts,
  * protocols.ts), so what passes here is what ships.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -20,6 +21,7 @@ import {
   secureWebPreferences,
   windowOpenDecision,
 } from '../../main/electron/security';
+import { electronSqliteBinding } from '../../main/electron/native-binding';
 import { METHOD_NAMES } from '../../preload/contract/api';
 import { BLOB_PROTOCOL, EVENT_CHANNEL, HTTP, ipcChannel } from '../../preload/contract/channels';
 
@@ -251,5 +253,23 @@ describe('the preload bridge', () => {
     const relative = importers.map((p) => p.slice(root.length + 1)).sort();
     expect(relative.every((p) => p.startsWith('main/electron/') || p === 'preload/bridge.ts')).toBe(true);
     expect(relative).toContain('preload/bridge.ts');
+  });
+});
+
+describe('the Electron build of better-sqlite3', () => {
+  it('is looked up beside the app in development and among the resources when packaged, never built on the fly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'studio-native-'));
+    try {
+      expect(electronSqliteBinding({ appPath: dir, resourcesPath: dir, isPackaged: false })).toBeNull();
+      mkdirSync(join(dir, 'node_modules', '.studio-electron'), { recursive: true });
+      writeFileSync(join(dir, 'node_modules', '.studio-electron', 'better_sqlite3.node'), '');
+      expect(electronSqliteBinding({ appPath: dir, resourcesPath: '/nowhere', isPackaged: false })).toBe(join(dir, 'node_modules', '.studio-electron', 'better_sqlite3.node'));
+      expect(electronSqliteBinding({ appPath: dir, resourcesPath: '/nowhere', isPackaged: true })).toBeNull();
+      mkdirSync(join(dir, 'native'));
+      writeFileSync(join(dir, 'native', 'better_sqlite3.node'), '');
+      expect(electronSqliteBinding({ appPath: '/app.asar', resourcesPath: dir, isPackaged: true })).toBe(join(dir, 'native', 'better_sqlite3.node'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
