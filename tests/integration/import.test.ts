@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImportJob } from '../../preload/contract/domain.js';
 import type { StudioEvent } from '../../preload/contract/events.js';
 import { importPath } from '../../main/core/import/index.js';
-import { useTempCore, type TempCore } from '../helpers/core.js';
+import { openTempCore, useTempCore, type TempCore } from '../helpers/core.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 
 const XSTEST = join(__dirname, '../../demo-data/xstest/items.jsonl');
@@ -247,6 +247,42 @@ describe('the upload-based import job (what the API uses)', () => {
         await new Promise((r) => setImmediate(r));
       }
       expect(answeredWhileRunning).toBeGreaterThan(1);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe('search index of large imports', () => {
+  it('is filled after the commit in slices, and finished by the next start when a studio stopped half-way', async () => {
+    const dir = makeTempDir();
+    try {
+      const first = await openTempCore({ dataDir: join(dir.path, 'data') });
+      const file = join(dir.path, 'many.jsonl');
+      writeFileSync(file, Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ id: `m${i}`, text: `searchable prompt ${i} zebra${i}` })).join('\n'));
+      const p = await first.call('createProject', { name: 'Many' });
+      expect(await importPath(first.core.context, { projectId: p.id, path: file })).toMatchObject({ committed: true, imported: 10_000 });
+      const search = async (core: TempCore, text: string) => (await core.call('listItems', { projectId: p.id, filter: { status: 'all', search: text } })).total;
+      expect(await search(first, 'zebra9999')).toBe(1);
+      // Simulate a studio that stopped after indexing the first half: un-index the rest and mark it pending.
+      const db = first.core.context.db.write;
+      const middle = db.prepare<{ id: number }>("SELECT id FROM item WHERE external_id = 'm5000'").get()!.id;
+      db.transaction(() => {
+        db.prepare("INSERT INTO item_fts (item_fts, rowid, text, external_id) SELECT 'delete', id, text, external_id FROM item WHERE id >= ?").run(middle);
+        db.prepare(`UPDATE import_batch SET report = json_set(report, '$.searchIndex', json('{"done":false,"nextId":${middle}}'))`).run();
+      });
+      expect(await search(first, 'zebra9999')).toBe(0);
+      expect(await search(first, 'zebra4999')).toBe(1);
+      first.close();
+      const second = await openTempCore({ dataDir: join(dir.path, 'data') });
+      try {
+        for (let i = 0; i < 200 && (await search(second, 'zebra9999')) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await search(second, 'zebra9999')).toBe(1);
+        expect(await search(second, 'zebra5000')).toBe(1);
+        expect(await search(second, 'zebra1234')).toBe(1);
+      } finally {
+        second.close();
+      }
     } finally {
       dir.cleanup();
     }

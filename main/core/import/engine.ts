@@ -216,9 +216,16 @@ export async function runImport(deps: ImportDeps, resolved: SourceResult, option
   progress({ phase: 'writing', done: 0, total: rows.length });
   await yieldToEventLoop();
   const now = (deps.now ?? (() => new Date().toISOString()))();
-  const outcome = writeImport(
+  const outcome = await writeImport(
     deps.db.write,
-    { projectId: options.projectId, source: file, rows, now, onRows: (written) => progress({ phase: 'writing', done: written, total: rows.length }) },
+    {
+      projectId: options.projectId,
+      source: file,
+      rows,
+      now,
+      onRows: (written) => progress({ phase: 'writing', done: written, total: rows.length }),
+      yieldNow: yieldToEventLoop,
+    },
     (o) => report(true, o),
   );
   progress({ phase: 'done', done: outcome.imported, total: rows.length });

@@ -3,12 +3,36 @@ import type { StudioHandlers } from '../../../preload/contract/api.js';
 import type { CoreContext } from '../context.js';
 import { UploadArea } from '../uploads/area.js';
 import { ImportJobs } from './jobs.js';
+import { resumePendingSearchIndex } from './search-index.js';
 
 type ImportHandlers = Pick<StudioHandlers, 'beginUpload' | 'uploadFile' | 'startImport' | 'getImportJob'>;
+
+class Closed extends Error {}
+
+/** Finishes, in the background, the search index of imports an earlier run left half-done. */
+function resumeSearchIndex(ctx: CoreContext): void {
+  let closed = false;
+  ctx.onClose(() => {
+    closed = true;
+  });
+  const yieldNow = () =>
+    new Promise<void>((resolve, reject) => setImmediate(() => (closed ? reject(new Closed()) : resolve())));
+  setImmediate(() => {
+    if (closed) return;
+    resumePendingSearchIndex(ctx.db.write, yieldNow)
+      .then((ids) => {
+        if (ids.length) ctx.log.info('search index finished for earlier imports', { importIds: ids });
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof Closed)) ctx.log.error('finishing the search index failed', { err });
+      });
+  });
+}
 
 export function importHandlers(ctx: CoreContext): ImportHandlers {
   const uploads = new UploadArea(ctx.paths.uploads);
   const jobs = new ImportJobs(ctx, uploads);
+  resumeSearchIndex(ctx);
   return {
     beginUpload: () => uploads.begin(),
     uploadFile: ({ uploadId, path, dataBase64 }) => uploads.putBase64(uploadId, path, dataBase64),
