@@ -12,6 +12,7 @@ import { importCommand } from './commands/import.js';
 import { projectsCommand } from './commands/projects.js';
 import { serveCommand } from './commands/serve.js';
 import { statsCommand } from './commands/stats.js';
+import { registerTrainCommands } from './train.js';
 
 const DATA_DIR_HELP = 'the studio data directory (default: $STUDIO_DATA_DIR, else ~/.local/share/cosmo-studio or the OS app-data folder)';
 
@@ -67,6 +68,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'print JSON instead of text')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action((opts: { project: string; json?: boolean; dataDir?: string }) => run(() => statsCommand(io, opts))());
+
+  registerTrainCommands(program, io, run);
 
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }).showHelpAfterError('(run with --help for usage)');
