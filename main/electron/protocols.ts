@@ -62,11 +62,13 @@ export function handleBlobProtocol(core: ServerCore, log: ErrorLog): void {
         return fileResponse(file.path, file.type, { 'Cache-Control': IMMUTABLE_CACHE });
       }
       const download = await exportDownload(core.paths.exports, target.exportId);
-      const disposition = { 'Content-Disposition': `attachment; filename="${download.fileName}"` };
-      if (download.kind === 'file') return fileResponse(download.path, 'application/x-ndjson', disposition);
       return new Response(body(tarStream(download.entries)), {
         status: 200,
-        headers: { ...appResponseHeaders('application/x-tar'), ...disposition, 'Content-Length': String(download.size) },
+        headers: {
+          ...appResponseHeaders('application/x-tar'),
+          'Content-Disposition': `attachment; filename="${download.fileName}"`,
+          'Content-Length': String(download.size),
+        },
       });
     } catch (err) {
       return errorResponse(err, log);

@@ -123,16 +123,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const handleExport = async (req: IncomingMessage, res: ServerResponse, exportId: string) => {
     const download = await exportDownload(core.paths.exports, exportId);
-    const headers: Record<string, string | number> = {
+    res.writeHead(200, {
+      'Content-Type': 'application/x-tar',
       'Content-Disposition': `attachment; filename="${download.fileName}"`,
       'Cache-Control': 'no-store',
       'Content-Length': download.size,
-    };
-    if (download.kind === 'file') {
-      sendFile(req, res, { path: download.path, type: 'application/x-ndjson' }, headers as Record<string, string>);
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': 'application/x-tar', ...headers });
+    });
     if (req.method === 'HEAD') {
       res.end();
       return;

@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProjectStats, ProjectSummary } from '../../preload/contract/domain';
+import { emptyLabels, ProjectStats, ProjectSummary } from '../../preload/contract/domain';
+import { silentLogger } from '../../main/core/logger';
+import { openStudio } from '../../main/core/studio';
 import { HTTP } from '../../preload/contract/channels';
 import type { CliIo } from '../../main/cli/io';
 import { runCli } from '../../main/cli/run';
@@ -145,23 +147,45 @@ describe('studio import / projects / stats', () => {
 });
 
 describe('studio export', () => {
-  it('writes a JSONL export and a snapshot into --out and never overwrites', async () => {
+  it('writes a JSONL export and a training snapshot into new folders under --out', async () => {
     await cli(['import', writeItems('items.jsonl', items(4)), '--project', 'E', '--create', '--data-dir', dataDir]);
     const out = join(dir, 'out');
     const jsonl = await cli(['export', '--project', 'E', '--format', 'jsonl', '--out', out, '--data-dir', dataDir]);
     expect(jsonl.err).toBe('');
     expect(jsonl.code).toBe(0);
-    expect(jsonl.out).toMatch(/Exported "E" as jsonl: 4 items, 0 labels, 0 images/);
-    const files = readdirSync(out);
-    expect(files).toHaveLength(1);
-    const lines = readFileSync(join(out, files[0]!), 'utf8').trim().split('\n');
-    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(jsonl.out).toMatch(/^Exported "E" as jsonl: 4 items, 0 labels, 0 images\n {2}(.+)\n {2}sha256 [0-9a-f]{64}\n$/);
+    const [jsonlDir] = readdirSync(out);
+    expect(readdirSync(join(out, jsonlDir!)).sort()).toEqual(['images', 'items.jsonl']);
+    const lines = readFileSync(join(out, jsonlDir!, 'items.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { id: string }).id).sort()).toEqual(['q-0', 'q-1', 'q-2', 'q-3']);
 
+    // A snapshot holds labelled items only: with none it refuses and writes nothing.
+    const refused = await cli(['export', '--project', 'E', '--format', 'snapshot', '--out', out, '--data-dir', dataDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^studio: project "E" has no labelled items/);
+    expect(readdirSync(out)).toEqual([jsonlDir]);
+
+    const core = await openStudio({ dataDir, host: 'server', version: 'test', log: silentLogger() });
+    try {
+      const user = await core.handlers.createUser({ name: 'Ada', role: 'annotator' });
+      const queue = await core.handlers.getQueue({ projectId: 1, annotatorId: user.id, count: 2 });
+      for (const { item } of queue.items) {
+        await core.handlers.submitLabel({
+          itemId: item.id,
+          annotatorId: user.id,
+          labels: { ...emptyLabels(), harmful: false, expected: 'comply', referenceAnswer: 'Use the kill command.' },
+          timeSpentMs: 900,
+        });
+      }
+    } finally {
+      core.close();
+    }
     const snapshot = await cli(['export', '--project', 'E', '--format', 'snapshot', '--out', out, '--data-dir', dataDir]);
+    expect(snapshot.err).toBe('');
     expect(snapshot.code).toBe(0);
-    const snapshotDir = readdirSync(out).find((name) => name !== files[0]);
-    expect(snapshotDir).toBeDefined();
-    expect(readdirSync(join(out, snapshotDir!))).toEqual(expect.arrayContaining(['manifest.json', 'items.jsonl']));
+    expect(snapshot.out).toMatch(/^Exported "E" as snapshot: 2 items, 2 labels, 0 images/);
+    const snapshotDir = readdirSync(out).find((name) => name !== jsonlDir)!;
+    expect(readdirSync(join(out, snapshotDir))).toEqual(expect.arrayContaining(['manifest.json', 'items.jsonl']));
 
     const badFormat = await cli(['export', '--project', 'E', '--format', 'csv', '--out', out, '--data-dir', dataDir]);
     expect(badFormat.code).toBe(2);

@@ -1,13 +1,13 @@
 /**
- * `studio export --project NAME --format jsonl|snapshot --out DIR`: runs the app's own export
- * (exportProject: written into the data dir's exports/, hashed, recorded) and copies the result
- * into DIR. Nothing already in DIR is overwritten.
+ * `studio export --project NAME --format jsonl|snapshot --out DIR`: the app's own exporters,
+ * writing a new folder DIR/<export id>/ (items.jsonl and images/ for JSONL; manifest.json,
+ * items.jsonl and images/ for a snapshot). Written under a temporary name and renamed when
+ * complete; an existing folder is never reused or overwritten.
  */
 import { existsSync, statSync } from 'node:fs';
-import { cp, mkdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { StudioError } from '../../../preload/contract/errors.js';
-import { callMethod } from '../../server/dispatch.js';
+import { exportJsonl, exportSnapshot } from '../../core/export/index.js';
 import type { CliIo } from '../io.js';
 import { withCore } from '../open-core.js';
 import { requireProjectByName } from './projects.js';
@@ -24,13 +24,9 @@ export async function exportCommand(io: CliIo, options: ExportOptions): Promise<
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new StudioError('invalid_input', `--out ${outDir} is a file; give a folder`);
   return withCore(io, options.dataDir, async (core) => {
     const project = await requireProjectByName(core, options.project);
-    const result = await callMethod(core.handlers, 'exportProject', { projectId: project.id, format: options.format });
-    const target = join(outDir, basename(result.path));
-    if (existsSync(target)) throw new StudioError('conflict', `${target} already exists; choose another --out folder`);
-    await mkdir(outDir, { recursive: true });
-    await cp(result.path, target, { recursive: true, errorOnExist: true, force: false });
+    const result = options.format === 'jsonl' ? await exportJsonl(core.context, project.id, outDir) : await exportSnapshot(core.context, project.id, outDir);
     io.stdout(`Exported "${project.name}" as ${options.format}: ${result.items} items, ${result.labels} labels, ${result.images} images\n`);
-    io.stdout(`  ${target}\n`);
+    io.stdout(`  ${result.path}\n`);
     io.stdout(`  sha256 ${result.sha256}\n`);
     return 0;
   });
