@@ -4,7 +4,7 @@
  * when `npm run build` has produced it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -252,7 +252,19 @@ describe('studio serve', () => {
   });
 });
 
-describe.skipIf(!existsSync(BUILT_CLI))('the built binary', () => {
+/** The built CLI exists and is newer than every source file it bundles (a stale build proves nothing). */
+function builtCliIsFresh(): boolean {
+  if (!existsSync(BUILT_CLI)) return false;
+  const built = statSync(BUILT_CLI).mtimeMs;
+  const newest = (folder: string): number =>
+    readdirSync(folder, { withFileTypes: true }).reduce((max, entry) => {
+      const path = join(folder, entry.name);
+      return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    }, 0);
+  return built >= Math.max(newest(join(REPO_ROOT, 'main')), newest(join(REPO_ROOT, 'preload')), newest(join(REPO_ROOT, 'db')));
+}
+
+describe.skipIf(!builtCliIsFresh())('the built binary', () => {
   it('runs `studio projects` and `studio --version`', () => {
     const bin = join(REPO_ROOT, 'bin', 'studio.mjs');
     const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
