@@ -50,6 +50,8 @@ def test_base_and_adapter_answer_every_item(run: TrainedRun, tiny_model_dir: Pat
         str(tiny_model_dir),
         "--adapter",
         f"cosmo={adapter}",
+        "--adapter",
+        f"stage1={run.output_dir / 'stage1' / 'final'}",
         "--eval",
         str(eval_file),
         "--out",
@@ -64,7 +66,8 @@ def test_base_and_adapter_answer_every_item(run: TrainedRun, tiny_model_dir: Pat
     assert result.returncode == 0, result.stderr[-3000:]
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     pairs = sorted((r["item_id"], r["model"]) for r in rows)
-    assert pairs == sorted((i, m) for i in ("img-1", "txt-1", "parts-1") for m in ("base", "cosmo"))
+    models = ("base", "cosmo", "stage1")
+    assert pairs == sorted((i, m) for i in ("img-1", "txt-1", "parts-1") for m in models)
     for row in rows:
         assert isinstance(row["response"], str)
         assert 0 < row["completion_tokens"] <= 6 and row["prompt_tokens"] > 0
@@ -74,7 +77,7 @@ def test_base_and_adapter_answer_every_item(run: TrainedRun, tiny_model_dir: Pat
     assert events[0].type == "started" and events[-1].type == "finished"
     assert events[-1].status == "completed" and events[-1].output == str(out.resolve())
     progress = result.of("progress")
-    assert progress[-1].step == progress[-1].total_steps == 6
+    assert progress[-1].step == progress[-1].total_steps == 9
     assert [p.step for p in progress] == sorted(p.step for p in progress)
     assert all(p.stage == "generate" for p in progress)
 
