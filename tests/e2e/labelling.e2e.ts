@@ -48,6 +48,15 @@ describe('first run', () => {
     expect(projects).toHaveLength(1);
     expect(projects[0]!.itemCount).toBeGreaterThan(0);
     expect((await server.call('getInfo', {})).firstRun).toBe(false);
+    await screenshot(page, 'project-home-demo');
+
+    // The demo's guidelines open beside the item with G.
+    await page.getByTestId('tab-label').click();
+    await page.getByTestId('item-pane').waitFor();
+    await page.keyboard.press('g');
+    await page.getByTestId('guidelines').waitFor();
+    expect(((await page.getByTestId('guidelines').textContent()) ?? '').length).toBeGreaterThan(200);
+    await screenshot(page, 'labelling-guidelines');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -109,8 +118,25 @@ describe('labelling workflow', () => {
       await page.getByTestId('choice-picker').waitFor({ state: 'detached' });
     };
 
+    let flaggedId = '';
     for (let i = 0; i < 10; i += 1) {
+      if (i === 5) {
+        // S skips: the item goes to the back of the queue, nothing is counted.
+        const skipped = await currentId();
+        await page.keyboard.press('s');
+        await expect.poll(currentId).not.toBe(skipped);
+        expect(await text(page, 'queue-done')).toBe('5');
+      }
       const id = await currentId();
+      if (i === 4) {
+        // F flags with a note; Enter in the note confirms.
+        await page.keyboard.press('f');
+        await page.locator('#flag-note').waitFor();
+        await page.keyboard.type('The prompt repeats the image word for word.');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => text(page, 'flag-button')).toContain('Flagged');
+        flaggedId = id;
+      }
       if (i % 3 === 2) {
         await page.keyboard.press('n');
         await page.keyboard.press('w');
@@ -143,6 +169,8 @@ describe('labelling workflow', () => {
       labelled.push(id);
     }
     expect(new Set(labelled).size).toBe(10);
+    const flagged = await server.call('listItems', { projectId, filter: { status: 'flagged' } });
+    expect(flagged.rows.map((row) => row.externalId)).toEqual([flaggedId]);
 
     await page.keyboard.press('?');
     await page.getByTestId('shortcut-sheet').waitFor();
@@ -185,6 +213,7 @@ describe('labelling workflow', () => {
     await page.getByTestId('save-label').click();
     await expect.poll(() => page.getByTestId('history-entry').count()).toBe(2);
     expect(await page.getByTestId('history-entry').first().textContent()).toContain('3 · severe');
+    await page.getByTestId('history').scrollIntoViewIfNeeded();
     await screenshot(page, 'item-detail');
 
     // The drawer has its own address: a reload lands on the same item.
@@ -274,6 +303,9 @@ describe('labelling workflow', () => {
     await page.getByTestId('stats-cards').waitFor();
     await expect.poll(() => page.locator('.metric-value').nth(1).textContent()).toBe('9');
     await screenshot(page, 'project-home');
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('settings-panel').waitFor();
+    await screenshot(page, 'settings');
 
     await page.getByRole('link', { name: 'COSMO Studio' }).click();
     await page.getByTestId('project-card').first().waitFor();
