@@ -216,6 +216,17 @@ describe('the upload-based import job (what the API uses)', () => {
     await expect(t().call('uploadFile', { uploadId: 'nosuchupload', path: 'a.jsonl', dataBase64: 'e30=' })).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('names a missing entry or sidecar by its upload path, never by the server folder', async () => {
+    const p = await t().call('createProject', { name: 'M' });
+    const { uploadId } = await t().call('beginUpload', {});
+    await t().call('uploadFile', { uploadId, path: 'pics/a.txt', dataBase64: 'aGk=' });
+    const missing = await waitForJob(t(), (await t().call('startImport', { projectId: p.id, uploadId, entry: 'pics/items.jsonl' })).jobId);
+    expect(missing.report!.errors).toEqual([{ file: 'pics/items.jsonl', line: null, field: null, message: 'pics/items.jsonl does not exist' }]);
+    const folder = await waitForJob(t(), (await t().call('startImport', { projectId: p.id, uploadId })).jobId);
+    expect(folder).toMatchObject({ status: 'failed' });
+    expect(folder.report!.errors[0]!.message).toBe('the uploaded folder has no items.jsonl (or other .jsonl / .csv) describing its images');
+  });
+
   it('keeps a failed upload so it can be retried with validRowsOnly', async () => {
     const p = await t().call('createProject', { name: 'R' });
     const { uploadId } = await t().call('beginUpload', {});

@@ -91,7 +91,7 @@ export async function createDemoProject(ctx: CoreContext): Promise<Project> {
   const staging = await mkdtemp(join(tmpdir(), 'cosmo-demo-'));
   try {
     await stageDemoFolder(demoData, staging);
-    const report = await importPath(ctx, { projectId, path: staging, displayRoot: 'demo-data' });
+    const report = await importPath(ctx, { projectId, path: staging, displayName: 'demo-data' });
     if (!report.committed) {
       const first = report.errors[0];
       throw new StudioError('internal', `the demo data could not be imported: ${first ? `${first.file} line ${first.line}: ${first.message}` : 'nothing to import'}`, report.errors);

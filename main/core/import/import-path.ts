@@ -15,15 +15,15 @@ export interface ImportPathOptions {
   /** Import the valid rows and list the others in `skipped`, instead of all-or-nothing. */
   validRowsOnly?: boolean;
   onProgress?: (progress: ImportProgress) => void;
-  /** How problems name the file (default: its base name). */
-  displayRoot?: string;
+  /** How problems name the path (default: its base name; a folder's items file by its own name). */
+  displayName?: string;
   imageLimits?: ImageLimits;
   maxTextBytes?: number;
 }
 
 /** Runs one import to the end and returns its report; tells every UI when the project changed. */
 export async function importPath(ctx: CoreContext, options: ImportPathOptions): Promise<ImportReport> {
-  const source = await resolveSource(options.path, options.displayRoot);
+  const source = await resolveSource(options.path, options.displayName);
   const report = await runImport(
     { db: ctx.db, blobs: ctx.blobs, now: () => ctx.clock.now().toISOString(), ...(options.imageLimits ? { imageLimits: options.imageLimits } : {}) },
     source,

@@ -45,7 +45,7 @@ export class ImportJobs {
     requireProjectRow(this.ctx.db.read, input.projectId);
     const dir = this.uploads.dir(input.uploadId);
     let path = dir;
-    let displayRoot: string | undefined;
+    let displayName = 'the uploaded folder';
     if (input.entry !== undefined) {
       const checked = normaliseRelativePath(input.entry);
       if (!checked.ok) {
@@ -54,13 +54,12 @@ export class ImportJobs {
         ]);
       }
       path = join(dir, ...checked.path.split('/'));
-      const parent = checked.path.split('/').slice(0, -1).join('/');
-      displayRoot = parent || undefined;
+      displayName = checked.path;
     }
     const job: ImportJob = { jobId: randomUUID(), projectId: input.projectId, status: 'queued', phase: 'reading', done: 0, total: null, report: null };
     this.jobs.set(job.jobId, job);
     this.forgetOld();
-    this.queue = this.queue.then(() => this.run(job, path, displayRoot, input));
+    this.queue = this.queue.then(() => this.run(job, path, displayName, input));
     return { ...job };
   }
 
@@ -70,7 +69,7 @@ export class ImportJobs {
     return { ...job };
   }
 
-  private async run(job: ImportJob, path: string, displayRoot: string | undefined, input: StartImportInput): Promise<void> {
+  private async run(job: ImportJob, path: string, displayName: string, input: StartImportInput): Promise<void> {
     if (this.closed) return;
     job.status = 'running';
     let lastEmit = 0;
@@ -92,7 +91,7 @@ export class ImportJobs {
         path,
         validRowsOnly: input.validRowsOnly,
         onProgress,
-        ...(displayRoot ? { displayRoot } : {}),
+        displayName,
       });
     } catch (error) {
       this.ctx.log.error('import failed', { jobId: job.jobId, err: error });
@@ -104,7 +103,7 @@ export class ImportJobs {
         labelsImported: 0,
         duplicates: [],
         skipped: [],
-        errors: [{ file: displayRoot ?? input.entry ?? 'upload', line: null, field: null, message }],
+        errors: [{ file: displayName, line: null, field: null, message }],
         notices: [],
         durationMs: 0,
       };

@@ -26,28 +26,30 @@ export function formatOf(file: string): SourceFormat | null {
   return FORMATS[extname(file).toLowerCase()] ?? null;
 }
 
-export async function resolveSource(path: string, displayRoot?: string): Promise<SourceResult> {
+/** `display`: how to name `path` in problems (default: its base name; for a folder, its sidecar's name). */
+export async function resolveSource(path: string, display?: string): Promise<SourceResult> {
   let info;
   try {
     info = await stat(path);
   } catch {
-    return { ok: false, file: basename(path), message: `${path} does not exist` };
+    return { ok: false, file: display ?? basename(path), message: `${display ?? path} does not exist` };
   }
   if (info.isFile()) {
     const format = formatOf(path);
-    if (!format) return { ok: false, file: basename(path), message: `${basename(path)} is not a .jsonl or .csv file` };
-    return { ok: true, source: { format, file: path, root: dirname(path), displayName: displayRoot ? `${displayRoot}/${basename(path)}` : basename(path) } };
+    const name = display ?? basename(path);
+    if (!format) return { ok: false, file: name, message: `${name} is not a .jsonl or .csv file` };
+    return { ok: true, source: { format, file: path, root: dirname(path), displayName: name } };
   }
-  if (!info.isDirectory()) return { ok: false, file: basename(path), message: `${path} is neither a file nor a folder` };
+  if (!info.isDirectory()) return { ok: false, file: display ?? basename(path), message: `${display ?? path} is neither a file nor a folder` };
   const entries = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && formatOf(e.name) !== null && !e.name.startsWith('.'));
   const preferred = entries.find((e) => e.name === 'items.jsonl') ?? (entries.length === 1 ? entries[0] : undefined);
-  const folderName = displayRoot ?? basename(path);
+  const folderName = display ?? `the folder ${basename(path)}`;
   if (!preferred) {
     const message =
       entries.length === 0
-        ? `the folder ${folderName} has no items.jsonl (or other .jsonl / .csv) describing its images`
-        : `the folder ${folderName} has several item files (${entries.map((e) => e.name).join(', ')}); name the one to import items.jsonl or choose it`;
-    return { ok: false, file: folderName, message };
+        ? `${folderName} has no items.jsonl (or other .jsonl / .csv) describing its images`
+        : `${folderName} has several item files (${entries.map((e) => e.name).join(', ')}); name the one to import items.jsonl or choose it`;
+    return { ok: false, file: display ?? basename(path), message };
   }
   const file = join(path, preferred.name);
   return { ok: true, source: { format: formatOf(file)!, file, root: path, displayName: preferred.name } };
