@@ -1,0 +1,120 @@
+/**
+ * The renderer's client layer without a browser: a fake transport stands in for IPC/HTTP so
+ * envelope unwrapping, contract validation of replies and events, error mapping and the upload
+ * helper can be checked exactly.
+ */
+import { describe, expect, it } from 'vitest';
+import type { MethodName } from '../../preload/contract/api';
+import { StudioError } from '../../preload/contract/errors';
+import { clientFromTransport } from '../../renderer/src/api/typedClient';
+import type { ConnectionState, Transport } from '../../renderer/src/api/transport';
+import { fileToBase64, importableFiles, relativePath, uploadFiles } from '../../renderer/src/api/upload';
+
+function fakeTransport(reply: (name: MethodName, input: unknown) => unknown) {
+  const calls: { name: MethodName; input: unknown }[] = [];
+  const listeners = new Set<(raw: unknown) => void>();
+  const transport: Transport = {
+    kind: 'http',
+    async call(name, input) {
+      calls.push({ name, input });
+      return reply(name, input);
+    },
+    onRawEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onConnection(listener: (state: ConnectionState) => void) {
+      listener('open');
+      return () => undefined;
+    },
+    blobUrl: (sha) => `/blobs/${sha}`,
+    thumbUrl: (sha) => `/blobs/${sha}/thumb`,
+    exportUrl: (id) => `/exports/${id}`,
+  };
+  return { transport, calls, emit: (raw: unknown) => listeners.forEach((listener) => listener(raw)) };
+}
+
+const user = { id: 1, name: 'Ada', role: 'annotator', createdAt: '2026-01-01T00:00:00Z' };
+
+describe('studio client', () => {
+  it('unwraps an ok envelope and validates it with the output schema', async () => {
+    const fake = fakeTransport(() => ({ ok: true, value: [user] }));
+    const client = clientFromTransport(fake.transport);
+    await expect(client.api.listUsers({})).resolves.toEqual([user]);
+    expect(fake.calls).toEqual([{ name: 'listUsers', input: {} }]);
+  });
+
+  it('turns an error envelope into a StudioError with its code and problems', async () => {
+    const problems = [{ file: 'createUser', line: null, field: 'name', message: 'Too small' }];
+    const client = clientFromTransport(fakeTransport(() => ({ ok: false, error: { code: 'invalid_input', message: 'createUser: name: Too small', problems } })).transport);
+    const error = await client.api.createUser({ name: '', role: 'annotator' }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(StudioError);
+    expect((error as StudioError).code).toBe('invalid_input');
+    expect((error as StudioError).problems).toEqual(problems);
+  });
+
+  it('refuses a reply that does not match the contract, naming where', async () => {
+    const client = clientFromTransport(fakeTransport(() => ({ ok: true, value: [{ ...user, role: 'wizard' }] })).transport);
+    const error = (await client.api.listUsers({}).catch((err: unknown) => err)) as StudioError;
+    expect(error.code).toBe('internal');
+    expect(error.message).toContain('0.role');
+  });
+
+  it('maps a transport failure to an internal StudioError', async () => {
+    const client = clientFromTransport(
+      fakeTransport(() => {
+        throw new Error('socket hang up');
+      }).transport,
+    );
+    const error = (await client.api.getInfo({}).catch((err: unknown) => err)) as StudioError;
+    expect(error).toBeInstanceOf(StudioError);
+    expect(error.message).toBe('socket hang up');
+  });
+
+  it('passes on valid events only', () => {
+    const fake = fakeTransport(() => null);
+    const client = clientFromTransport(fake.transport);
+    const seen: unknown[] = [];
+    const off = client.onEvent((event) => seen.push(event));
+    fake.emit({ type: 'project.changed', projectId: 3 });
+    fake.emit({ type: 'project.changed', projectId: 'three' });
+    fake.emit({ type: 'nonsense' });
+    off();
+    fake.emit({ type: 'project.changed', projectId: 4 });
+    expect(seen).toEqual([{ type: 'project.changed', projectId: 3 }]);
+  });
+});
+
+describe('upload helper', () => {
+  const inFolder = (name: string, path: string, body: string) => Object.assign(new File([body], name), { webkitRelativePath: path });
+
+  it('keeps folder-relative paths and drops OS litter', () => {
+    const files = [inFolder('items.jsonl', 'set/items.jsonl', '{}'), inFolder('.DS_Store', 'set/.DS_Store', 'x'), inFolder('a.png', 'set/images/a.png', 'png')];
+    expect(importableFiles(files).map(relativePath)).toEqual(['set/items.jsonl', 'set/images/a.png']);
+    expect(relativePath(new File(['x'], 'single.csv'))).toBe('single.csv');
+  });
+
+  it('base64-encodes bytes exactly, beyond one chunk', async () => {
+    const bytes = new Uint8Array(100_000).map((_, i) => (i * 31) % 256);
+    expect(await fileToBase64(new Blob([bytes]))).toBe(Buffer.from(bytes).toString('base64'));
+  });
+
+  it('begins one upload, sends every file with its path and reports progress', async () => {
+    const sent: { uploadId: string; path: string; dataBase64: string }[] = [];
+    const api = {
+      beginUpload: async () => ({ uploadId: 'upload-12345678' }),
+      uploadFile: async (input: { uploadId: string; path: string; dataBase64: string }) => {
+        sent.push(input);
+        return { bytes: Buffer.from(input.dataBase64, 'base64').length };
+      },
+    };
+    const progress: number[] = [];
+    const result = await uploadFiles(api, [inFolder('items.jsonl', 'set/items.jsonl', 'line\n'), inFolder('a.png', 'set/images/a.png', 'PNG!')], (p) => progress.push(p.filesDone));
+    expect(result).toEqual({ uploadId: 'upload-12345678', paths: ['set/items.jsonl', 'set/images/a.png'] });
+    expect(sent.map((s) => [s.uploadId, s.path, Buffer.from(s.dataBase64, 'base64').toString()])).toEqual([
+      ['upload-12345678', 'set/items.jsonl', 'line\n'],
+      ['upload-12345678', 'set/images/a.png', 'PNG!'],
+    ]);
+    expect(progress.at(-1)).toBe(2);
+  });
+});
