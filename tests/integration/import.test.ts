@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ImportJob } from '../../preload/contract/domain.js';
 import type { StudioEvent } from '../../preload/contract/events.js';
 import { importPath } from '../../main/core/import/index.js';
+import { UploadArea } from '../../main/core/uploads/area.js';
 import { openTempCore, useTempCore, type TempCore } from '../helpers/core.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 
@@ -225,6 +226,16 @@ describe('the upload-based import job (what the API uses)', () => {
     const folder = await waitForJob(t(), (await t().call('startImport', { projectId: p.id, uploadId })).jobId);
     expect(folder).toMatchObject({ status: 'failed' });
     expect(folder.report!.errors[0]!.message).toBe('the uploaded folder has no items.jsonl (or other .jsonl / .csv) describing its images');
+  });
+
+  it('removes uploads untouched for a week, keeps recent ones', async () => {
+    const old = await t().call('beginUpload', {});
+    const recent = await t().call('beginUpload', {});
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(join(t().core.paths.uploads, old.uploadId), weekAgo, weekAgo);
+    const area = new UploadArea(t().core.paths.uploads);
+    expect(await area.sweep(7 * 24 * 3600 * 1000)).toEqual([old.uploadId]);
+    expect(existsSync(join(t().core.paths.uploads, recent.uploadId))).toBe(true);
   });
 
   it('keeps a failed upload so it can be retried with validRowsOnly', async () => {

@@ -29,10 +29,19 @@ function resumeSearchIndex(ctx: CoreContext): void {
   });
 }
 
+/** Uploads nobody imported within a week are removed when the studio opens. */
+const UPLOAD_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
 export function importHandlers(ctx: CoreContext): ImportHandlers {
   const uploads = new UploadArea(ctx.paths.uploads);
   const jobs = new ImportJobs(ctx, uploads);
   resumeSearchIndex(ctx);
+  uploads
+    .sweep(UPLOAD_MAX_AGE_MS, ctx.clock.now().getTime())
+    .then((removed) => {
+      if (removed.length) ctx.log.info('old uploads removed', { uploadIds: removed });
+    })
+    .catch((err: unknown) => ctx.log.warn('could not sweep old uploads', { err }));
   return {
     beginUpload: () => uploads.begin(),
     uploadFile: ({ uploadId, path, dataBase64 }) => uploads.putBase64(uploadId, path, dataBase64),

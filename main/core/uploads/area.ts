@@ -106,6 +106,29 @@ export class UploadArea {
     await rm(join(this.root, uploadId), { recursive: true, force: true });
   }
 
+  /**
+   * Removes uploads untouched for longer than maxAgeMs (an upload whose import failed is kept for
+   * a retry, but not forever; the user's own files were only copied here). Returns the ids removed.
+   */
+  async sweep(maxAgeMs: number, now = Date.now()): Promise<string[]> {
+    const removed: string[] = [];
+    let entries;
+    try {
+      entries = await readdir(this.root, { withFileTypes: true });
+    } catch {
+      return removed;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || !UPLOAD_ID.test(entry.name)) continue;
+      const info = await stat(join(this.root, entry.name));
+      if (now - info.mtimeMs > maxAgeMs) {
+        await this.remove(entry.name);
+        removed.push(entry.name);
+      }
+    }
+    return removed;
+  }
+
   /** Usage of an upload begun before a restart is counted once from disk. */
   private async usageOf(uploadId: string, dir: string): Promise<Usage> {
     const known = this.usage.get(uploadId);
