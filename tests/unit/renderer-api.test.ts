@@ -117,4 +117,17 @@ describe('upload helper', () => {
     ]);
     expect(progress.at(-1)).toBe(2);
   });
+
+  it('names the file a refused upload came from', async () => {
+    const api = {
+      beginUpload: async () => ({ uploadId: 'upload-12345678' }),
+      uploadFile: async () => {
+        throw new StudioError('too_large', 'The request body is larger than the 64 MB this call accepts');
+      },
+    };
+    const error = (await uploadFiles(api, [inFolder('big.png', 'set/images/big.png', 'x')]).catch((err: unknown) => err)) as StudioError;
+    expect(error.code).toBe('too_large');
+    expect(error.message).toBe('set/images/big.png: The request body is larger than the 64 MB this call accepts');
+    expect(error.problems[0]?.file).toBe('set/images/big.png');
+  });
 });

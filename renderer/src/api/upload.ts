@@ -4,6 +4,7 @@
  * sidecar JSONL's image paths still resolve on the host.
  */
 import type { StudioApi } from '../../../preload/contract/api';
+import { StudioError, toStudioError } from './errors';
 
 export interface UploadProgress {
   filesDone: number;
@@ -55,7 +56,13 @@ export async function uploadFiles(
     const path = relativePath(file);
     progress.current = path;
     onProgress?.({ ...progress });
-    await api.uploadFile({ uploadId, path, dataBase64: await fileToBase64(file) });
+    try {
+      await api.uploadFile({ uploadId, path, dataBase64: await fileToBase64(file) });
+    } catch (err) {
+      // Name the file: "the body is too large" alone does not say which of 300 files it was.
+      const cause = toStudioError(err, 'upload failed');
+      throw new StudioError(cause.code, `${path}: ${cause.message}`, cause.problems.length ? cause.problems : [{ file: path, line: null, field: null, message: cause.message }]);
+    }
     paths.push(path);
     progress.filesDone += 1;
     progress.bytesDone += file.size;
