@@ -175,7 +175,12 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
   async function evaluate(req: RunRequest, stats: DatasetStats, runDir: string, snapshotDir: string): Promise<RunPreview> {
     const model = getModelRow(ctx.db.read, req.baseModelId);
-    if (model.kind !== 'base' && model.source !== 'run') throw new StudioError('invalid_input', `Model ${model.id} cannot be trained from.`);
+    if (model.kind !== 'base') {
+      throw new StudioError(
+        'invalid_input',
+        `Model ${model.id} is a checkpoint of run ${model.run_id}: a run continues from its checkpoints with Resume; start a new run from a base model.`,
+      );
+    }
     const settings = req.settings ?? presetSettings(req.preset, new Set(Object.keys(stats.byTask)));
     const config = buildConfig(settings, model, runDir, snapshotDir);
     const info = modelBackbone(model);
