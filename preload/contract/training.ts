@@ -266,6 +266,8 @@ export const Rollout = z.object({
   prompt: z.string(),
   /** Absolute path of the snapshot image on the host, null for text-only prompts. */
   image: z.string().nullable(),
+  /** The image's blob hash (snapshot images are named by it), for the blob URL / protocol; null when unknown. */
+  imageSha256: z.string().nullable(),
   completion: z.string(),
   rewards: z.object({
     format: z.number().nullable(),

@@ -29,14 +29,16 @@ describe('requirements and pip output', () => {
   });
 
   it('turns pip lines into a rising percentage and readable messages', () => {
-    const p = new PipProgress(4);
+    const p = new PipProgress(5);
     expect(p.fraction).toBe(0);
     expect(p.feed('Collecting transformers==5.24.0 (from -r req.txt (line 3))')).toBe(true);
     expect(p.message).toBe('Downloading transformers==5.24.0');
     expect(p.feed('  Downloading https://files.pythonhosted.org/x/transformers-5.24.0-py3-none-any.whl (11.2 MB)')).toBe(true);
     expect(p.message).toBe('Downloading transformers-5.24.0-py3-none-any.whl (11.2 MB)');
+    p.feed('Processing /opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl');
+    expect(p.message).toBe('Unpacking torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl');
     p.feed('Requirement already satisfied: numpy==2.4.6 in ./lib/python3.11/site-packages');
-    expect(p.fraction).toBeCloseTo(0.4);
+    expect(p.fraction).toBeCloseTo(0.8 * 3 / 5);
     expect(p.feed('some unrelated line')).toBe(false);
     p.feed('Installing collected packages: transformers, tokenizers');
     expect(p.fraction).toBe(0.85);

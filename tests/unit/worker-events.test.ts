@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, parseWorkerLine } from '../../main/core/training/worker-events.js';
+import { LineSplitter, imageSha256, parseWorkerLine } from '../../main/core/training/worker-events.js';
 
 const WORKER_DIR = resolve(__dirname, '../../native-models');
 const T = '2026-11-24T20:00:00.000Z';
@@ -37,6 +37,15 @@ describe('parseWorkerLine', () => {
     const badValue = parseWorkerLine(JSON.stringify({ v: 1, type: 'metrics', time: T, step: 1, stage: 's', values: { loss: 'NaN' } }));
     expect(badValue).toMatchObject({ kind: 'invalid' });
     if (badValue.kind === 'invalid') expect(badValue.reason).toContain('values.loss');
+  });
+});
+
+describe('rollout images', () => {
+  it('reads the blob hash from a snapshot image name', () => {
+    const sha = 'ab'.repeat(32);
+    expect(imageSha256(`/data/runs/r/snap/images/${sha}.png`)).toBe(sha);
+    expect(imageSha256('/elsewhere/photo.png')).toBeNull();
+    expect(imageSha256(null)).toBeNull();
   });
 });
 

@@ -22,7 +22,7 @@ import { nowIso, type Clock } from '../context.js';
 import type { EventHub } from '../events.js';
 import type { Logger } from '../logger.js';
 import { ACTIVE_STATUSES, getModelRow, getRunRow, metricsAt, toModelInfo, toRunSummary, updateRun, type ModelRow, type RunRow } from './store.js';
-import { LineSplitter, parseWorkerLine, type WorkerEvent, type WorkerEventOf } from './worker-events.js';
+import { LineSplitter, parseWorkerLine, toRollout, type WorkerEvent, type WorkerEventOf } from './worker-events.js';
 
 /** Environment for every worker: offline (models are local folders), unbuffered, quiet tokenizers. */
 export const WORKER_ENV: Readonly<Record<string, string>> = {
@@ -329,7 +329,7 @@ export class JobManager {
             step: event.step,
             stage: event.stage,
             time: event.time,
-            rollouts: event.rollouts.map((r) => ({ itemId: r.item_id, task: r.task, prompt: r.prompt, image: r.image, completion: r.completion, rewards: r.rewards })),
+            rollouts: event.rollouts.map(toRollout),
           },
         });
         return;

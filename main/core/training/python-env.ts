@@ -55,6 +55,10 @@ export class PipProgress {
     if ((m = /^Collecting (\S+)/.exec(text))) {
       this.collected += 1;
       this.message = `Downloading ${m[1]}`;
+    } else if ((m = /^Processing (\S+)/.exec(text))) {
+      // A local wheel (a find-links folder or a mirror on disk) instead of a download.
+      this.collected += 1;
+      this.message = `Unpacking ${m[1]!.split('/').pop()}`;
     } else if ((m = /^Requirement already satisfied: (\S+)/.exec(text))) {
       this.collected += 1;
       this.message = `${m[1]} already installed`;

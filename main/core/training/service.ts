@@ -21,6 +21,7 @@ import { getModelRow, getRunRow, metricSeries, runConfigOf, toModelInfo, toRunSu
 import { collectSystemInfo, diskSpace, locatePython, queryNvidiaSmi } from './system-info.js';
 import { freezeSnapshot, projectFacts, snapshotFacts, type FrozenSnapshot } from './snapshot.js';
 import { datasetStats, runWarnings, type DatasetStats } from './warnings.js';
+import { SampleEvent, toRollout } from './worker-events.js';
 import { locateWorkerDir } from './worker-dir.js';
 
 export type TrainingMethodName =
@@ -399,8 +400,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         commandLine: workerCommandLine(python() ?? 'python', workerDir, join(runDir, 'config.json'), row.last_checkpoint !== null),
         metrics: metricSeries(db, runId, sinceStep),
         samples: sampleRows.map((e) => {
-          const d = JSON.parse(e.data) as { step: number; stage: string; time: string; rollouts: { item_id: string; task: string; prompt: string; image: string | null; completion: string; rewards: RunDetail['samples'][number]['rollouts'][number]['rewards'] }[] };
-          return { step: d.step, stage: d.stage, time: d.time, rollouts: d.rollouts.map((r) => ({ itemId: r.item_id, task: r.task, prompt: r.prompt, image: r.image, completion: r.completion, rewards: r.rewards })) };
+          const d = SampleEvent.parse(JSON.parse(e.data));
+          return { step: d.step, stage: d.stage, time: d.time, rollouts: d.rollouts.map(toRollout) };
         }),
         checkpoints: events
           .filter((e) => e.type === 'checkpoint')

@@ -112,6 +112,17 @@ export const WorkerEvent = z.discriminatedUnion('type', [
 export type WorkerEvent = z.infer<typeof WorkerEvent>;
 export type WorkerEventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
 
+/** Snapshot images are named `<sha256>.<ext>` after the blob they were copied from. */
+export function imageSha256(path: string | null): string | null {
+  const m = path ? /([0-9a-f]{64})\.[A-Za-z0-9]+$/.exec(path) : null;
+  return m ? m[1]! : null;
+}
+
+/** A protocol rollout in the contract's shape. */
+export function toRollout(r: z.infer<typeof RolloutEvent>) {
+  return { itemId: r.item_id, task: r.task, prompt: r.prompt, image: r.image, imageSha256: imageSha256(r.image), completion: r.completion, rewards: r.rewards };
+}
+
 export type ParsedLine =
   | { kind: 'event'; event: WorkerEvent }
   /** Plain text on stdout (a stray print): kept as a log line. */
