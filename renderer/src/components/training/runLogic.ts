@@ -106,6 +106,30 @@ export const RUN_CHARTS: readonly ChartSpec[] = [
   },
 ];
 
+const humanizeKey = (slug: string): string => {
+  const words = slug.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/** One colour per task everywhere (task-mix bar, per-task reward chart). */
+export const TASK_COLORS: Record<string, string> = {
+  safety: '#d0453a',
+  jailbreak: '#a3319b',
+  value: '#d4a72c',
+  knowledge: '#4f6bed',
+  general: '#2f9e6b',
+  instruction: '#3aa8c1',
+};
+/** Series colours, readable in both themes; a series keeps its colour as others appear. */
+export const PALETTE = ['#4f6bed', '#e07b39', '#2f9e6b', '#c2408e', '#8f6ad8', '#d4a72c', '#3aa8c1'];
+
+export function seriesColor(spec: ChartSpec, key: string): string {
+  const task = /^reward_task\/(.+)$/.exec(key)?.[1];
+  if (task && TASK_COLORS[task]) return TASK_COLORS[task];
+  const at = spec.series.findIndex((s) => 'key' in s && s.key === key);
+  return PALETTE[(at < 0 ? 0 : at) % PALETTE.length]!;
+}
+
 export interface XY {
   x: number;
   y: number;
@@ -113,6 +137,7 @@ export interface XY {
 export interface ChartSeries {
   key: string;
   label: string;
+  color: string;
   data: XY[];
 }
 
@@ -123,7 +148,7 @@ export function seriesKeys(spec: ChartSpec, known: ReadonlySet<string>): { key: 
     if ('key' in s) out.push(s);
     else
       for (const key of [...known].filter((k) => k.startsWith(s.prefix)).sort())
-        out.push({ key, label: key.slice(s.prefix.length).replace(/_/g, ' ') });
+        out.push({ key, label: humanizeKey(key.slice(s.prefix.length)) });
   }
   return out;
 }
@@ -143,6 +168,7 @@ export function chartSeries(spec: ChartSpec, points: readonly MetricPoint[], kno
     .map(({ key, label }) => ({
       key,
       label,
+      color: seriesColor(spec, key),
       data: points.flatMap((p) => {
         const y = p.values[key];
         return y === undefined || !Number.isFinite(y) ? [] : [{ x: p.step, y }];
@@ -264,3 +290,42 @@ export function mixShares(mix: Partial<Record<string, number>>): { task: string;
 
 /** The short form of a snapshot hash shown on a run (the full hash sits in its title). */
 export const shortHash = (hash: string): string => hash.slice(0, 12);
+
+/** Disk and model sizes: GB once past a gigabyte (format.ts stops at MB). */
+export function formatSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
+  const gb = bytes / 1024 ** 3;
+  if (gb >= 1) return `${gb.toFixed(gb >= 100 ? 0 : 1)} GB`;
+  const mb = bytes / 1024 ** 2;
+  if (mb >= 1) return `${mb.toFixed(mb >= 100 ? 0 : 1)} MB`;
+  return `${Math.max(0, Math.round(bytes / 1024))} KB`;
+}
+
+/** Parameter counts as people say them: 155.6K, 7.6B. */
+export function formatParameters(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(n);
+}
+
+/**
+ * Every metric's latest value as of `step` (rewards come only with rollout batches, loss with
+ * every step, so one row rarely has them all): what a checkpoint at that step stood at.
+ */
+export function valuesAt(points: readonly MetricPoint[], step: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of points) if (p.step <= step) Object.assign(out, p.values);
+  return out;
+}
+
+/** The highest value a metric reached, with its step; null when it was never reported. */
+export function bestValue(points: readonly MetricPoint[], key: string): { value: number; step: number } | null {
+  let best: { value: number; step: number } | null = null;
+  for (const p of points) {
+    const v = p.values[key];
+    if (v !== undefined && Number.isFinite(v) && (!best || v > best.value)) best = { value: v, step: p.step };
+  }
+  return best;
+}

@@ -1,0 +1,179 @@
+/**
+ * One-click local fine-tuning in a real browser against a real `studio serve`, with the REAL
+ * Python worker on the tiny CPU model: the demo project (a few items labelled through the API,
+ * since labelling has its own e2e), the System panel, the tiny model built from the Train tab,
+ * the quick preset, Train, charts and progress moving live, the run finishing and its
+ * checkpoints listed under Models. Screenshots land in tests/artifacts/.
+ *
+ * Interpreter: STUDIO_PYTHON, native-models/.venv/bin/python or /work/venv-cosmo/bin/python (the
+ * first that imports torch and trl); without one the suite is skipped, and says so.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabelValues } from '../../preload/contract/domain';
+import { REPO_ROOT, type TestServer } from '../helpers/server';
+import { createProfile, launchBrowser, openPage, screenshot, startServer } from './browser';
+
+function findWorkerPython(): string | null {
+  for (const p of [process.env.STUDIO_PYTHON, join(REPO_ROOT, 'native-models/.venv/bin/python'), '/work/venv-cosmo/bin/python']) {
+    if (!p || !existsSync(p)) continue;
+    try {
+      execFileSync(p, ['-c', 'import torch, trl, transformers'], { stdio: 'ignore' });
+      return p;
+    } catch {
+      // not the worker's environment
+    }
+  }
+  return null;
+}
+
+const python = findWorkerPython();
+if (!python) console.warn('training.e2e: no Python with torch+trl found (STUDIO_PYTHON, native-models/.venv, /work/venv-cosmo): skipped');
+
+const label = (harmful: boolean, expected: LabelValues['expected'], extra: Partial<LabelValues> = {}): LabelValues => ({
+  harmful,
+  riskCategory: harmful ? 'violent_crimes' : null,
+  severity: harmful ? 2 : null,
+  expected,
+  jailbreakType: null,
+  crossModalRisk: null,
+  visualCues: [],
+  referenceAnswer: null,
+  rationale: null,
+  ...extra,
+});
+
+describe.sequential.skipIf(!python)('training from the studio', () => {
+  let browser: Browser;
+  let server: TestServer;
+  let page: Page;
+  let problems: string[];
+  let projectId = 0;
+  let runId = 0;
+
+  beforeAll(async () => {
+    // The built server inherits this process's environment: this is how it finds the worker's Python.
+    process.env.STUDIO_PYTHON = python!;
+    browser = await launchBrowser();
+    server = await startServer();
+    ({ page, problems } = await openPage(browser, server.url));
+  });
+  afterAll(async () => {
+    await page?.context().close();
+    await server?.stop();
+    await browser?.close();
+  });
+
+  it('builds the demo project and labels a few items', async () => {
+    await createProfile(page, 'Tess Trainer');
+    await page.getByTestId('create-demo').click();
+    await page.getByTestId('project-home').waitFor({ timeout: 60_000 });
+    projectId = Number(/#\/p\/(\d+)/.exec(page.url())?.[1]);
+    expect(projectId).toBeGreaterThan(0);
+
+    const user = (await server.call('listUsers', {})).find((u) => u.name === 'Tess Trainer')!;
+    const xstest = await server.call('listItems', { projectId, filter: { status: 'all', search: 'xstest' }, limit: 500 });
+    const images = await server.call('listItems', { projectId, filter: { status: 'all', search: 'figstep' }, limit: 100 });
+    // XSTest's own expected behaviour says which prompts are the unsafe contrasts; the annotator agrees here.
+    const sourceLabel = async (itemId: number) => ((await server.call('getItem', { itemId })).item.sourceLabels.expected === 'refuse' ? 'unsafe' : 'safe');
+    const safe: typeof xstest.rows = [];
+    const unsafe: typeof xstest.rows = [];
+    for (const row of [...xstest.rows.slice(0, 6), ...xstest.rows.slice(-6)]) {
+      const bucket = (await sourceLabel(row.id)) === 'safe' ? safe : unsafe;
+      if (bucket.length < 3) bucket.push(row);
+    }
+    const figstep = images.rows.filter((r) => r.image !== null).slice(0, 3);
+    expect(safe.length + unsafe.length + figstep.length).toBe(9);
+    const labelled: [number, LabelValues][] = [
+      ...safe.map((r) => [r.id, label(false, 'comply')] as [number, LabelValues]),
+      ...unsafe.map((r) => [r.id, label(true, 'comply_with_care')] as [number, LabelValues]),
+      ...figstep.map((r) => [r.id, label(true, 'refuse', { crossModalRisk: 'image', visualCues: ['numbered list'] })] as [number, LabelValues]),
+    ];
+    for (const [itemId, labels] of labelled) await server.call('submitLabel', { itemId, annotatorId: user.id, labels, timeSpentMs: 1000 });
+  });
+
+  it('shows the System panel: Python, torch, GPUs, disk and what to do', async () => {
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('train-system').click();
+    await page.getByTestId('system-ready').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('system-ready').textContent()).toContain('Ready to train');
+    expect(await page.getByTestId('sys-python').textContent()).toMatch(/3\.\d+/);
+    expect(await page.getByTestId('sys-torch').textContent()).toMatch(/\d+\.\d+/);
+    expect(await page.getByTestId('sys-disk').textContent()).toMatch(/GB/);
+    await page.getByTestId('env-setup').waitFor();
+    await screenshot(page, 'training-system');
+  });
+
+  it('builds the tiny model from the setup form and previews the quick preset', async () => {
+    await page.getByTestId('train-setup').click();
+    await page.getByTestId('no-models').waitFor();
+    await page.getByTestId('build-tiny').click();
+    await page.getByTestId('dataset-items').waitFor({ timeout: 180_000 });
+    await expect.poll(async () => page.getByTestId('dataset-items').textContent(), { timeout: 30_000 }).toContain('9 items');
+    expect(await page.getByTestId('preset-quick').getAttribute('aria-checked')).toBe('true');
+    expect(await page.getByTestId('base-model').locator('option:checked').textContent()).toContain('Tiny');
+    const config = JSON.parse((await page.getByTestId('config-json').locator('pre').textContent()) ?? '{}') as { method?: string; stages?: unknown[] };
+    expect(config.method).toBe('cpgd');
+    expect(config.stages).toHaveLength(1);
+    expect(await page.getByTestId('cli-command').textContent()).toContain('studio train');
+    expect(await page.getByTestId('train').isEnabled()).toBe(true);
+
+    // An edit is previewed again with the same schema the core uses: a bad value names itself.
+    await page.locator('#rollouts').fill('1');
+    expect(await page.locator('#rollouts').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('#rollouts').fill('2');
+    await screenshot(page, 'training-setup');
+  });
+
+  it('trains: progress and charts move live, the run completes with checkpoints', async () => {
+    await page.getByTestId('train').click();
+    // Warnings (if the labels raise any) are shown before launch; the user may still train.
+    const anyway = page.getByTestId('train-anyway');
+    await Promise.race([anyway.waitFor({ timeout: 5_000 }).then(() => anyway.click()), page.getByTestId('run-view').waitFor({ timeout: 30_000 })]).catch(() => undefined);
+    await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
+    runId = Number(/\/run\/(\d+)/.exec(page.url())?.[1]);
+    expect(runId).toBeGreaterThan(0);
+    const hash = await page.getByTestId('snapshot-hash').getAttribute('title');
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+
+    // Live: the reward chart gets points and the step counter moves before the run ends.
+    await expect.poll(async () => Number(await page.getByTestId('chart-reward').getAttribute('data-points')), { timeout: 240_000, interval: 500 }).toBeGreaterThan(0);
+    await screenshot(page, 'training-run-live');
+    await page.locator('[data-testid="run-status"][data-status="completed"]').waitFor({ timeout: 300_000 });
+    expect(await page.getByTestId('run-step').textContent()).toMatch(/Step 4 of 4/);
+    expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('chart-entropy').getAttribute('data-points'))).toBeGreaterThan(0);
+    await page.getByTestId('rollout-group').first().waitFor();
+    await page.getByTestId('run-checkpoints').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('run-checkpoints').locator('tbody tr').count()).toBeGreaterThan(0);
+    await screenshot(page, 'training-run-completed');
+    await page.getByTestId('rollouts').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-run-rollouts');
+
+    const detail = await server.call('getRun', { runId });
+    expect(detail.run.status).toBe('completed');
+    expect(detail.run.snapshotHash).toBe(hash);
+  });
+
+  it('lists the run and its checkpoints under Runs and Models', async () => {
+    await page.getByTestId('train-runs').click();
+    await page.getByTestId(`run-row-${runId}`).waitFor();
+    expect(await page.getByTestId(`run-row-${runId}`).textContent()).toContain('Completed');
+    await screenshot(page, 'training-runs');
+
+    await page.getByTestId('train-models').click();
+    await page.getByTestId('checkpoints').locator('tbody tr').first().waitFor();
+    const checkpoints = await server.call('listModels', { kind: 'checkpoint', runId });
+    expect(checkpoints.length).toBeGreaterThan(0);
+    for (const c of checkpoints) await page.getByTestId(`checkpoint-${c.id}`).waitFor();
+    await screenshot(page, 'training-models');
+
+    // Opening a past run from its checkpoint shows everything it recorded.
+    await page.getByTestId(`checkpoint-${checkpoints[0]!.id}`).click();
+    await page.locator('[data-testid="run-status"][data-status="completed"]').waitFor();
+    expect(problems).toEqual([]);
+  });
+});
