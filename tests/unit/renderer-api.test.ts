@@ -3,7 +3,10 @@
  * envelope unwrapping, contract validation of replies and events, error mapping and the upload
  * helper can be checked exactly.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { METHOD_NAMES } from '../../preload/contract/api';
+import { parseBlobRequest } from '../../main/electron/security';
+import { createElectronTransport, hasElectronBridge } from '../../renderer/src/api/electronTransport';
 import type { MethodName } from '../../preload/contract/api';
 import { StudioError } from '../../preload/contract/errors';
 import { clientFromTransport } from '../../renderer/src/api/typedClient';
@@ -129,5 +132,29 @@ describe('upload helper', () => {
     expect(error.code).toBe('too_large');
     expect(error.message).toBe('set/images/big.png: The request body is larger than the 64 MB this call accepts');
     expect(error.problems[0]?.file).toBe('set/images/big.png');
+  });
+});
+
+describe('desktop transport', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('uses window.studio only when it has every contract method', () => {
+    vi.stubGlobal('studio', { onEvent: () => () => undefined, getInfo: async () => null });
+    expect(hasElectronBridge()).toBe(false);
+    vi.stubGlobal('studio', { onEvent: () => () => undefined, ...Object.fromEntries(METHOD_NAMES.map((name) => [name, async () => null])) });
+    expect(hasElectronBridge()).toBe(true);
+  });
+
+  it('calls the named bridge function and points images at studio-blob:// paths the desktop host serves', async () => {
+    const calls: unknown[] = [];
+    const functions = Object.fromEntries(METHOD_NAMES.map((name) => [name, async (input: unknown) => (calls.push([name, input]), { ok: true, value: [user] })]));
+    vi.stubGlobal('studio', { onEvent: () => () => undefined, ...functions });
+    const client = clientFromTransport(createElectronTransport());
+    await expect(client.api.listUsers({})).resolves.toEqual([user]);
+    expect(calls).toEqual([['listUsers', {}]]);
+    const sha = 'a'.repeat(64);
+    expect(parseBlobRequest(client.blobUrl(sha))).toEqual({ kind: 'blob', sha256: sha });
+    expect(parseBlobRequest(client.thumbUrl(sha))).toMatchObject({ kind: 'thumb', sha256: sha });
+    expect(parseBlobRequest(client.exportUrl('20260101-export'))).toEqual({ kind: 'export', exportId: '20260101-export' });
   });
 });

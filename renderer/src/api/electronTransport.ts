@@ -13,7 +13,8 @@ interface StudioBridge {
 }
 
 function bridge(): (StudioBridge & Record<string, unknown>) | null {
-  const candidate = (window as unknown as { studio?: unknown }).studio;
+  // globalThis is the window in the page; it keeps this module free of DOM types for unit tests.
+  const candidate = (globalThis as { studio?: unknown }).studio;
   if (typeof candidate !== 'object' || candidate === null) return null;
   const record = candidate as Record<string, unknown>;
   if (typeof record.onEvent !== 'function') return null;
