@@ -4,6 +4,8 @@
  * when `npm run build` has produced it.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -240,6 +242,19 @@ describe('studio serve', () => {
     expect(await running).toBe(0);
     expect(c.out()).toContain('Stopped.');
     await expect(fetch(`${origin}${HTTP.api('getInfo')}`, { method: 'POST' })).rejects.toThrow();
+  });
+
+  it('says which port is taken when it cannot listen', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const taken = await cli(['serve', '--port', String(port), '--data-dir', dataDir]);
+      expect(taken.code).toBe(1);
+      expect(taken.err).toContain(`studio: Port ${port} on 127.0.0.1 is already in use; choose another with --port`);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('warns loudly when exposed beyond this machine', async () => {

@@ -1,5 +1,6 @@
 /** `studio serve`: opens the core and serves it to browsers until Ctrl-C. */
 import { existsSync } from 'node:fs';
+import { StudioError } from '../../../preload/contract/errors.js';
 import { startServer } from '../../server/server.js';
 import { isLoopbackAddress } from '../../server/origin.js';
 import { UsageError } from '../errors.js';
@@ -35,6 +36,9 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
     server = await startServer({ core, host, port, allowRemote: options.expose === true, rendererDir, log });
   } catch (err) {
     core.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StudioError('conflict', `Port ${port} on ${host} is already in use; choose another with --port (0 picks a free one)`);
+    }
     throw err;
   }
   io.stdout(`COSMO Studio ${info.version} is serving ${core.paths.root}\n`);
