@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { ItemDetail, ItemFilter, ItemRow, LabelValues } from '../../../preload/contract/domain';
+import { debounced } from '../composables/debounce';
 import { useStudio } from '../composables/useStudio';
 
 export const PAGE_SIZE = 25;
@@ -106,6 +107,12 @@ export const useBrowse = defineStore('browse', () => {
     await client.api.saveAnnotation({ itemId: item.id, annotatorId, labels, timeSpentMs });
     await Promise.all([openItem(item.id), load()]);
   }
+
+  // Labels made by others (or in another window) show up without a manual reload.
+  const reloadSoon = debounced(() => void load().catch(() => undefined), 800);
+  client.onEvent((event) => {
+    if (event.type === 'project.changed' && event.projectId === projectId.value && loaded.value) reloadSoon();
+  });
 
   return { projectId, filter, search, offset, rows, total, loading, loaded, detail, detailLoading, load, open, setFilter, page, openItem, closeItem, saveAnnotation };
 });

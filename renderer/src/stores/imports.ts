@@ -9,6 +9,8 @@ import { uploadFiles, type UploadProgress } from '../api';
 import { useStudio } from '../composables/useStudio';
 
 const POLL_MS = 1000;
+/** A job the host cannot report on for this long is given up on, with an error the user sees. */
+const MAX_FAILED_POLLS = 15;
 const FINISHED = new Set<ImportJob['status']>(['succeeded', 'failed']);
 
 export type ImportStage = 'idle' | 'uploading' | 'importing' | 'finished';
@@ -19,7 +21,8 @@ export const useImports = defineStore('imports', () => {
   const upload = ref<UploadProgress | null>(null);
   const job = ref<ImportJob | null>(null);
   let poll: number | undefined;
-  let settle: ((job: ImportJob) => void) | null = null;
+  let settle: { resolve: (job: ImportJob) => void; reject: (err: unknown) => void } | null = null;
+  let failedPolls = 0;
 
   function accept(next: ImportJob): void {
     if (!job.value || job.value.jobId !== next.jobId) return;
@@ -33,7 +36,7 @@ export const useImports = defineStore('imports', () => {
     window.clearInterval(poll);
     poll = undefined;
     stage.value = 'finished';
-    settle?.(done);
+    settle?.resolve(done);
     settle = null;
   }
 
@@ -52,22 +55,37 @@ export const useImports = defineStore('imports', () => {
       stage.value = 'importing';
       const started = await client.api.startImport({ projectId, uploadId: sent.uploadId, validRowsOnly, ...(entry ? { entry } : {}) });
       job.value = started;
-      const finished = new Promise<ImportJob>((resolve) => {
-        settle = resolve;
+      const finished = new Promise<ImportJob>((resolve, reject) => {
+        settle = { resolve, reject };
       });
+      failedPolls = 0;
       if (FINISHED.has(started.status)) finish(started);
       else
         poll = window.setInterval(() => {
-          void client.api
+          client.api
             .getImportJob({ jobId: started.jobId })
-            .then(accept)
-            .catch(() => undefined);
+            .then((next) => {
+              failedPolls = 0;
+              accept(next);
+            })
+            .catch((err: unknown) => {
+              failedPolls += 1;
+              if (failedPolls >= MAX_FAILED_POLLS) giveUp(err);
+            });
         }, POLL_MS);
       return await finished;
     } catch (err) {
       stage.value = 'idle';
       throw err;
     }
+  }
+
+  function giveUp(err: unknown): void {
+    window.clearInterval(poll);
+    poll = undefined;
+    stage.value = 'idle';
+    settle?.reject(err);
+    settle = null;
   }
 
   function reset(): void {

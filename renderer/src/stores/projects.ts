@@ -3,7 +3,10 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { MethodInput } from '../../../preload/contract/api';
 import type { Project, ProjectStats, ProjectSummary } from '../../../preload/contract/domain';
+import { debounced } from '../composables/debounce';
 import { useStudio } from '../composables/useStudio';
+
+const CHANGE_DEBOUNCE_MS = 800;
 
 type ProjectPatch = MethodInput<'updateProject'>['patch'];
 
@@ -52,10 +55,17 @@ export const useProjects = defineStore('projects', () => {
     return project;
   }
 
+  // Every submit anywhere on the team says project.changed: refresh once per burst, not per event.
+  const changedProjects = new Set<number>();
+  const refreshChanged = debounced(() => {
+    if (listLoaded.value) void loadList().catch(() => undefined);
+    if (current.value && changedProjects.has(current.value.id)) void refreshStats().catch(() => undefined);
+    changedProjects.clear();
+  }, CHANGE_DEBOUNCE_MS);
   client.onEvent((event) => {
     if (event.type !== 'project.changed') return;
-    if (listLoaded.value) void loadList().catch(() => undefined);
-    if (current.value?.id === event.projectId) void refreshStats().catch(() => undefined);
+    changedProjects.add(event.projectId);
+    refreshChanged();
   });
 
   return { list, listLoaded, current, stats, loadList, open, refreshStats, create, createDemo, update };
