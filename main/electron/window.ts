@@ -4,7 +4,7 @@
  * guards; the session denies every permission request and check.
  */
 import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
-import { APP_ENTRY, navigationDecision, permissionDecision, secureWebPreferences, windowOpenDecision } from './security.js';
+import { APP_ENTRY, navigationDecision, permissionDecision, RENDERER_CSP, secureWebPreferences, windowOpenDecision } from './security.js';
 
 function guardContents(contents: WebContents): void {
   const onNavigate = (event: { preventDefault(): void }, url: string) => {
@@ -28,6 +28,11 @@ export function installAppGuards(): void {
   app.on('web-contents-created', (_event, contents) => guardContents(contents));
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionDecision(permission)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => permissionDecision(permission));
+  // The app:// and studio-blob:// handlers send the CSP themselves; this puts it on any other
+  // response the session might see, so no page in this app ever runs without it.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+  });
 }
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
