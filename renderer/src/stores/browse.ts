@@ -24,7 +24,6 @@ export const useBrowse = defineStore('browse', () => {
   const loading = ref(false);
   const loaded = ref(false);
   const detail = ref<ItemDetail | null>(null);
-  const detailLoading = ref(false);
   let request = 0;
   let debounce: number | undefined;
 
@@ -88,12 +87,7 @@ export const useBrowse = defineStore('browse', () => {
 
   async function openItem(itemId: number): Promise<void> {
     if (detail.value?.item.id !== itemId) detail.value = null;
-    detailLoading.value = true;
-    try {
-      detail.value = await client.api.getItem({ itemId });
-    } finally {
-      detailLoading.value = false;
-    }
+    detail.value = await client.api.getItem({ itemId });
   }
 
   function closeItem(): void {
@@ -114,5 +108,5 @@ export const useBrowse = defineStore('browse', () => {
     if (event.type === 'project.changed' && event.projectId === projectId.value && loaded.value) reloadSoon();
   });
 
-  return { projectId, filter, search, offset, rows, total, loading, loaded, detail, detailLoading, load, open, setFilter, page, openItem, closeItem, saveAnnotation };
+  return { projectId, filter, search, offset, rows, total, loading, loaded, detail, load, open, setFilter, page, openItem, closeItem, saveAnnotation };
 });

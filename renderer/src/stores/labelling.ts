@@ -36,7 +36,6 @@ export const useLabelling = defineStore('labelling', () => {
   const preloaded = new Set<string>();
 
   const current = computed(() => queue.value[0] ?? null);
-  const upcoming = computed(() => queue.value.slice(1));
   const isEmpty = computed(() => !loading.value && !refilling.value && queue.value.length === 0);
 
   function labelsFor(detail: ItemDetail | null): LabelValues {
@@ -73,6 +72,7 @@ export const useLabelling = defineStore('labelling', () => {
     submitted.value = 0;
     lastSaved.value = null;
     loading.value = true;
+    refilling.value = false;
     generation += 1;
     try {
       const reply = await client.api.getQueue({ projectId: nextProjectId, annotatorId: nextAnnotatorId, count: PREFETCH });
@@ -185,7 +185,6 @@ export const useLabelling = defineStore('labelling', () => {
     annotatorId,
     queue,
     current,
-    upcoming,
     progress,
     labels,
     loading,
@@ -202,6 +201,5 @@ export const useLabelling = defineStore('labelling', () => {
     undo,
     skip,
     setFlag,
-    elapsedMs: () => timer.elapsedMs(),
   };
 });
