@@ -8,20 +8,33 @@ export interface CliIo {
   /** True when stderr is a terminal: progress bars are drawn only then. */
   isTTY: boolean;
   env: Record<string, string | undefined>;
-  /** `studio serve` runs until this aborts (Ctrl-C / SIGTERM for the real process). */
-  stop: AbortSignal;
+  /**
+   * Aborts on Ctrl-C / SIGTERM, for commands that stop cleanly (`serve`, `train`). Commands that
+   * never read it keep the default: Ctrl-C ends the process at once.
+   */
+  readonly stop: AbortSignal;
 }
 
 export function processIo(): CliIo {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  let installed = false;
+  const onSignal = () => {
+    // A second Ctrl-C while shutting down means "now".
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stderr.isTTY),
     env: process.env,
-    stop: controller.signal,
+    get stop() {
+      if (!installed) {
+        installed = true;
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      }
+      return controller.signal;
+    },
   };
 }
