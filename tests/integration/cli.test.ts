@@ -119,6 +119,17 @@ describe('studio import / projects / stats', () => {
     expect(partial.err).toMatch(/Rows skipped \(2\)/);
   });
 
+  it('draws a progress bar on a terminal only', async () => {
+    const file = writeItems('items.jsonl', items(30));
+    const tty = capture();
+    tty.io.isTTY = true;
+    expect(await runCli(['import', file, '--project', 'T', '--create', '--data-dir', dataDir], tty.io)).toBe(0);
+    expect(tty.err()).toMatch(/\r(reading|checking|writing)/);
+    expect(tty.err().endsWith('\r')).toBe(true);
+    const piped = await cli(['import', writeItems('more.jsonl', items(31)), '--project', 'T', '--data-dir', dataDir]);
+    expect(piped.err).not.toContain('\r');
+  });
+
   it('says clearly when the file does not exist', async () => {
     const missing = await cli(['import', join(dir, 'nope.jsonl'), '--project', 'P', '--create', '--data-dir', dataDir]);
     expect(missing.code).toBe(1);
