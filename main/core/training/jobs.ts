@@ -179,7 +179,9 @@ export class JobManager {
       return;
     }
     const dir = join(this.o.runsDir, run.dir);
-    const resume = run.last_checkpoint !== null;
+    // Every relaunch passes --resume: the worker continues from the newest checkpoint in the output
+    // folder (even one saved just before a crash, before its event was stored) or starts afresh.
+    const resume = run.attempts > 0;
     const args = workerArgs(join(dir, 'config.json'), resume);
     const env: NodeJS.ProcessEnv = {
       ...process.env,

@@ -397,7 +397,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       return {
         run: jobs.summary(runId),
         config,
-        commandLine: workerCommandLine(python() ?? 'python', workerDir, join(runDir, 'config.json'), row.last_checkpoint !== null),
+        commandLine: workerCommandLine(python() ?? 'python', workerDir, join(runDir, 'config.json'), row.attempts > 0),
         metrics: metricSeries(db, runId, sinceStep),
         samples: sampleRows.map((e) => {
           const d = SampleEvent.parse(JSON.parse(e.data));
