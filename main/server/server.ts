@@ -64,7 +64,6 @@ export interface RunningServer {
 const BODY_LIMITS: Record<string, number> = { uploadFile: 64 * MB };
 const DEFAULT_BODY_LIMIT = 4 * MB;
 
-
 function sendFile(req: IncomingMessage, res: ServerResponse, file: BlobFile, headers: Record<string, string>): void {
   res.writeHead(200, { 'Content-Type': file.type, ...headers });
   if (req.method === 'HEAD') {
@@ -108,8 +107,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const handleBlob = async (req: IncomingMessage, res: ServerResponse, url: URL, rest: string) => {
     const thumb = rest.endsWith('/thumb');
     const sha = thumb ? rest.slice(0, -'/thumb'.length) : rest;
-    const file = thumb ? await thumbFile(core.blobs, sha, parseThumbSize(url.searchParams.get('size'))) : await blobFile(core.blobs, sha);
-    const headers: Record<string, string> = { 'Cache-Control': IMMUTABLE_CACHE, ETag: `"${sha}${thumb ? '-thumb' : ''}"` };
+    const size = thumb ? parseThumbSize(url.searchParams.get('size')) : null;
+    const file = size ? await thumbFile(core.blobs, sha, size) : await blobFile(core.blobs, sha);
+    const headers: Record<string, string> = { 'Cache-Control': IMMUTABLE_CACHE, ETag: `"${sha}${size ? `-thumb-${size}` : ''}"` };
     // Anything that is not one of our image formats is never rendered inline.
     if (!file.type.startsWith('image/')) headers['Content-Disposition'] = 'attachment';
     headers['Content-Security-Policy'] = "default-src 'none'; sandbox";
