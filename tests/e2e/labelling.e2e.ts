@@ -166,7 +166,7 @@ describe('labelling workflow', () => {
       }
       const pressed = performance.now();
       await page.keyboard.press('Enter');
-      await page.waitForFunction((before) => document.querySelector('[data-testid="item-external-id"]')?.textContent?.trim() !== before, id, { polling: 'raf' });
+      await expect.poll(currentId, { interval: 5 }).not.toBe(id);
       submitToNext.push(performance.now() - pressed);
       await expect.poll(() => text(page, 'queue-done')).toBe(String(i + 1));
       labelled.push(id);
