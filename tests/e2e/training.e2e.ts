@@ -125,7 +125,11 @@ describe.sequential.skipIf(!python)('training from the studio', () => {
     await page.locator('#rollouts').fill('1');
     expect(await page.locator('#rollouts').getAttribute('aria-invalid')).toBe('true');
     await page.locator('#rollouts').fill('2');
+    expect(await page.locator('#rollouts').getAttribute('aria-invalid')).toBe('false');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'training-setup');
+    await page.getByTestId('run-config').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-setup-config');
   });
 
   it('trains: progress and charts move live, the run completes with checkpoints', async () => {
@@ -152,6 +156,9 @@ describe.sequential.skipIf(!python)('training from the studio', () => {
     await screenshot(page, 'training-run-completed');
     await page.getByTestId('rollouts').scrollIntoViewIfNeeded();
     await screenshot(page, 'training-run-rollouts');
+    await page.getByTestId('run-log').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-run-log');
+    await page.evaluate(() => window.scrollTo(0, 0));
 
     const detail = await server.call('getRun', { runId });
     expect(detail.run.status).toBe('completed');
@@ -174,6 +181,36 @@ describe.sequential.skipIf(!python)('training from the studio', () => {
     // Opening a past run from its checkpoint shows everything it recorded.
     await page.getByTestId(`checkpoint-${checkpoints[0]!.id}`).click();
     await page.locator('[data-testid="run-status"][data-status="completed"]').waitFor();
+    expect(await page.getByTestId('run-checkpoints').locator('tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('cancels a longer run (checkpoint and stop) and resumes it to the end', async () => {
+    await page.getByTestId('train-setup').click();
+    await page.getByTestId('dataset-items').waitFor({ timeout: 60_000 });
+    await page.locator('#steps-stage2').fill('12');
+    await expect.poll(async () => page.getByTestId('config-json').locator('pre').textContent(), { timeout: 15_000 }).toContain('"steps": 12');
+    await expect.poll(async () => page.getByTestId('train').isEnabled(), { timeout: 15_000 }).toBe(true);
+    await page.getByTestId('train').click();
+    const anyway = page.getByTestId('train-anyway');
+    await Promise.race([anyway.waitFor({ timeout: 5_000 }).then(() => anyway.click()), page.getByTestId('run-view').waitFor({ timeout: 30_000 })]).catch(() => undefined);
+    await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
+    const second = Number(/\/run\/(\d+)/.exec(page.url())?.[1]);
+    expect(second).toBeGreaterThan(runId);
+
+    // Cancel once it has trained a step: the worker saves a checkpoint, then stops.
+    await expect.poll(async () => Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1]), { timeout: 240_000, interval: 250 }).toBeGreaterThan(0);
+    await page.getByTestId('cancel-run').click();
+    await page.locator('[data-testid="run-status"][data-status="cancelled"]').waitFor({ timeout: 120_000 });
+    const cancelled = await server.call('getRun', { runId: second });
+    expect(cancelled.run.step).toBeLessThan(12);
+    expect(cancelled.run.canResume).toBe(true);
+    await screenshot(page, 'training-run-cancelled');
+
+    await page.getByTestId('resume-run').click();
+    await page.locator('[data-testid="run-status"][data-status="completed"]').waitFor({ timeout: 300_000 });
+    expect(await page.getByTestId('run-step').textContent()).toMatch(/Step 12 of 12/);
+    const done = await server.call('getRun', { runId: second });
+    expect(done.run.attempts).toBeGreaterThan(1);
     expect(problems).toEqual([]);
   });
 });

@@ -329,3 +329,19 @@ export function bestValue(points: readonly MetricPoint[], key: string): { value:
   }
   return best;
 }
+
+/** Backbone families as their authors write them. */
+export const FAMILY_NAME: Record<'qwen2_vl' | 'qwen2_5_vl' | 'causal_lm', string> = {
+  qwen2_vl: 'Qwen2-VL',
+  qwen2_5_vl: 'Qwen2.5-VL',
+  causal_lm: 'Causal LM',
+};
+
+/** System problem areas as a heading reads them. */
+export const AREA_NAME: Record<'python' | 'packages' | 'worker' | 'gpu' | 'disk', string> = {
+  python: 'Python',
+  packages: 'Packages',
+  worker: 'Worker',
+  gpu: 'GPU',
+  disk: 'Disk',
+};
