@@ -202,6 +202,9 @@ describe('labelling workflow', () => {
     await page.getByTestId('filter-status').selectOption('labelled');
     await expect.poll(() => text(page, 'browse-total')).toBe('9');
     await expect.poll(() => page.getByTestId('item-row').count()).toBe(9);
+    // Every image row shows its thumbnail (made by the server on first request).
+    expect(await page.locator('[data-testid="item-row"] img').count()).toBeGreaterThan(0);
+    await page.waitForFunction("[...document.querySelectorAll('[data-testid=item-row] img')].every((img) => img.complete && img.naturalWidth > 0)");
     await screenshot(page, 'browse');
 
     await page.getByTestId('browse-search').fill(labelled[0]!);
