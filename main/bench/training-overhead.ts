@@ -113,14 +113,20 @@ async function studioRun(core: StudioCore, projectId: number, modelId: number, s
   });
   const clicked = Date.now();
   const run = await core.handlers.startRun({ projectId, baseModelId: modelId, preset: 'quick', settings: settings as never });
+  const launched = Date.now();
   const end = await waitEnded(core, run.id);
   off();
   if (end.status !== 'completed') throw new Error(`studio run ${end.status}: ${end.exitReason}`);
   const dir = join(core.paths.runs, end.dir);
   const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n');
   const used = cpuEnd as NodeJS.CpuUsage | null;
+  const started = lines.map((l) => (l.includes('"type":"started"') ? Date.parse((JSON.parse(l) as { time: string }).time) : NaN)).find((t) => !Number.isNaN(t));
   return {
     firstMetricMs: Date.parse(end.firstMetricAt!) - clicked,
+    /** startRun itself: checks, snapshot freeze, config, queue, process spawn. */
+    prepareMs: launched - clicked,
+    /** Until the worker's `started` event: Python imports, config and snapshot checks, device. */
+    workerStartMs: started ? started - launched : Number.NaN,
     secondsPerStep: perStep(lines),
     cpuMsPerStep: used ? (used.user + used.system) / 1000 / Math.max(1, steps - 2) : Number.NaN,
     configPath: join(dir, 'config.json'),
@@ -172,7 +178,10 @@ async function main(): Promise<void> {
       alone.push(a);
       first.push(s.firstMetricMs);
       cpu.push(s.cpuMsPerStep);
-      console.log(`  repeat ${r + 1}: studio ${(s.secondsPerStep * 1000).toFixed(1)} ms/step, worker alone ${(a * 1000).toFixed(1)} ms/step, click to first metric ${s.firstMetricMs} ms, studio CPU ${s.cpuMsPerStep.toFixed(2)} ms/step`);
+      console.log(
+        `  repeat ${r + 1}: studio ${(s.secondsPerStep * 1000).toFixed(1)} ms/step, worker alone ${(a * 1000).toFixed(1)} ms/step, ` +
+          `click to first metric ${s.firstMetricMs} ms (startRun ${s.prepareMs} ms, worker start ${s.workerStartMs} ms, rest: model load + first step), studio CPU ${s.cpuMsPerStep.toFixed(2)} ms/step`,
+      );
     }
     const ms = median(studio);
     const ma = median(alone);
