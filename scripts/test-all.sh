@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Every check of the project, in the order a failure is cheapest to find: types, lint, unit and
 # integration tests (vitest), end-to-end tests in Chromium (builds first), the Python worker's tests
-# (creates native-models/.venv on first use).
+# (native-models/.venv is created first, on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The worker's environment comes first: the integration and end-to-end tests launch the real
+# Python worker from native-models/.venv.
+step "python environment"
+bash scripts/python-env.sh
 step typecheck
 npm run --silent typecheck
 step lint

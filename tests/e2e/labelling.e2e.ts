@@ -7,13 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/server';
 import { createProfile, launchBrowser, openPage, screenshot, startServer } from './browser';
 
-const FIGSTEP = '/work/shared/data/figstep-sample';
+// The FigStep sample the project ships as demo data (a copy of ../shared/data/figstep-sample).
+const FIGSTEP = resolve(__dirname, '../../demo-data/figstep-sample');
 const FIGSTEP_ITEMS = readFileSync(join(FIGSTEP, 'items.jsonl'), 'utf8').trim().split('\n').length;
 
 let browser: Browser;
