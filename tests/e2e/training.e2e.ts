@@ -159,6 +159,10 @@ describe.sequential.skipIf(!python)('training from the studio', () => {
     await page.getByTestId('run-log').scrollIntoViewIfNeeded();
     await screenshot(page, 'training-run-log');
     await page.evaluate(() => window.scrollTo(0, 0));
+    // The same run in the dark theme: charts read their grid and text colours from the tokens.
+    await page.getByTitle('Dark theme').click();
+    await screenshot(page, 'training-run-dark');
+    await page.getByTitle('Light theme').click();
 
     const detail = await server.call('getRun', { runId });
     expect(detail.run.status).toBe('completed');
@@ -177,6 +181,17 @@ describe.sequential.skipIf(!python)('training from the studio', () => {
     expect(checkpoints.length).toBeGreaterThan(0);
     for (const c of checkpoints) await page.getByTestId(`checkpoint-${c.id}`).waitFor();
     await screenshot(page, 'training-models');
+
+    // A folder that is not a model is refused with the core's sentence, and nothing is added.
+    const before = (await server.call('listBaseModels', {})).length;
+    await page.locator('#local-path').fill(join(server.dataDir, 'no-such-model'));
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await expect.poll(async () => page.getByTestId('add-model-error').textContent()).toContain('is not a folder');
+    expect((await server.call('listBaseModels', {})).length).toBe(before);
+    // The browser logs the refused request (HTTP 400) as a console error: that one was asked for.
+    const refused = problems.findIndex((p) => p.includes('status of 400'));
+    expect(refused).toBeGreaterThanOrEqual(0);
+    problems.splice(refused, 1);
 
     // Opening a past run from its checkpoint shows everything it recorded.
     await page.getByTestId(`checkpoint-${checkpoints[0]!.id}`).click();
