@@ -27,8 +27,11 @@ export function normaliseRelativePath(raw: string): PathCheck {
   return { ok: true, path: parts.join('/') };
 }
 
-/** True when `target` is `root` itself or inside it (lexically, after resolving both). */
+/**
+ * True when `target` is `root` itself or inside it (lexically, after resolving both). Only a
+ * first segment that is exactly `..` leaves the root: a file called `..notes.png` is inside.
+ */
 export function isInside(root: string, target: string): boolean {
   const rel = relative(resolve(root), resolve(target));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
