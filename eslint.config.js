@@ -8,6 +8,11 @@ const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'h
 const electron = { name: 'electron', message: 'Only main/electron/ and preload/bridge.ts may import electron (DESIGN.md).' };
 const sqlite = { name: 'better-sqlite3', message: 'Only main/core/storage/ may import better-sqlite3 (DESIGN.md).' };
 const onnx = { name: 'onnxruntime-node', message: 'Only main/inference/ may import onnxruntime-node (DESIGN.md).' };
+/** A relative import (one or more ../) that reaches one of main/'s sibling folders `folders`. */
+const importsOf = (from, ...folders) => ({
+  regex: `^(\\.\\./)+(${folders.join('|')})/`,
+  message: `main/${from} may not import main/${folders.join('/, main/')}/ (main/README.md).`,
+});
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'native-models/**', 'tests/artifacts/**'] },
@@ -28,14 +33,26 @@ export default tseslint.config(
     },
   },
   // The core and the server/CLI host: no electron; SQLite and ONNX only in their own folders.
+  // Folders of main/ import only the ones main/README.md's table allows: the core no host, the
+  // server neither the CLI nor the desktop host, the hosts not each other (bench may use all).
   {
     files: ['main/**/*.ts'],
-    ignores: ['main/electron/**', 'main/core/storage/**', 'main/inference/**'],
+    ignores: ['main/electron/**', 'main/core/**', 'main/server/**', 'main/cli/**', 'main/inference/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx] }] },
   },
-  { files: ['main/core/storage/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, onnx] }] } },
-  { files: ['main/inference/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite] }] } },
-  { files: ['main/electron/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [sqlite, onnx] }] } },
+  {
+    files: ['main/core/**/*.ts'],
+    ignores: ['main/core/storage/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx], patterns: [importsOf('core/', 'server', 'cli', 'electron', 'bench', 'inference')] }] },
+  },
+  {
+    files: ['main/core/storage/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electron, onnx], patterns: [importsOf('core/', 'server', 'cli', 'electron', 'bench', 'inference')] }] },
+  },
+  { files: ['main/server/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx], patterns: [importsOf('server/', 'cli', 'electron', 'bench')] }] } },
+  { files: ['main/cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx], patterns: [importsOf('cli/', 'electron', 'bench')] }] } },
+  { files: ['main/inference/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite], patterns: [importsOf('inference/', 'server', 'cli', 'electron', 'bench')] }] } },
+  { files: ['main/electron/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [sqlite, onnx], patterns: [importsOf('electron/', 'cli', 'bench')] }] } },
   // The contract is pure TypeScript: zod and itself, nothing else.
   {
     files: ['preload/contract/**/*.ts'],
