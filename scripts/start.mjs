@@ -32,10 +32,21 @@ function run(command, args) {
   });
 }
 
+/** Why the desktop app cannot start here, in one line, or null when it can. */
+function desktopMissing(electron) {
+  if (!electron) return 'The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?)';
+  // Built by postinstall (scripts/build-electron-native.mjs); without it the desktop app cannot open its database.
+  if (!existsSync(join(root, 'node_modules', '.studio-electron', 'better_sqlite3.node'))) {
+    return 'The Electron build of better-sqlite3 is missing (run `npm install` again with Electron installed)';
+  }
+  return null;
+}
+
 const electron = electronBinary();
-if (electron && process.env.STUDIO_BROWSER !== '1') {
+const missing = desktopMissing(electron);
+if (!missing && process.env.STUDIO_BROWSER !== '1') {
   run(electron, [root]);
 } else {
-  if (!electron) process.stdout.write('The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?): starting the browser mode instead.\n');
+  if (missing) process.stdout.write(`${missing}: starting the browser mode instead.\n`);
   run(process.execPath, [join(root, 'out', 'main', 'cli.js'), 'serve', ...process.argv.slice(2)]);
 }

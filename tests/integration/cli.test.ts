@@ -3,7 +3,7 @@
  * projects, stats and serve, their errors and exit codes; plus one smoke test of the built binary
  * when `npm run build` has produced it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -303,6 +303,30 @@ describe.skipIf(!builtCliIsFresh())('the built binary', () => {
     const bad = spawnSync(process.execPath, [bin, 'stats', '--project', 'x', '--data-dir', dataDir], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^studio: There is no project called "x"/);
+  });
+});
+
+/** True when `npm start` would open the desktop app here (then the fallback cannot be observed). */
+function desktopAppCanStart(): boolean {
+  const electronPath = join(REPO_ROOT, 'node_modules', 'electron', 'path.txt');
+  return existsSync(electronPath) && existsSync(join(REPO_ROOT, 'node_modules', '.studio-electron', 'better_sqlite3.node'));
+}
+
+describe.skipIf(!builtCliIsFresh() || desktopAppCanStart())('npm start without the desktop app', () => {
+  it('says so in one line, then serves the browser mode and prints its URL', async () => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'start.mjs'), '--port', '0', '--data-dir', dataDir], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 400 && !out.includes('Open '); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    child.kill('SIGTERM');
+    await exited;
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^The Electron (binary is not installed|build of better-sqlite3 is missing).*: starting the browser mode instead\.$/);
+    expect(out).toMatch(/\nOpen http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n/);
   });
 });
 
