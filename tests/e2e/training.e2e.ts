@@ -226,6 +226,27 @@ describe.sequential.skipIf(!python)('training from the studio', () => {
     expect(await page.getByTestId('run-step').textContent()).toMatch(/Step 12 of 12/);
     const done = await server.call('getRun', { runId: second });
     expect(done.run.attempts).toBeGreaterThan(1);
+  });
+
+  it('shows why a run failed: the error, its advice and the worker log tail', async () => {
+    await page.getByTestId('train-setup').click();
+    await page.getByTestId('dataset-items').waitFor({ timeout: 60_000 });
+    // A learned verifier pointed at a folder that holds no classifier: the worker refuses it at start.
+    await page.getByTestId('verifier-tier').selectOption('learned');
+    await page.locator('#verifier-path').fill(server.dataDir);
+    await expect.poll(async () => page.getByTestId('config-json').locator('pre').textContent(), { timeout: 15_000 }).toContain('"tier": "learned"');
+    await expect.poll(async () => page.getByTestId('train').isEnabled(), { timeout: 15_000 }).toBe(true);
+    await page.getByTestId('train').click();
+    const anyway = page.getByTestId('train-anyway');
+    await Promise.race([anyway.waitFor({ timeout: 5_000 }).then(() => anyway.click()), page.getByTestId('run-view').waitFor({ timeout: 30_000 })]).catch(() => undefined);
+    await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="run-status"][data-status="failed"]').waitFor({ timeout: 240_000 });
+    await page.getByTestId('run-error').waitFor();
+    expect(((await page.getByTestId('run-error').textContent()) ?? '').length).toBeGreaterThan(10);
+    expect(await page.getByTestId('log-tail').isVisible()).toBe(true);
+    expect(await page.getByTestId('resume-run').count()).toBe(0);
+    await page.getByTestId('no-metrics').waitFor();
+    await screenshot(page, 'training-run-failed');
     expect(problems).toEqual([]);
   });
 });
