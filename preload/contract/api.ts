@@ -83,6 +83,11 @@ export const studioMethods = {
       uploadId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
       path: z.string().min(1).max(1000),
       dataBase64: z.string(),
+      /**
+       * Large files are sent in chunks: 0 (or omitted) writes the file anew; a later chunk names
+       * the byte it starts at, which must be the number of bytes of that file received so far.
+       */
+      offset: z.number().int().min(0).optional(),
     }),
     z.object({ bytes: z.number().int() }),
   ),

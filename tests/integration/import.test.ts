@@ -217,6 +217,25 @@ describe('the upload-based import job (what the API uses)', () => {
     await expect(t().call('uploadFile', { uploadId: 'nosuchupload', path: 'a.jsonl', dataBase64: 'e30=' })).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('reassembles a file sent in chunks, and refuses a chunk that does not follow the bytes received', async () => {
+    const p = await t().call('createProject', { name: 'Chunks' });
+    const { uploadId } = await t().call('beginUpload', {});
+    const text = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `c${i}`, text: `prompt number ${i}` })).join('\n') + '\n';
+    const bytes = Buffer.from(text);
+    const cut = [0, 333, 700, bytes.length];
+    for (let i = 0; i + 1 < cut.length; i++) {
+      const reply = await t().call('uploadFile', { uploadId, path: 'items.jsonl', dataBase64: bytes.subarray(cut[i], cut[i + 1]).toString('base64'), offset: cut[i] });
+      expect(reply).toEqual({ bytes: cut[i + 1] });
+    }
+    // A repeated chunk, a gap and a chunk for a file never begun: refused, the file untouched.
+    for (const offset of [333, bytes.length + 10]) {
+      await expect(t().call('uploadFile', { uploadId, path: 'items.jsonl', dataBase64: 'e30=', offset })).rejects.toMatchObject({ code: 'conflict' });
+    }
+    await expect(t().call('uploadFile', { uploadId, path: 'other.jsonl', dataBase64: 'e30=', offset: 5 })).rejects.toMatchObject({ code: 'conflict' });
+    const job = await waitForJob(t(), (await t().call('startImport', { projectId: p.id, uploadId, entry: 'items.jsonl' })).jobId);
+    expect(job.report).toMatchObject({ committed: true, imported: 30, errors: [] });
+  });
+
   it('names a missing entry or sidecar by its upload path, never by the server folder', async () => {
     const p = await t().call('createProject', { name: 'M' });
     const { uploadId } = await t().call('beginUpload', {});

@@ -11,7 +11,7 @@ import type { MethodName } from '../../preload/contract/api';
 import { StudioError } from '../../preload/contract/errors';
 import { clientFromTransport } from '../../renderer/src/api/typedClient';
 import type { ConnectionState, Transport } from '../../renderer/src/api/transport';
-import { fileToBase64, importableFiles, relativePath, uploadFiles } from '../../renderer/src/api/upload';
+import { fileToBase64, importableFiles, relativePath, UPLOAD_CHUNK_BYTES, uploadFiles } from '../../renderer/src/api/upload';
 
 function fakeTransport(reply: (name: MethodName, input: unknown) => unknown) {
   const calls: { name: MethodName; input: unknown }[] = [];
@@ -119,6 +119,31 @@ describe('upload helper', () => {
       ['upload-12345678', 'set/images/a.png', 'PNG!'],
     ]);
     expect(progress.at(-1)).toBe(2);
+  });
+
+  it('sends a large file in chunks at increasing offsets, and an empty file once', async () => {
+    const sent: { path: string; offset?: number; bytes: Buffer }[] = [];
+    const api = {
+      beginUpload: async () => ({ uploadId: 'upload-12345678' }),
+      uploadFile: async (input: { uploadId: string; path: string; dataBase64: string; offset?: number }) => {
+        const bytes = Buffer.from(input.dataBase64, 'base64');
+        sent.push({ path: input.path, offset: input.offset, bytes });
+        return { bytes: (input.offset ?? 0) + bytes.length };
+      },
+    };
+    const size = 2 * UPLOAD_CHUNK_BYTES + 1000;
+    const big = new Uint8Array(size).map((_, i) => (i * 7) % 251);
+    const bytesDone: number[] = [];
+    await uploadFiles(api, [new File([big], 'big.jsonl'), new File([], 'empty.csv')], (p) => bytesDone.push(p.bytesDone));
+    expect(sent.map((s) => [s.path, s.offset, s.bytes.length])).toEqual([
+      ['big.jsonl', 0, UPLOAD_CHUNK_BYTES],
+      ['big.jsonl', UPLOAD_CHUNK_BYTES, UPLOAD_CHUNK_BYTES],
+      ['big.jsonl', 2 * UPLOAD_CHUNK_BYTES, 1000],
+      ['empty.csv', 0, 0],
+    ]);
+    expect(Buffer.concat(sent.filter((s) => s.path === 'big.jsonl').map((s) => s.bytes)).equals(Buffer.from(big))).toBe(true);
+    expect(bytesDone).toContain(UPLOAD_CHUNK_BYTES);
+    expect(bytesDone.at(-1)).toBe(size);
   });
 
   it('names the file a refused upload came from', async () => {

@@ -44,7 +44,7 @@ export function importHandlers(ctx: CoreContext): ImportHandlers {
     .catch((err: unknown) => ctx.log.warn('could not sweep old uploads', { err }));
   return {
     beginUpload: () => uploads.begin(),
-    uploadFile: ({ uploadId, path, dataBase64 }) => uploads.putBase64(uploadId, path, dataBase64),
+    uploadFile: ({ uploadId, path, dataBase64, offset }) => uploads.putBase64(uploadId, path, dataBase64, offset ?? 0),
     startImport: (input) => jobs.start(input),
     getImportJob: ({ jobId }) => jobs.get(jobId),
   };

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { writeFileAtomic } from '../blobs/store.js';
 import { normaliseRelativePath } from './relative-path.js';
@@ -42,6 +42,19 @@ export function decodeBase64Strict(data: string, what: string): Buffer {
   return Buffer.from(compact, 'base64');
 }
 
+/** Writes a further chunk at `offset`, which must be the file's size on disk. */
+async function appendAt(path: string, bytes: Uint8Array, offset: number): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    const { size } = await handle.stat();
+    if (size !== offset) throw new StudioError('conflict', `${basename(path)} holds ${size} bytes, not the ${offset} the chunk follows`);
+    await handle.write(bytes, 0, bytes.length, offset);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 export class UploadArea {
   readonly root: string;
   readonly limits: UploadLimits;
@@ -68,7 +81,12 @@ export class UploadArea {
     return dir;
   }
 
-  async putFile(uploadId: string, rawPath: string, bytes: Uint8Array): Promise<{ bytes: number }> {
+  /**
+   * Writes one file of an upload, or one chunk of it. Offset 0 writes the file anew (atomically);
+   * a later chunk is appended and must start where the bytes received so far end, so a lost or
+   * repeated chunk is refused rather than silently corrupting the file. Returns the file's size.
+   */
+  async putFile(uploadId: string, rawPath: string, bytes: Uint8Array, offset = 0): Promise<{ bytes: number }> {
     const dir = this.dir(uploadId);
     const checked = normaliseRelativePath(rawPath);
     if (!checked.ok) {
@@ -77,26 +95,43 @@ export class UploadArea {
       ]);
     }
     const usage = await this.usageOf(uploadId, dir);
-    const previous = usage.files.get(checked.path) ?? 0;
-    if (bytes.length > this.limits.maxFileBytes) {
-      throw new StudioError('too_large', `${checked.path} is ${bytes.length} bytes, above the ${this.limits.maxFileBytes}-byte limit for one file`);
+    const previous = usage.files.get(checked.path);
+    if (offset > 0 && previous !== offset) {
+      throw new StudioError('conflict', `${checked.path}: a chunk starting at byte ${offset} does not follow the ${previous ?? 0} bytes received so far`);
     }
-    if (usage.bytes - previous + bytes.length > this.limits.maxTotalBytes) {
+    const replaced = offset === 0 ? (previous ?? 0) : 0;
+    const size = offset + bytes.length;
+    if (size > this.limits.maxFileBytes) {
+      throw new StudioError('too_large', `${checked.path} is ${size} bytes, above the ${this.limits.maxFileBytes}-byte limit for one file`);
+    }
+    if (usage.bytes - replaced + bytes.length > this.limits.maxTotalBytes) {
       throw new StudioError('too_large', `upload ${uploadId} would exceed ${this.limits.maxTotalBytes} bytes with ${checked.path}`);
     }
-    if (!usage.files.has(checked.path) && usage.files.size >= this.limits.maxFiles) {
+    if (previous === undefined && usage.files.size >= this.limits.maxFiles) {
       throw new StudioError('too_large', `upload ${uploadId} already holds ${this.limits.maxFiles} files`);
     }
+    // Counted before the write, so a second chunk sent without waiting is refused, not interleaved.
+    usage.bytes += bytes.length - replaced;
+    usage.files.set(checked.path, size);
     const target = join(dir, ...checked.path.split('/'));
-    await mkdir(dirname(target), { recursive: true });
-    await writeFileAtomic(target, bytes, dirname(target));
-    usage.bytes += bytes.length - previous;
-    usage.files.set(checked.path, bytes.length);
-    return { bytes: bytes.length };
+    try {
+      if (offset === 0) {
+        await mkdir(dirname(target), { recursive: true });
+        await writeFileAtomic(target, bytes, dirname(target));
+      } else {
+        await appendAt(target, bytes, offset);
+      }
+    } catch (err) {
+      usage.bytes -= bytes.length - replaced;
+      if (previous === undefined) usage.files.delete(checked.path);
+      else usage.files.set(checked.path, previous);
+      throw err;
+    }
+    return { bytes: size };
   }
 
-  async putBase64(uploadId: string, rawPath: string, dataBase64: string): Promise<{ bytes: number }> {
-    return this.putFile(uploadId, rawPath, decodeBase64Strict(dataBase64, rawPath));
+  async putBase64(uploadId: string, rawPath: string, dataBase64: string, offset = 0): Promise<{ bytes: number }> {
+    return this.putFile(uploadId, rawPath, decodeBase64Strict(dataBase64, rawPath), offset);
   }
 
   /** Removes an upload's folder once its import has finished. */

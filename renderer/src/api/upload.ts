@@ -1,7 +1,7 @@
 /**
  * Sends picked files (a JSONL/CSV file, or a whole folder picked with `webkitdirectory`) into an
  * upload area: beginUpload, then each file base64-encoded with its relative path kept so the
- * sidecar JSONL's image paths still resolve on the host.
+ * sidecar JSONL's image paths still resolve on the host, in chunks of UPLOAD_CHUNK_BYTES.
  */
 import type { StudioApi } from '../../../preload/contract/api';
 import { StudioError, toStudioError } from './errors';
@@ -32,6 +32,9 @@ export function importableFiles(files: readonly File[]): File[] {
   return files.filter((file) => !IGNORED.test(relativePath(file)));
 }
 
+/** Bytes of a file per uploadFile call (about 5.3 MB as base64; the server takes up to 64 MB). */
+export const UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
+
 const CHUNK = 0x8000;
 export async function fileToBase64(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -57,7 +60,16 @@ export async function uploadFiles(
     progress.current = path;
     onProgress?.({ ...progress });
     try {
-      await api.uploadFile({ uploadId, path, dataBase64: await fileToBase64(file) });
+      // Chunk by chunk: every request stays far below the server's body limit, no whole large
+      // file is held as one base64 string, and progress moves while a big file is sent.
+      let offset = 0;
+      do {
+        const chunk = file.slice(offset, offset + UPLOAD_CHUNK_BYTES);
+        await api.uploadFile({ uploadId, path, dataBase64: await fileToBase64(chunk), offset });
+        offset += chunk.size;
+        progress.bytesDone += chunk.size;
+        onProgress?.({ ...progress });
+      } while (offset < file.size);
     } catch (err) {
       // Name the file: "the body is too large" alone does not say which of 300 files it was.
       const cause = toStudioError(err, 'upload failed');
@@ -65,7 +77,6 @@ export async function uploadFiles(
     }
     paths.push(path);
     progress.filesDone += 1;
-    progress.bytesDone += file.size;
     onProgress?.({ ...progress });
   }
   return { uploadId, paths };
