@@ -20,14 +20,16 @@ export function requestHost(req: IncomingMessage): string | null {
 }
 
 /**
- * Loopback servers answer only to loopback names with their own port. An exposed server
- * (`--expose`) is reached under names we cannot know in advance, so only the shape is checked.
+ * Loopback servers answer only to loopback names with their own port: 127.0.0.1, localhost,
+ * [::1] and the address they are bound to (e.g. 127.0.0.2). An exposed server (`--expose`) is
+ * reached under names we cannot know in advance, so only the shape is checked.
  */
-export function hostAllowed(req: IncomingMessage, port: number, exposed: boolean): boolean {
+export function hostAllowed(req: IncomingMessage, port: number, exposed: boolean, boundHost = '127.0.0.1'): boolean {
   const host = requestHost(req);
   if (host === null) return false;
   if (exposed) return true;
-  return LOOPBACK_HOSTS.some((name) => host === `${name}:${port}`);
+  const bound = boundHost.includes(':') ? `[${boundHost}]` : boundHost;
+  return [...LOOPBACK_HOSTS, bound].some((name) => host === `${name}:${port}`);
 }
 
 /**

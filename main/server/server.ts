@@ -166,7 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     setCommonHeaders(res);
-    if (!hostAllowed(req, port, exposed)) {
+    if (!hostAllowed(req, port, exposed, host)) {
       sendError(res, errorBody('unauthorized', `This server answers only to 127.0.0.1:${port}`), 403);
       return;
     }
@@ -208,7 +208,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://studio.invalid');
     if (url.pathname !== HTTP.events) return sockets.refuse(socket, 404, 'Only /events accepts a WebSocket');
-    if (!hostAllowed(req, port, exposed) || !originAllowed(req)) return sockets.refuse(socket, 403, 'Cross-origin WebSocket refused');
+    if (!hostAllowed(req, port, exposed, host) || !originAllowed(req)) return sockets.refuse(socket, 403, 'Cross-origin WebSocket refused');
     if (!authorise(req, url, port, token).ok) return sockets.refuse(socket, 401, 'Missing or wrong token');
     sockets.accept(req, socket, head);
   });

@@ -98,6 +98,20 @@ describe('binding', () => {
     }
   });
 
+  it('answers under the loopback address it was bound to, not only 127.0.0.1', async () => {
+    const other = await startServer({ core, host: '127.0.0.2', rendererDir: null, log: silentLogger() });
+    try {
+      expect(other.exposed).toBe(false);
+      expect(other.origin).toBe(`http://127.0.0.2:${other.port}`);
+      const res = await raw(other.origin, HTTP.api('getInfo'), { method: 'POST', headers: { [HTTP.tokenHeader]: other.token } });
+      expect(res.status).toBe(200);
+      const rebound = await raw(other.origin, HTTP.api('getInfo'), { method: 'POST', headers: { [HTTP.tokenHeader]: other.token, host: `evil.example:${other.port}` } });
+      expectError(rebound, 403, 'unauthorized');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('gives every server its own random token and refuses weak fixed ones', async () => {
     const a = await startServer({ core, rendererDir: null, log: silentLogger() });
     const b = await startServer({ core, rendererDir: null, log: silentLogger() });
