@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every check of the project, in the order a failure is cheapest to find: types, lint, unit and
-# integration tests (vitest), end-to-end tests in Chromium (builds first), the Python worker's tests
+# Every check of the project, in the order a failure is cheapest to find: types, lint, the build,
+# unit and integration tests (vitest), end-to-end tests in Chromium, the Python worker's tests
 # (native-models/.venv is created first, on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +15,15 @@ step typecheck
 npm run --silent typecheck
 step lint
 npm run --silent lint
+# Built once, before the vitest suites: the smoke tests of the built CLI and of `npm start`'s
+# browser fallback run only against a build newer than the sources, and the end-to-end tests
+# serve this build.
+step build
+npm run --silent build
 step "unit and integration tests"
 npm run --silent test:unit
 step "end-to-end tests"
-npm run --silent test:e2e
+npx vitest run --config vitest.e2e.config.ts
 step "python tests"
 npm run --silent test:py
 printf '\nAll checks passed.\n'
