@@ -33,7 +33,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    // Relative asset URLs work both from file:// in the desktop window and at / under `studio serve`.
+    // Relative asset URLs work both from app://studio/ in the desktop window and at / under `studio serve`.
     base: './',
     plugins: [vue()],
     build: {
