@@ -151,6 +151,22 @@ describe('studio import / projects / stats', () => {
     expect(unknown.err).toMatch(/no project called "Nope".*the projects are: "S"/);
   });
 
+  it('refuses a project name that several projects share instead of picking one', async () => {
+    const core = await openStudio({ dataDir, host: 'server', version: '0.0.0', log: silentLogger() });
+    try {
+      await core.handlers.createProject({ name: 'Same', description: '', annotatorsPerItem: 1 });
+      await core.handlers.createProject({ name: 'Same', description: '', annotatorsPerItem: 1 });
+    } finally {
+      core.close();
+    }
+    const file = writeItems('items.jsonl', items(3));
+    const refused = await cli(['import', file, '--project', 'Same', '--data-dir', dataDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^studio: 2 projects are called "Same" \(ids 1, 2\)/);
+    const listed = JSON.parse((await cli(['projects', '--json', '--data-dir', dataDir])).out) as { itemCount: number }[];
+    expect(listed.map((p) => p.itemCount)).toEqual([0, 0]);
+  });
+
   it('uses $STUDIO_DATA_DIR when no --data-dir is given', async () => {
     await cli(['import', writeItems('items.jsonl', items(2)), '--project', 'Env', '--create'], { STUDIO_DATA_DIR: dataDir });
     expect(existsSync(join(dataDir, 'studio.db'))).toBe(true);

@@ -6,9 +6,20 @@ import { StudioError } from '../../../preload/contract/errors.js';
 import type { CliIo } from '../io.js';
 import { withCore } from '../open-core.js';
 
+/**
+ * The project called `name`, or null. Names are not unique in the studio, so a name several
+ * projects share is refused rather than resolved to one of them: an import or export must never
+ * land in, or come from, a project the user did not mean.
+ */
 export async function findProject(core: StudioCore, name: string): Promise<ProjectSummary | null> {
-  const projects = await callMethod(core.handlers, 'listProjects', {});
-  return projects.find((p) => p.name === name) ?? null;
+  const projects = (await callMethod(core.handlers, 'listProjects', {})).filter((p) => p.name === name);
+  if (projects.length > 1) {
+    throw new StudioError(
+      'conflict',
+      `${projects.length} projects are called "${name}" (ids ${projects.map((p) => p.id).join(', ')}); rename all but one in the studio's project settings`,
+    );
+  }
+  return projects[0] ?? null;
 }
 
 export async function requireProjectByName(core: StudioCore, name: string): Promise<ProjectSummary> {
