@@ -84,6 +84,14 @@ registerPrivilegedSchemes();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.whenReady().then(start, (err: unknown) => errorLog('startup failed', err));
+  // A failure anywhere in start() (not only in whenReady) ends the app with a message, rather
+  // than leaving a process with no window.
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      errorLog('startup failed', err);
+      fail('COSMO Studio could not start', err instanceof Error ? err.message : String(err));
+    });
 }
 
