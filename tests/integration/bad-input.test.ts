@@ -9,24 +9,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../preload/contract/domain.js';
 import { importPath } from '../../main/core/import/index.js';
 import { useTempCore } from '../helpers/core.js';
+import { pngHeader } from '../helpers/images.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
 const FIGSTEP = join(__dirname, '../../demo-data/figstep-sample');
 const t = useTempCore();
 let dir: TempDir;
 let projectId: number;
-
-/** A PNG signature and IHDR chunk claiming width x height, with no pixel data at all. */
-function pngHeader(width: number, height: number): Buffer {
-  const b = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
-  b.writeUInt32BE(13, 8);
-  b.write('IHDR', 12, 'latin1');
-  b.writeUInt32BE(width, 16);
-  b.writeUInt32BE(height, 20);
-  b.set([8, 6, 0, 0, 0], 24);
-  return b;
-}
 
 function state() {
   const db = t().core.context.db.read;

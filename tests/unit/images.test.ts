@@ -5,19 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../main/core/blobs/store.js';
 import { acceptImage, ensureThumbnail, ImageRejected, renderThumbnail, sniffImage, thumbnailPath } from '../../main/core/images/index.js';
-
-/** A PNG signature and IHDR chunk claiming width x height, with no pixel data at all. */
-export function pngHeader(width: number, height: number): Buffer {
-  const b = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
-  b.writeUInt32BE(13, 8);
-  b.write('IHDR', 12, 'latin1');
-  b.writeUInt32BE(width, 16);
-  b.writeUInt32BE(height, 20);
-  b[24] = 8; // bit depth
-  b[25] = 6; // RGBA
-  return b;
-}
+import { pngHeader } from '../helpers/images.js';
 
 async function render(width: number, height: number, format: 'png' | 'jpeg' | 'gif' | 'webp', options: object = {}): Promise<Buffer> {
   const base = sharp({ create: { width, height, channels: 4, background: { r: 200, g: 40, b: 90, alpha: 0.5 } } });
