@@ -142,12 +142,13 @@ export class JobManager {
 
   /** 1-based positions of queued runs, in launch order. */
   queuePositions(): Map<number, number> {
-    const ids = this.o.db.read.prepare<{ id: number }>(`SELECT id FROM run WHERE status = 'queued' ORDER BY id`).all();
+    // The write connection: it also sees what the current event transaction has not committed yet.
+    const ids = this.o.db.write.prepare<{ id: number }>(`SELECT id FROM run WHERE status = 'queued' ORDER BY id`).all();
     return new Map(ids.map((r, i) => [r.id, i + 1]));
   }
 
   summary(runId: number): RunSummary {
-    return toRunSummary(getRunRow(this.o.db.read, runId), this.queuePositions().get(runId) ?? null);
+    return toRunSummary(getRunRow(this.o.db.write, runId), this.queuePositions().get(runId) ?? null);
   }
 
   private changed(runId: number): void {
@@ -230,7 +231,10 @@ export class JobManager {
     this.o.log.info('worker started', { runId: run.id, pid: child.pid, resume });
 
     const splitter = new LineSplitter((line) => this.onStdoutLine(job, line));
-    child.stdout.on('data', (chunk: Buffer) => splitter.push(chunk));
+    // The events of one chunk (a step's progress, metrics and sample arrive together) are stored
+    // in one transaction: one durable commit per chunk instead of one per event. A failing event
+    // rolls back only its own savepoint (onStdoutLine catches it).
+    child.stdout.on('data', (chunk: Buffer) => this.o.db.write.transaction(() => splitter.push(chunk)));
     child.stdout.on('end', () => splitter.end());
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
