@@ -74,9 +74,9 @@ async function seed(core: StudioCore): Promise<number> {
 function procCpu(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 function workerPid(): number {
   return Number(execFileSync('pgrep', ['-P', String(process.pid), '-f', 'cosmo_rl.train'], { encoding: 'utf8' }).trim().split('\n')[0]);

@@ -156,6 +156,12 @@ describe('worker log tail', () => {
     expect(ring.text()).toBe('Traceback (most recent call last):\n  File "x"\nRuntimeError: boom\npartial');
     expect(ring.lastError()).toBe('RuntimeError: boom');
   });
+
+  it('ends lines at carriage returns, so redrawn progress bars do not pile up', () => {
+    const ring = new RingBuffer(2);
+    ring.push('step 1/3\rstep 2/3\rstep 3/3\r\nTraceback\nValueError: bad\n');
+    expect(ring.text()).toBe('Traceback\nValueError: bad');
+  });
 });
 
 describe('environment setup failures are readable', () => {

@@ -45,9 +45,12 @@ export class RingBuffer {
   private partial = '';
   constructor(private readonly maxLines = 200) {}
   push(chunk: string): void {
-    const parts = (this.partial + chunk).split('\n');
-    this.partial = parts.pop() ?? '';
+    // Progress bars redraw with \r and no newline: \r ends a line too, or the partial line would
+    // grow for the whole run (and be re-split on every chunk).
+    const parts = (this.partial + chunk).split(/\r\n|\n|\r/);
+    this.partial = (parts.pop() ?? '').slice(-4096);
     for (const line of parts) {
+      if (line === '') continue;
       this.lines.push(line);
       if (this.lines.length > this.maxLines) this.lines.shift();
     }
