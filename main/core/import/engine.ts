@@ -193,7 +193,9 @@ export async function runImport(deps: ImportDeps, resolved: SourceResult, option
     const category = row.sourceLabels.category;
     const mapped = category !== undefined ? mapCategory(category, schema.riskCategories) : null;
     const sensitive = row.sensitive ?? (mapped !== null && schema.sensitiveCategories.includes(mapped));
-    rows.push({ row, image, contentHash: hash, sensitive });
+    // A data URI's decoded bytes are in the blob store now; keeping them on the row would hold
+    // every embedded image of the file in memory until the commit.
+    rows.push({ row: row.image?.kind === 'data' ? { ...row, image: null } : row, image, contentHash: hash, sensitive });
   }
 
   const report = (committed: boolean, counts: { imported: number; images: number; labelsImported: number }): ImportReport => ({
