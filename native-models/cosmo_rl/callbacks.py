@@ -105,6 +105,11 @@ class EventCallback(TrainerCallback):
             self.cancelled = True
             control.should_save = True
             control.should_training_stop = True
+            if self.is_main:
+                how = "Ctrl-C" if self.cancel.source == "interrupt" else "a cancel message"
+                self.writer.log(
+                    "info", f"cancelled by {how}: saving a checkpoint at step {self.stage.offset + step}, then stopping"
+                )
 
     def on_log(
         self,

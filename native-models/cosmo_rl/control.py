@@ -8,6 +8,7 @@ may close stdin, and tests run the worker with stdin at /dev/null.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -19,8 +20,11 @@ class CancelToken:
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self.source: str | None = None  # "stdin" or "interrupt", for the log line
 
-    def cancel(self) -> None:
+    def cancel(self, source: str = "stdin") -> None:
+        if self.source is None:
+            self.source = source
         self._event.set()
 
     @property
@@ -39,7 +43,7 @@ def handle_line(line: str, token: CancelToken, warn: Callable[[str], None]) -> N
         return
     kind = message.get("type") if isinstance(message, dict) else None
     if kind == "cancel":
-        token.cancel()
+        token.cancel("stdin")
     else:
         warn(f"ignored unknown control message: {text[:200]!r}")
 
@@ -61,3 +65,20 @@ def start_stdin_reader(
     thread = threading.Thread(target=run, name="cosmo-control", daemon=True)
     thread.start()
     return thread
+
+
+def install_sigint_cancel(token: CancelToken) -> None:
+    """Ctrl-C on the command line: the first press cancels like {"type":"cancel"} (checkpoint, then
+    finished: cancelled); a second press interrupts at once. Main thread only (Python's rule).
+
+    The handler only sets the token: it may run while the main thread is inside the event writer,
+    and taking the writer's lock (or writing at all) from here would deadlock.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        if token.cancelled:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            raise KeyboardInterrupt
+        token.cancel("interrupt")
+
+    signal.signal(signal.SIGINT, handler)

@@ -111,7 +111,7 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
     config = RunConfig.from_file(args.config)
 
     from cosmo_rl.batching import plan_batches
-    from cosmo_rl.control import CancelToken, start_stdin_reader
+    from cosmo_rl.control import CancelToken, install_sigint_cancel, start_stdin_reader
     from cosmo_rl.curriculum import stage_dataset
     from cosmo_rl.devices import choose_device
     from cosmo_rl.modeling import detect_kind
@@ -123,6 +123,7 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
     cancel = CancelToken()
     if _is_main_process():
         start_stdin_reader(cancel, lambda message: writer.log("warning", message))
+        install_sigint_cancel(cancel)
     device = choose_device(config.device)
     writer.emit(_started_event(config, device))
 
@@ -201,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
             _write_accelerate(args, writer)
             return 0
         status = run(args, writer, state)
+    except KeyboardInterrupt:
+        # A second Ctrl-C: stop now, without the checkpoint a first one would have saved.
+        writer.emit(Error(message="interrupted: stopped at once, without saving a checkpoint"))
+        writer.emit(Finished(status="failed", checkpoint=state["checkpoint"]))
+        return 130
     except Exception as exc:
         from cosmo_rl.devices import OOM_ADVICE, is_out_of_memory
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -130,6 +132,48 @@ def test_rerun_without_resume_refuses_to_overwrite(run: TrainedRun) -> None:
     assert again.events[-1].type == "finished" and again.events[-1].status == "failed"
 
 
+def _start_and_cancel(config: Path, how: str) -> tuple[list, int, str]:
+    """Start a run, wait until training really runs, then cancel it the way `how` says."""
+    proc = start_worker("cosmo_rl.train", "--config", str(config))
+    assert proc.stdin is not None and proc.stdout is not None
+    lines: list[str] = []
+    for line in proc.stdout:
+        lines.append(line)
+        if parse_event(line).type == "progress":
+            if how == "stdin":  # what the app does
+                proc.stdin.write('{"type":"cancel"}\n')
+                proc.stdin.flush()
+            else:  # Ctrl-C on the command line
+                proc.send_signal(signal.SIGINT)
+            break
+    try:
+        out, err = proc.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(
+            f"worker did not stop after the cancel; stdout tail:\n{out[-2000:]}\nstderr tail:\n{err[-3000:]}"
+        ) from None
+    lines += out.splitlines()
+    return [parse_event(line) for line in lines if line.strip()], proc.returncode, err
+
+
+def test_ctrl_c_cancels_like_the_stdin_message(tmp_path: Path, tiny_model_dir: Path) -> None:
+    from helpers import build_snapshot
+
+    snapshot = build_snapshot(tmp_path / "snapshot", TRAIN_ITEMS)
+    stages = [{"name": "stage1", "steps": 40, "task_mix": {"instruction": 1.0}}]
+    config = write_config(
+        tmp_path / "run.json",
+        run_config(tiny_model_dir, snapshot, tmp_path / "out", stages=stages, checkpoint_every=1000),
+    )
+    events, returncode, err = _start_and_cancel(config, "sigint")
+    assert returncode == 0, err[-3000:]
+    assert events[-1].type == "finished" and events[-1].status == "cancelled"
+    assert events[-1].checkpoint is not None and Path(events[-1].checkpoint).is_dir()
+    assert any(e.type == "log" and "Ctrl-C" in e.message for e in events)
+
+
 def test_cancel_saves_a_checkpoint_and_resume_continues(tmp_path: Path, tiny_model_dir: Path) -> None:
     from helpers import build_snapshot
 
@@ -140,19 +184,8 @@ def test_cancel_saves_a_checkpoint_and_resume_continues(tmp_path: Path, tiny_mod
         tmp_path / "run.json",
         run_config(tiny_model_dir, snapshot, output, stages=stages, checkpoint_every=1000, max_completion_length=8),
     )
-    proc = start_worker("cosmo_rl.train", "--config", str(config))
-    assert proc.stdin is not None and proc.stdout is not None
-    lines: list[str] = []
-    for line in proc.stdout:  # wait until training really runs, then cancel like the app does
-        lines.append(line)
-        if parse_event(line).type == "progress":
-            proc.stdin.write('{"type":"cancel"}\n')
-            proc.stdin.flush()
-            break
-    out, err = proc.communicate(timeout=180)
-    lines += out.splitlines()
-    events = [parse_event(line) for line in lines if line.strip()]
-    assert proc.returncode == 0, err[-3000:]
+    events, returncode, err = _start_and_cancel(config, "stdin")
+    assert returncode == 0, err[-3000:]
     finished = events[-1]
     assert finished.type == "finished" and finished.status == "cancelled"
     checkpoints = [e for e in events if e.type == "checkpoint"]
