@@ -35,6 +35,11 @@ export const WORKER_ENV: Readonly<Record<string, string>> = {
   PYTHONIOENCODING: 'utf-8',
 };
 
+/** How long event lines may wait to be stored together. */
+const EVENT_BATCH_MS = 200;
+/** Events stored the moment they arrive. */
+const URGENT = /"type"\s*:\s*"(started|checkpoint|error|finished)"/;
+
 export function workerArgs(configPath: string, resume: boolean): string[] {
   return ['-m', 'cosmo_rl.train', '--config', configPath, ...(resume ? ['--resume'] : [])];
 }
@@ -91,6 +96,9 @@ interface ActiveJob {
   lastError: WorkerEventOf<'error'> | null;
   cancelRequested: boolean;
   timers: NodeJS.Timeout[];
+  /** Event lines read but not stored yet (see flush). */
+  pending: string[];
+  flushTimer: NodeJS.Timeout | null;
   startedAtMs: number;
   exited: Promise<void>;
 }
@@ -226,6 +234,8 @@ export class JobManager {
       lastError: null,
       cancelRequested: false,
       timers: [],
+      pending: [],
+      flushTimer: null,
       startedAtMs: Date.now(),
       exited: new Promise((r) => (resolveExit = r)),
     };
@@ -233,12 +243,20 @@ export class JobManager {
     this.changed(run.id);
     this.o.log.info('worker started', { runId: run.id, pid: child.pid, resume });
 
-    const splitter = new LineSplitter((line) => this.onStdoutLine(job, line));
-    // The events of one chunk (a step's progress, metrics and sample arrive together) are stored
-    // in one transaction: one durable commit per chunk instead of one per event. A failing event
-    // rolls back only its own savepoint (onStdoutLine catches it).
-    child.stdout.on('data', (chunk: Buffer) => this.o.db.write.transaction(() => splitter.push(chunk)));
-    child.stdout.on('end', () => splitter.end());
+    // Event lines are stored in batches: one durable commit per EVENT_BATCH_MS window rather than
+    // one per event, so a fast run (tens of steps a second) costs the studio little. Checkpoints,
+    // errors and the end are committed at once. A failing event rolls back only its own savepoint
+    // (onStdoutLine catches it).
+    const splitter = new LineSplitter((line) => {
+      job.pending.push(line);
+      if (URGENT.test(line)) this.flush(job);
+      else job.flushTimer ??= setTimeout(() => this.flush(job), EVENT_BATCH_MS);
+    });
+    child.stdout.on('data', (chunk: Buffer) => splitter.push(chunk));
+    child.stdout.on('end', () => {
+      splitter.end();
+      this.flush(job);
+    });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       job.workerLog.write(chunk);
@@ -254,6 +272,17 @@ export class JobManager {
       // 'close' fires after stdout ended, so every event line has been handled.
       this.onExit(job, code, signal, spawnError);
       resolveExit();
+    });
+  }
+
+  /** Stores the pending event lines in one transaction. */
+  private flush(job: ActiveJob): void {
+    if (job.flushTimer) clearTimeout(job.flushTimer);
+    job.flushTimer = null;
+    if (job.pending.length === 0) return;
+    const lines = job.pending.splice(0);
+    this.o.db.write.transaction(() => {
+      for (const line of lines) this.onStdoutLine(job, line);
     });
   }
 
@@ -395,6 +424,7 @@ export class JobManager {
   }
 
   private onExit(job: ActiveJob, code: number | null, signal: NodeJS.Signals | null, spawnError: string | null): void {
+    this.flush(job);
     for (const t of job.timers) clearTimeout(t);
     job.workerLog.end();
     job.eventLog.end();
@@ -480,6 +510,7 @@ export class JobManager {
     const job = this.active;
     if (!job) return;
     this.active = null;
+    this.flush(job);
     for (const t of job.timers) clearTimeout(t);
     const run = getRunRow(this.o.db.read, job.runId);
     updateRun(this.o.db.write, job.runId, {
