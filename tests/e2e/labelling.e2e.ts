@@ -230,6 +230,26 @@ describe('labelling workflow', () => {
     await page.reload();
     await page.getByTestId('item-drawer').waitFor();
     await expect.poll(() => page.getByTestId('history-entry').count()).toBe(2);
+
+    // Closing with an unsaved edit asks first: declined, the drawer and the draft stay; accepted,
+    // the drawer closes and nothing was written.
+    await page.getByTestId('edit-label').click();
+    await page.getByTestId('label-editor').getByRole('button', { name: /Moderate/ }).click();
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toMatch(/^Discard the label you are editing\?/);
+    await page.getByTestId('label-editor').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('item-drawer').waitFor({ state: 'detached' });
+    await page.getByTestId('item-row').first().click();
+    await page.getByTestId('item-drawer').waitFor();
+    await expect.poll(() => page.getByTestId('history-entry').count()).toBe(2);
     await page.keyboard.press('Escape');
     await page.getByTestId('item-drawer').waitFor({ state: 'detached' });
 
