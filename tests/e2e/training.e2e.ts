@@ -283,6 +283,11 @@ describe.skipIf(!process.env.E2E_SETUP_ENV)('training environment setup from the
     await page.goto(`${server.origin}/#/p/${project.id}/train/system`);
     await page.getByTestId('env-setup').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="env-setup"] select').selectOption('cpu');
+    let systemCalls = 0;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/getSystemInfo')) systemCalls += 1;
+    });
+    const callsAtStart = systemCalls;
     await page.getByTestId('setup-env').click();
     const bar = page.locator('[data-testid="env-setup"] [role="progressbar"]');
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 300_000, interval: 1000 }).toBeGreaterThan(0);
@@ -291,6 +296,11 @@ describe.skipIf(!process.env.E2E_SETUP_ENV)('training environment setup from the
     await expect
       .poll(async () => (await page.locator('[data-testid="env-setup"] .badge').first().textContent())?.trim(), { timeout: 3_000_000, interval: 2000 })
       .toMatch(/Succeeded|Failed/);
+    // The panel reads the system again once the setup it watched ends, once, not in a loop.
+    await page.waitForTimeout(8000);
+    const refreshes = systemCalls - callsAtStart;
+    expect(refreshes).toBeGreaterThanOrEqual(1);
+    expect(refreshes).toBeLessThanOrEqual(3);
     await screenshot(page, 'training-env-setup-finished');
     const state = (await server.call('getSystemInfo', {})).setup;
     expect(state?.status === 'succeeded' || (state?.status === 'failed' && !!state.error)).toBe(true);

@@ -60,13 +60,14 @@ export const useTraining = defineStore('training', () => {
 
   function acceptSetup(state: EnvSetupState): void {
     const sameJob = setup.value?.jobId === state.jobId;
+    const ended = sameJob && setup.value?.status === 'running' && state.status !== 'running';
     setup.value = state;
     if (!sameJob) setupLog.value = [];
     const last = setupLog.value[setupLog.value.length - 1];
     if (state.message && state.message !== last) setupLog.value = [...setupLog.value, state.message].slice(-SETUP_LOG_LINES);
-    if (state.error && state.error !== state.message) setupLog.value = [...setupLog.value, state.error];
-    // The environment changed once setup ends: the system panel reads it again.
-    if (state.status !== 'running') void refreshSystem().catch(() => undefined);
+    if (state.error && state.error !== state.message && !setupLog.value.includes(state.error)) setupLog.value = [...setupLog.value, state.error];
+    // The environment changed when a setup this session watched ends: the system panel reads it again (once).
+    if (ended) void refreshSystem().catch(() => undefined);
   }
 
   function onEvent(event: StudioEvent): void {
