@@ -190,6 +190,18 @@ describe('labelling workflow', () => {
     await expect.poll(currentId).toBe(labelled[9]);
     // The restored item comes back with its labels (item 9 was labelled harmful).
     expect(await page.locator('[data-field="harmful"]').getAttribute('aria-pressed')).toBe('true');
+
+    // A label being filled in survives a look at another tab.
+    await page.keyboard.press('t');
+    await page.keyboard.type('Draft kept across tabs.');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('tab-browse').click();
+    await page.getByTestId('browse-view').waitFor();
+    await page.getByTestId('tab-label').click();
+    await page.getByTestId('item-pane').waitFor();
+    await expect.poll(currentId).toBe(labelled[9]);
+    expect(await page.locator('[data-field="rationale"]').inputValue()).toBe('Draft kept across tabs.');
+    expect(await page.locator('[data-field="harmful"]').getAttribute('aria-pressed')).toBe('true');
   });
 
   it('keeps the nine labels across a reload, in browse and in the item detail', async () => {

@@ -65,6 +65,11 @@ export const useLabelling = defineStore('labelling', () => {
   }
 
   async function start(nextProjectId: number, nextAnnotatorId: number): Promise<void> {
+    // Back on the same queue (from another tab): the label being filled in for the item on
+    // screen is kept if that item is still first, so a look at the guidelines or the browse
+    // list never throws away a half-written rationale.
+    const sameQueue = projectId.value === nextProjectId && annotatorId.value === nextAnnotatorId;
+    const draft = sameQueue && queue.value[0] ? { itemId: queue.value[0].item.id, labels: plainCopy(labels.value) } : null;
     projectId.value = nextProjectId;
     annotatorId.value = nextAnnotatorId;
     queue.value = [];
@@ -77,7 +82,14 @@ export const useLabelling = defineStore('labelling', () => {
     try {
       const reply = await client.api.getQueue({ projectId: nextProjectId, annotatorId: nextAnnotatorId, count: PREFETCH });
       progress.value = reply.progress;
-      show(reply.items);
+      if (draft && reply.items[0]?.item.id === draft.itemId) {
+        // The timer keeps running too: the time on this item is not reset by the detour.
+        queue.value = reply.items;
+        labels.value = draft.labels;
+        preloadImages(reply.items.slice(1));
+      } else {
+        show(reply.items);
+      }
     } finally {
       loading.value = false;
     }
