@@ -349,6 +349,24 @@ describe('labelling workflow', () => {
     await page.getByTestId('settings-panel').waitFor();
     await screenshot(page, 'settings');
 
+    // Leaving the settings with unsaved changes asks first; declined, the edit stays on screen.
+    const name = await page.locator('#s-name').inputValue();
+    await page.locator('#s-name').fill(`${name} (renamed)`);
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByTestId('tab-overview').click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toMatch(/^Leave the settings without saving\?/);
+    expect(await page.locator('#s-name').inputValue()).toBe(`${name} (renamed)`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('tab-overview').click();
+    await page.getByTestId('stats-cards').waitFor();
+    await page.getByTestId('tab-settings').click();
+    expect(await page.locator('#s-name').inputValue()).toBe(name);
+
     await page.getByRole('link', { name: 'COSMO Studio' }).click();
     await page.getByTestId('project-card').first().waitFor();
     await screenshot(page, 'start');
