@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 4
+-- user_version: 5
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -246,7 +246,7 @@ CREATE TABLE run (
   started_at TEXT,
   first_metric_at TEXT,
   finished_at TEXT
-);
+, owner_pid INTEGER);
 
 CREATE TABLE run_event (
   id INTEGER PRIMARY KEY,

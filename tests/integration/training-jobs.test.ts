@@ -4,7 +4,7 @@
  * cancel, dying with a traceback). Fast (no torch), so the edge cases are cheap to cover; the real
  * worker is exercised in training.test.ts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,36 @@ describe.skipIf(!python)('job manager with a stand-in worker', () => {
       expect(end.status).toBe('cancelled');
       expect(end.exitReason).toBe('Cancelled; the worker did not stop in time and was ended by SIGTERM.');
     } finally {
+      tr.close();
+    }
+  });
+
+  it("leaves another live studio process's run alone, waits for it, and takes over when that process dies", async () => {
+    const tr = training('obey');
+    const other = spawn('sleep', ['60']);
+    try {
+      const earlier = await tr.handlers.startRun({ projectId, baseModelId: modelId, preset: 'quick' });
+      await tr.handlers.cancelRun({ runId: earlier.id });
+      await waitEnded(t, tr, earlier.id);
+      tr.close();
+      // As if another studio process (pid of `sleep`) were running this run right now.
+      t.core.context.db.write.prepare(`UPDATE run SET status = 'running', owner_pid = ? WHERE id = ?`).run(other.pid!, earlier.id);
+      const tr2 = training('obey');
+      try {
+        expect(tr2.jobs.summary(earlier.id).status).toBe('running');
+        const mine = await tr2.handlers.startRun({ projectId, baseModelId: modelId, preset: 'quick' });
+        await new Promise((r) => setTimeout(r, 500));
+        expect(tr2.jobs.summary(mine.id).status).toBe('queued');
+        other.kill('SIGKILL');
+        await firstMetric(t, mine.id);
+        expect(tr2.jobs.summary(earlier.id).status).toBe('interrupted');
+        await tr2.handlers.cancelRun({ runId: mine.id });
+        await waitEnded(t, tr2, mine.id);
+      } finally {
+        tr2.close();
+      }
+    } finally {
+      other.kill('SIGKILL');
       tr.close();
     }
   });

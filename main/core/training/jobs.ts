@@ -40,6 +40,20 @@ const EVENT_BATCH_MS = 200;
 /** Events stored the moment they arrive. */
 const URGENT = /"type"\s*:\s*"(started|checkpoint|error|finished)"/;
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Queued or running under another studio process that is still alive. */
+function ownedByOtherLiveProcess(row: Pick<RunRow, 'owner_pid'>): boolean {
+  return row.owner_pid !== null && row.owner_pid !== process.pid && isAlive(row.owner_pid);
+}
+
 export function workerArgs(configPath: string, resume: boolean): string[] {
   return ['-m', 'cosmo_rl.train', '--config', configPath, ...(resume ? ['--resume'] : [])];
 }
@@ -106,6 +120,8 @@ interface ActiveJob {
 export class JobManager {
   private active: ActiveJob | null = null;
   private closed = false;
+  /** Set while an own queued run waits for another process's run to end. */
+  private retry: NodeJS.Timeout | null = null;
   private readonly grace: number;
   /** Called with every run change (status, progress), after it is stored. */
   private readonly listeners = new Set<(run: RunSummary) => void>();
@@ -116,10 +132,17 @@ export class JobManager {
   }
 
   /** Runs a previous process left queued or running: nothing runs them now. */
-  private markInterrupted(): void {
+  /**
+   * Runs a previous process left queued or running: nothing runs them now. A run whose owner is
+   * another live studio process (the desktop app while `studio runs` looks) is left alone.
+   */
+  private markInterrupted(queuedToo = true): void {
     const w = this.o.db.write;
     const now = nowIso(this.o);
-    const rows = w.prepare<RunRow>(`SELECT * FROM run WHERE status IN ('queued', 'running', 'cancelling')`).all();
+    const rows = w
+      .prepare<RunRow>(`SELECT * FROM run WHERE status IN ('queued', 'running', 'cancelling')`)
+      .all()
+      .filter((row) => (queuedToo || row.status !== 'queued') && !ownedByOtherLiveProcess(row));
     if (rows.length === 0) return;
     w.transaction(() => {
       for (const row of rows) {
@@ -176,8 +199,24 @@ export class JobManager {
 
   private pump(): void {
     if (this.active || this.closed) return;
-    const next = this.o.db.read.prepare<RunRow>(`SELECT * FROM run WHERE status = 'queued' ORDER BY id LIMIT 1`).get();
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    const next = this.o.db.read
+      .prepare<RunRow>(`SELECT * FROM run WHERE status = 'queued' AND owner_pid = ? ORDER BY id LIMIT 1`)
+      .get(process.pid);
     if (!next) return;
+    // A run left running by a process that has died since is not running: say so before looking.
+    this.markInterrupted(false);
+    // One run at a time across processes too: wait while another live studio process runs one.
+    const busy = this.o.db.read
+      .prepare<RunRow>(`SELECT * FROM run WHERE status IN ('running', 'cancelling')`)
+      .all()
+      .some(ownedByOtherLiveProcess);
+    if (busy) {
+      this.retry = setTimeout(() => this.pump(), 2000);
+      this.retry.unref();
+      return;
+    }
     this.launch(next);
   }
 
@@ -212,6 +251,7 @@ export class JobManager {
       error: null,
       advice: null,
       attempts: run.attempts + 1,
+      owner_pid: process.pid,
     });
 
     let child: ChildProcessWithoutNullStreams;
@@ -507,6 +547,14 @@ export class JobManager {
    */
   close(): void {
     this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    // This process will launch none of its queued runs any more.
+    this.o.db.write
+      .prepare(
+        `UPDATE run SET status = 'interrupted', exit_reason = 'The studio closed while this run was waiting in the queue.', finished_at = ?
+         WHERE status = 'queued' AND owner_pid = ?`,
+      )
+      .run(nowIso(this.o), process.pid);
     const job = this.active;
     if (!job) return;
     this.active = null;

@@ -342,10 +342,22 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         const name = req.name?.trim() || `${req.preset} · ${model.name}`;
         const row = ctx.db.write
           .prepare<{ id: number }>(
-            `INSERT INTO run (project_id, base_model_id, name, preset, dir, config, snapshot_hash, snapshot_items, status, total_steps, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
+            `INSERT INTO run (project_id, base_model_id, name, preset, dir, config, snapshot_hash, snapshot_items, status, total_steps, owner_pid, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING id`,
           )
-          .get(req.projectId, req.baseModelId, name, req.settings ? `${req.preset} (edited)` : req.preset, dirName, JSON.stringify(config), snapshot.hash, snapshot.items, totalSteps(config), nowIso(ctx));
+          .get(
+            req.projectId,
+            req.baseModelId,
+            name,
+            req.settings ? `${req.preset} (edited)` : req.preset,
+            dirName,
+            JSON.stringify(config),
+            snapshot.hash,
+            snapshot.items,
+            totalSteps(config),
+            process.pid,
+            nowIso(ctx),
+          );
         if (!row) throw new StudioError('internal', 'creating the run returned no row');
         ctx.log.info('run created', { runId: row.id, dir: runDir, snapshot: snapshot.hash });
         jobs.enqueue(row.id);
@@ -366,7 +378,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         if (['queued', 'running', 'cancelling'].includes(run.status)) throw new StudioError('conflict', `Run ${runId} is ${run.status}.`);
         throw new StudioError('conflict', `Run ${runId} has no checkpoint to resume from; start a new run instead.`);
       }
-      ctx.db.write.prepare(`UPDATE run SET status = 'queued', exit_reason = NULL, finished_at = NULL WHERE id = ?`).run(runId);
+      ctx.db.write.prepare(`UPDATE run SET status = 'queued', exit_reason = NULL, finished_at = NULL, owner_pid = ? WHERE id = ?`).run(process.pid, runId);
       jobs.enqueue(runId);
       return jobs.summary(runId);
     },

@@ -93,6 +93,8 @@ export interface RunRow {
   last_checkpoint: string | null;
   final_checkpoint: string | null;
   attempts: number;
+  /** The studio process that queued or runs it (migration 0005). */
+  owner_pid: number | null;
   created_at: string;
   started_at: string | null;
   first_metric_at: string | null;
