@@ -174,6 +174,7 @@ describe.skipIf(!python)('job manager with a stand-in worker', () => {
       const tr2 = training('obey');
       try {
         expect(tr2.jobs.summary(earlier.id).status).toBe('running');
+        expect(() => tr2.handlers.cancelRun({ runId: earlier.id })).toThrow(`Run ${earlier.id} is running in another studio process (pid ${other.pid}); cancel it there.`);
         const mine = await tr2.handlers.startRun({ projectId, baseModelId: modelId, preset: 'quick' });
         await new Promise((r) => setTimeout(r, 500));
         expect(tr2.jobs.summary(mine.id).status).toBe('queued');

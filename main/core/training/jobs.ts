@@ -17,6 +17,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { StudioDb } from '../../../db/handles.js';
+import { StudioError } from '../../../preload/contract/errors.js';
 import type { RunStatus, RunSummary } from '../../../preload/contract/training.js';
 import { nowIso, type Clock } from '../context.js';
 import type { EventHub } from '../events.js';
@@ -520,6 +521,9 @@ export class JobManager {
       return this.summary(runId);
     }
     const job = this.active;
+    if (ACTIVE_STATUSES.includes(run.status) && ownedByOtherLiveProcess(run)) {
+      throw new StudioError('conflict', `Run ${runId} is running in another studio process (pid ${run.owner_pid}); cancel it there.`);
+    }
     if (!job || job.runId !== runId || !ACTIVE_STATUSES.includes(run.status)) return this.summary(runId);
     if (!job.cancelRequested) {
       job.cancelRequested = true;
