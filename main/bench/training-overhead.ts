@@ -11,7 +11,7 @@
  *   3. the studio's own CPU time per step (parsing, storing and pushing events), from
  *      process.cpuUsage() over the same steps.
  * Prints figures only; asserts nothing. Options: --steps N (default 24), --repeats R (default 2).
- * Needs a worker Python: STUDIO_PYTHON, native-models/.venv or /work/venv-cosmo.
+ * Needs a worker Python: STUDIO_PYTHON or native-models/.venv (scripts/python-env.sh makes it).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -35,7 +35,7 @@ const STEPS = arg('steps', 24);
 const REPEATS = arg('repeats', 2);
 const workerDir = locateWorkerDir();
 if (!workerDir) throw new Error('native-models/ not found; set STUDIO_WORKER_DIR');
-const python = [process.env.STUDIO_PYTHON, join(workerDir, '.venv/bin/python'), '/work/venv-cosmo/bin/python'].find((p) => p && existsSync(p));
+const python = [process.env.STUDIO_PYTHON, join(workerDir, '.venv/bin/python')].find((p) => p && existsSync(p));
 if (!python) throw new Error('no worker Python: set STUDIO_PYTHON');
 process.env.STUDIO_PYTHON = python;
 

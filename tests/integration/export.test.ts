@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { workerPython } from '../helpers/python.js';
 import { emptyLabels, type ItemDetail, type LabelValues } from '../../preload/contract/domain.js';
 import { computeSnapshotHash } from '../../main/core/export/index.js';
 import { importPath } from '../../main/core/import/index.js';
@@ -136,7 +137,7 @@ describe('training snapshot', () => {
     expect(readdirSync(t().core.paths.exports)).toEqual([]);
   });
 
-  const python = [process.env.STUDIO_PYTHON, join(WORKER_DIR, '.venv/bin/python'), '/work/venv-cosmo/bin/python'].find((p) => p && existsSync(p));
+  const python = workerPython('pydantic, PIL');
   it.skipIf(!python)('is accepted by the trainer: cosmo_rl.snapshot.load_snapshot validates it and the hash matches (needs a Python env with native-models)', async () => {
     const p = await labelledProject(t());
     for (const id of ['figstep-2-4-image', 'figstep-2-4-text']) {

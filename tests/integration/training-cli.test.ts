@@ -1,27 +1,18 @@
 /**
  * `studio train` and `studio runs`, in-process through runCli over a temp data dir, with the real
- * worker on the tiny model (skipped when no worker Python exists).
+ * worker on the tiny model (tests/helpers/python.ts finds the worker's Python).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerPython } from '../helpers/python.js';
 import type { CliIo } from '../../main/cli/io.js';
 import { runCli } from '../../main/cli/run.js';
 import { openTempCore } from '../helpers/core.js';
 import { labelledProject } from './training-project.js';
 
-const WORKER_DIR = resolve(__dirname, '../../native-models');
-const python = [process.env.STUDIO_PYTHON, join(WORKER_DIR, '.venv/bin/python'), '/work/venv-cosmo/bin/python'].find((p) => {
-  if (!p || !existsSync(p)) return false;
-  try {
-    execFileSync(p, ['-c', 'import torch, trl'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const python = workerPython('torch, trl');
 
 function capture(): { io: CliIo; out: () => string; err: () => string } {
   let out = '';

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { workerPython } from '../helpers/python.js';
 import { PipProgress, parseRequirements } from '../../main/core/training/python-env.js';
 import { collectSystemInfo, locatePython, mergeGpus, parseNvidiaSmi } from '../../main/core/training/system-info.js';
 
@@ -89,19 +90,11 @@ describe('broken environments give one clear sentence', () => {
   });
 });
 
-const workerPython = ['/work/venv-cosmo/bin/python', join(WORKER_DIR, '.venv/bin/python'), process.env.STUDIO_PYTHON].find((p) => {
-  if (!p) return false;
-  try {
-    execFileSync(p, ['-c', 'import torch, trl'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const workerPythonPath = workerPython('torch, trl');
 
-describe.skipIf(!workerPython)('a working environment', () => {
+describe.skipIf(!workerPythonPath)('a working environment', () => {
   it('reports Python, torch, the worker and free disk', async () => {
-    const info = await collectSystemInfo({ dataDir: tmp, workerDir: WORKER_DIR, envPython: workerPython, setup: null });
+    const info = await collectSystemInfo({ dataDir: tmp, workerDir: WORKER_DIR, envPython: workerPythonPath ?? undefined, setup: null });
     expect(info.python.source).toBe('env_var');
     expect(info.torch?.version).toMatch(/^2\./);
     expect(info.packages.trl).toMatch(/^\d/);

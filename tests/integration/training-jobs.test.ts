@@ -4,10 +4,11 @@
  * cancel, dying with a traceback). Fast (no torch), so the edge cases are cheap to cover; the real
  * worker is exercised in training.test.ts.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerPython } from '../helpers/python.js';
 import type { StudioEvent } from '../../preload/contract/events.js';
 import type { RunSummary } from '../../preload/contract/training.js';
 import { createTraining, type Training } from '../../main/core/training/service.js';
@@ -15,17 +16,8 @@ import { openTempCore, type TempCore } from '../helpers/core.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 import { labelledProject } from './training-project.js';
 
-const WORKER_DIR = resolve(__dirname, '../../native-models');
 // The environment probe wants the worker's packages; the stand-in itself needs only Python.
-const python = [process.env.STUDIO_PYTHON, join(WORKER_DIR, '.venv/bin/python'), '/work/venv-cosmo/bin/python'].find((p) => {
-  if (!p || !existsSync(p)) return false;
-  try {
-    execFileSync(p, ['-c', 'import torch, trl, transformers, peft, accelerate, datasets, pydantic, PIL, huggingface_hub'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const python = workerPython('torch, trl, transformers, peft, accelerate, datasets, pydantic, PIL, huggingface_hub');
 
 const STAND_IN = `
 import json, os, sys, threading, time

@@ -4,13 +4,13 @@
  * registered as models, a queue of two runs, cancel then resume, a worker killed with SIGKILL,
  * a studio closing mid-run, and broken environments refused with a clear sentence.
  *
- * Interpreter: STUDIO_PYTHON, native-models/.venv/bin/python or /work/venv-cosmo/bin/python (the
- * first that imports torch and trl); the suite is skipped when none exists.
+ * Interpreter: tests/helpers/python.ts (STUDIO_PYTHON or native-models/.venv).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerPython } from '../helpers/python.js';
 import type { StudioEvent } from '../../preload/contract/events.js';
 import type { RunSummary } from '../../preload/contract/training.js';
 import { createTraining } from '../../main/core/training/service.js';
@@ -21,16 +21,7 @@ import { makeTempDir } from '../helpers/tempdir.js';
 const WORKER_DIR = resolve(__dirname, '../../native-models');
 
 function findWorkerPython(): string | null {
-  for (const p of [process.env.STUDIO_PYTHON, join(WORKER_DIR, '.venv/bin/python'), '/work/venv-cosmo/bin/python']) {
-    if (!p || !existsSync(p)) continue;
-    try {
-      execFileSync(p, ['-c', 'import torch, trl, transformers'], { stdio: 'ignore' });
-      return p;
-    } catch {
-      // not the worker's environment
-    }
-  }
-  return null;
+  return workerPython('torch, trl, transformers');
 }
 
 const python = findWorkerPython();

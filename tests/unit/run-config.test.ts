@@ -3,9 +3,10 @@
  * when a Python environment with the worker's dependencies exists (both must agree on every file).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { workerPython } from '../helpers/python.js';
 import { checkRunConfig, formatPath, parseRunConfig, workerCommandLine } from '../../main/core/training/run-config.js';
 import { RunConfig } from '../../preload/contract/run-config.js';
 
@@ -28,17 +29,7 @@ function expectedFields(): Map<string, string> {
 }
 
 function findPython(): string | null {
-  const candidates = [process.env.STUDIO_PYTHON, join(WORKER_DIR, '.venv/bin/python'), '/work/venv-cosmo/bin/python'];
-  for (const c of candidates) {
-    if (!c || !existsSync(c)) continue;
-    try {
-      execFileSync(c, ['-c', 'import pydantic'], { stdio: 'ignore' });
-      return c;
-    } catch {
-      // this interpreter lacks the worker's dependencies: try the next one
-    }
-  }
-  return null;
+  return workerPython('pydantic');
 }
 
 describe('run config (zod)', () => {

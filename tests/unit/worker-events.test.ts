@@ -3,9 +3,9 @@
  * exists) parse with the zod schemas; partial lines, stray prints and bad JSON never throw.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { workerPython } from '../helpers/python.js';
 import { LineSplitter, imageSha256, parseWorkerLine } from '../../main/core/training/worker-events.js';
 
 const WORKER_DIR = resolve(__dirname, '../../native-models');
@@ -75,16 +75,7 @@ describe('LineSplitter', () => {
 });
 
 function findPython(): string | null {
-  for (const c of [process.env.STUDIO_PYTHON, join(WORKER_DIR, '.venv/bin/python'), '/work/venv-cosmo/bin/python']) {
-    if (!c || !existsSync(c)) continue;
-    try {
-      execFileSync(c, ['-c', 'import pydantic'], { stdio: 'ignore', cwd: WORKER_DIR });
-      return c;
-    } catch {
-      // lacks the worker's dependencies
-    }
-  }
-  return null;
+  return workerPython('pydantic');
 }
 
 const python = findPython();
