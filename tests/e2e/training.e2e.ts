@@ -5,33 +5,19 @@
  * the quick preset, Train, charts and progress moving live, the run finishing and its
  * checkpoints listed under Models. Screenshots land in tests/artifacts/.
  *
- * Interpreter: STUDIO_PYTHON, native-models/.venv/bin/python or /work/venv-cosmo/bin/python (the
- * first that imports torch and trl); without one the suite is skipped, and says so.
+ * Interpreter: STUDIO_PYTHON or native-models/.venv (tests/helpers/python.ts); without one the
+ * suite fails with how to make one, unless STUDIO_TESTS_WITHOUT_PYTHON=1 skips it on purpose.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelValues } from '../../preload/contract/domain';
-import { REPO_ROOT, type TestServer } from '../helpers/server';
+import { workerPython } from '../helpers/python';
+import type { TestServer } from '../helpers/server';
 import { createProfile, launchBrowser, openPage, screenshot, startServer } from './browser';
 
-function findWorkerPython(): string | null {
-  for (const p of [process.env.STUDIO_PYTHON, join(REPO_ROOT, 'native-models/.venv/bin/python'), '/work/venv-cosmo/bin/python']) {
-    if (!p || !existsSync(p)) continue;
-    try {
-      execFileSync(p, ['-c', 'import torch, trl, transformers'], { stdio: 'ignore' });
-      return p;
-    } catch {
-      // not the worker's environment
-    }
-  }
-  return null;
-}
-
-const python = findWorkerPython();
-if (!python) console.warn('training.e2e: no Python with torch+trl found (STUDIO_PYTHON, native-models/.venv, /work/venv-cosmo): skipped');
+// STUDIO_PYTHON or native-models/.venv; a missing interpreter fails the suite (tests/helpers/python.ts).
+const python = workerPython('torch, trl, transformers');
 
 const label = (harmful: boolean, expected: LabelValues['expected'], extra: Partial<LabelValues> = {}): LabelValues => ({
   harmful,
