@@ -124,6 +124,10 @@ describe.skipIf(!python)('training with the real worker', () => {
       expect(m).toMatchObject({ kind: 'checkpoint', source: 'run', parentModelId: tinyId, runId: a.id, family: 'qwen2_vl' });
       expect(existsSync(m.path)).toBe(true);
       expect(m.metrics?.loss).toBeTypeOf('number');
+      // A checkpoint carries the latest value of every metric reported up to its step, not only
+      // the names the last row happened to hold (rewards arrive only on rollout steps).
+      const namesUpTo = new Set(detail.metrics.filter((p) => p.step <= m.step!).flatMap((p) => Object.keys(p.values)));
+      expect(Object.keys(m.metrics ?? {}).sort()).toEqual([...namesUpTo].sort());
     }
     expect(detail.checkpoints.map((c) => c.modelId)).toContain(models[0]!.id);
   }, 240_000);

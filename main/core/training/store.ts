@@ -165,9 +165,17 @@ export function metricSeries(db: ReadableDB, runId: number, sinceStep: number): 
 }
 
 /** The metric row at `step`, or the latest one before it (a checkpoint's metrics). */
+/**
+ * The metrics a checkpoint at `step` stands for: the latest value of each metric up to that step.
+ * One metric row rarely holds every name (rewards and safety rates arrive only on steps that
+ * sampled a new rollout batch), so the rows are merged oldest first rather than taking the last.
+ */
 export function metricsAt(db: ReadableDB, runId: number, step: number): Record<string, number> | null {
-  const row = db
-    .prepare<{ metric_values: string }>('SELECT metric_values FROM run_metric WHERE run_id = ? AND step <= ? ORDER BY step DESC LIMIT 1')
-    .get(runId, step);
-  return row ? (JSON.parse(row.metric_values) as Record<string, number>) : null;
+  const rows = db
+    .prepare<{ metric_values: string }>('SELECT metric_values FROM run_metric WHERE run_id = ? AND step <= ? ORDER BY step ASC')
+    .all(runId, step);
+  if (rows.length === 0) return null;
+  const merged: Record<string, number> = {};
+  for (const row of rows) Object.assign(merged, JSON.parse(row.metric_values) as Record<string, number>);
+  return merged;
 }
