@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workerPython } from '../helpers/python.js';
-import { PipProgress, parseRequirements } from '../../main/core/training/python-env.js';
+import { PipProgress, parseRequirements, reachableIndexOptions } from '../../main/core/training/python-env.js';
 import { collectSystemInfo, locatePython, mergeGpus, parseNvidiaSmi } from '../../main/core/training/system-info.js';
 
 const WORKER_DIR = resolve(__dirname, '../../native-models');
@@ -101,5 +101,22 @@ describe.skipIf(!workerPythonPath)('a working environment', () => {
     expect(info.problems.filter((p) => p.blocking)).toEqual([]);
     expect(info.ready).toBe(true);
     expect(info.disk.freeBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('index reachability', () => {
+  it('leaves out an index whose host does not resolve, says so, and keeps file:// indexes', async () => {
+    const logged: string[] = [];
+    const kept = await reachableIndexOptions(
+      ['--extra-index-url', 'https://pytorch.invalid/whl/cpu', '--extra-index-url', 'file:///opt/pypi/simple'],
+      (text) => logged.push(text),
+    );
+    expect(kept).toEqual(['--extra-index-url', 'file:///opt/pypi/simple']);
+    expect(logged.join('')).toContain('pytorch.invalid cannot be reached');
+  });
+
+  it('keeps an index whose host resolves', async () => {
+    const kept = await reachableIndexOptions(['--index-url', 'http://localhost:9/simple'], () => undefined);
+    expect(kept).toEqual(['--index-url', 'http://localhost:9/simple']);
   });
 });

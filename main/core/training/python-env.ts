@@ -5,6 +5,7 @@
  * as a constraint so nothing can move torch. pip's output is parsed into a percentage and kept,
  * whole, in a log file the user can read.
  */
+import { lookup } from 'node:dns/promises';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EnvSetupState } from '../../../preload/contract/training.js';
@@ -33,6 +34,45 @@ export function parseRequirements(text: string, file: string): Requirements {
   const torchPin = pins.find((p) => p.toLowerCase().startsWith('torch=='));
   if (!torchPin) throw new Error(`${file} pins no torch version (expected a line like torch==2.13.0)`);
   return { indexOptions, torchPin, pins };
+}
+
+/**
+ * The index options whose host can be resolved. pip retries an unreachable index for every
+ * package it resolves (minutes in all on a machine that reaches only PyPI), so such an index is
+ * left out, and the log says so; pip's own configured indexes still apply. file:// indexes stay.
+ */
+export async function reachableIndexOptions(options: string[], log: (text: string) => void, timeoutMs = 3000): Promise<string[]> {
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < options.length; i += 2) {
+    const flag = options[i]!;
+    const url = options[i + 1]!;
+    let host = '';
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol === 'file:') {
+        kept.push(flag, url);
+        continue;
+      }
+      host = parsed.hostname;
+    } catch {
+      log(`Ignoring ${flag} ${url}: not a URL\n`);
+      continue;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const resolves = await Promise.race([
+      lookup(host).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((done) => {
+        timer = setTimeout(() => done(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (resolves) kept.push(flag, url);
+    else log(`${host} cannot be reached: installing from pip's configured indexes instead of ${url}\n`);
+  }
+  return kept;
 }
 
 /**
@@ -165,8 +205,13 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
   }
 
   // Every pin is a constraint for the second step, so installing the rest never changes torch.
+  // The pins also go to their own requirements file: the original names its index inside, and
+  // pip would read an unreachable one from there too.
   const constraints = join(venvDir, 'constraints.txt');
   writeFileSync(constraints, `${req.pins.join('\n')}\n`);
+  const pinsFile = join(venvDir, 'requirements.txt');
+  writeFileSync(pinsFile, `${req.pins.join('\n')}\n`);
+  const indexOptions = await reachableIndexOptions(req.indexOptions, log);
 
   const pipStep = async (phase: 'torch' | 'requirements', args: string[], expected: number): Promise<string | null> => {
     const [lo, hi] = PHASES[phase];
@@ -189,9 +234,9 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
     return null;
   };
 
-  const torchError = await pipStep('torch', [...req.indexOptions, req.torchPin], 12);
+  const torchError = await pipStep('torch', [...indexOptions, req.torchPin], 12);
   if (torchError) return fail(torchError);
-  const restError = await pipStep('requirements', [...req.indexOptions, '-r', reqFile, '-c', constraints], req.pins.length);
+  const restError = await pipStep('requirements', [...indexOptions, '-r', pinsFile, '-c', constraints], req.pins.length);
   if (restError) return fail(restError);
 
   report({ phase: 'verify', percent: PHASES.verify[0], message: 'Checking the environment' });
