@@ -238,11 +238,12 @@ describe.skipIf(!python).sequential('training from the studio', () => {
 });
 
 /**
- * Opt-in (E2E_SETUP_ENV=1): "Set up training environment" for real, in a fresh data dir, which
- * downloads the pinned requirements (minutes, network). Checks that env.progress drives the bar
- * and the log, and that the panel ends on success, or on failure with pip's reason.
+ * "Set up training environment" for real, in a fresh data dir: pip installs the pinned
+ * requirements from the indexes this machine reaches (about a minute here; E2E_SKIP_ENV_SETUP=1
+ * leaves it out on a machine without a package index). Checks that env.progress drives the bar
+ * and the log, and that the panel ends with a working environment.
  */
-describe.skipIf(!process.env.E2E_SETUP_ENV)('training environment setup from the System panel', () => {
+describe.skipIf(process.env.E2E_SKIP_ENV_SETUP === '1')('training environment setup from the System panel', () => {
   let browser: Browser;
   let server: TestServer;
 
@@ -289,7 +290,8 @@ describe.skipIf(!process.env.E2E_SETUP_ENV)('training environment setup from the
     expect(refreshes).toBeLessThanOrEqual(3);
     await screenshot(page, 'training-env-setup-finished');
     const state = (await server.call('getSystemInfo', {})).setup;
-    expect(state?.status === 'succeeded' || (state?.status === 'failed' && !!state.error)).toBe(true);
+    expect(state?.error ?? null).toBeNull();
+    expect(state?.status).toBe('succeeded');
     await context.close();
   }, 3_600_000);
 });
