@@ -308,7 +308,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         if (result.ok) updateModel(model.id, { status: 'ready', info: inspectModelFolder(dir), download: { doneBytes: total, totalBytes: total, error: null } });
         else updateModel(model.id, { status: 'failed', download: { doneBytes: 0, totalBytes: total, error: result.message } });
       });
-      return updateModel(model.id, { download: { doneBytes: 0, totalBytes: total, error: null } });
+      // A retry of a failed (or an earlier) download is downloading again, not still failed.
+      return updateModel(model.id, { status: 'downloading', download: { doneBytes: 0, totalBytes: total, error: null } });
     },
 
     buildTinyModel: () => buildTiny(),
