@@ -15,6 +15,7 @@ export default defineConfig({
           electron: resolve(__dirname, 'main/electron/index.ts'),
           cli: resolve(__dirname, 'main/cli/index.ts'),
           bench: resolve(__dirname, 'main/bench/index.ts'),
+          'bench-training': resolve(__dirname, 'main/bench/training-overhead.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
