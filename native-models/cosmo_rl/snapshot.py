@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -401,8 +400,3 @@ def snapshot_to_dataset(
     # Arrow stores image placeholders as {"type": "image", "text": None}; TRL counts a part as
     # an unfilled placeholder when `"image" not in part`, which still holds.
     return Dataset.from_dict(rows, features=Features(features))
-
-
-def task_counts(snapshot: Snapshot) -> dict[str, int]:
-    """Items per task (for sampling by the stage task mix and for the `started` event)."""
-    return dict(Counter(item.task for item in snapshot.items))
