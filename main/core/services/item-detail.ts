@@ -1,6 +1,6 @@
 /** One item with its labels, history and flags: the full view (browse) or one annotator's view (queue). */
 import type { ReadableDB } from '../../../db/handles.js';
-import type { ItemDetail } from '../../../preload/contract/domain.js';
+import type { Flag, ItemDetail } from '../../../preload/contract/domain.js';
 import {
   ANNOTATION_COLUMNS,
   ITEM_COLUMNS,
@@ -35,6 +35,11 @@ export function itemDetailFromRow(db: ReadableDB, row: ItemSqlRow, view: DetailV
     history: mine(db.prepare<AnnotationRow>(HISTORY_SQL).all(row.id)).map(toAnnotation),
     flags: mine(db.prepare<FlagRow>(FLAGS_SQL).all(row.id)).map(toFlag),
   };
+}
+
+/** Everyone's flags on one item (what setFlag answers with). */
+export function itemFlags(db: ReadableDB, itemId: number): Flag[] {
+  return db.prepare<FlagRow>(FLAGS_SQL).all(itemId).map(toFlag);
 }
 
 export function itemDetail(db: ReadableDB, itemId: number, view: DetailView = {}): ItemDetail {

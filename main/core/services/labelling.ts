@@ -22,9 +22,9 @@ import type { ReadableDB } from '../../../db/handles.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { QueueLeases } from './leases.js';
 import { appendAnnotation, assertLabelsValid, type AnnotationOrigin } from './annotations.js';
-import { itemDetail, itemDetailFromRow, itemRowsByIds } from './item-detail.js';
+import { itemDetail, itemDetailFromRow, itemFlags, itemRowsByIds } from './item-detail.js';
 import { requireItemRow, requireProject, requireProjectRow, requireUser } from './lookup.js';
-import { ANNOTATION_COLUMNS, toAnnotation, toFlag, toItem, type AnnotationRow, type FlagRow } from './rows.js';
+import { ANNOTATION_COLUMNS, toAnnotation, toItem, type AnnotationRow } from './rows.js';
 
 type LabellingHandlers = Pick<StudioHandlers, 'getQueue' | 'submitLabel' | 'undoLastSubmit' | 'skipItem' | 'setFlag' | 'saveAnnotation'>;
 
@@ -94,16 +94,6 @@ export function queueProgress(db: ReadableDB, projectId: number, annotatorId: nu
     .get(annotatorId, projectId);
   if (!row) throw new StudioError('not_found', `no project with id ${projectId}`);
   return { done: row.done, remaining: row.open - row.open_done, total: row.total };
-}
-
-function flagsOf(db: ReadableDB, itemId: number) {
-  return db
-    .prepare<FlagRow>(
-      `SELECT f.item_id, f.annotator_id, u.name AS annotator_name, f.note, f.created_at
-       FROM item_flag f JOIN user u ON u.id = f.annotator_id WHERE f.item_id = ? ORDER BY f.created_at, f.annotator_id`,
-    )
-    .all(itemId)
-    .map(toFlag);
 }
 
 function annotationById(db: ReadableDB, id: number) {
@@ -228,7 +218,7 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
         return item.project_id;
       });
       changed(projectId);
-      return { flags: flagsOf(db.read, itemId) };
+      return { flags: itemFlags(db.read, itemId) };
     },
 
     saveAnnotation: ({ itemId, annotatorId, labels, timeSpentMs }) => {
