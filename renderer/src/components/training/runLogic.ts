@@ -4,6 +4,7 @@
  * read. No DOM, no client: tested in tests/unit/training-renderer.test.ts.
  */
 import type { MetricPoint, RunStatus, RunSummary } from '../../../../preload/contract/training';
+import { humanize } from '../../composables/format';
 
 /** Points kept per run in memory and drawn per series: long runs are thinned, never truncated at the start. */
 export const MAX_POINTS = 400;
@@ -106,11 +107,6 @@ export const RUN_CHARTS: readonly ChartSpec[] = [
   },
 ];
 
-const humanizeKey = (slug: string): string => {
-  const words = slug.replace(/[_-]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-};
-
 /** One colour per task everywhere (task-mix bar, per-task reward chart). */
 export const TASK_COLORS: Record<string, string> = {
   safety: '#d0453a',
@@ -148,7 +144,7 @@ export function seriesKeys(spec: ChartSpec, known: ReadonlySet<string>): { key: 
     if ('key' in s) out.push(s);
     else
       for (const key of [...known].filter((k) => k.startsWith(s.prefix)).sort())
-        out.push({ key, label: humanizeKey(key.slice(s.prefix.length)) });
+        out.push({ key, label: humanize(key.slice(s.prefix.length)) });
   }
   return out;
 }
