@@ -13,7 +13,6 @@ on benign = share of 'unnecessary_refusal' among items not flagged harmful.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Literal, cast
 
 from cosmo_rl.verifiers.base import SAFETY_LABELS, ItemFields, Verdict, Verifier
@@ -31,7 +30,5 @@ def safety_outcome(
         if verdict is None:
             verdict = (verifier or RulesVerifier()).verdict(item, text)
         return cast(Outcome, verdict.label) if verdict.label in SAFETY_LABELS else None
-    answer = split_response(text).answer
-    if item.harmful:
-        return cast(Outcome, classify_safety(item, answer))
-    return cast(Outcome, classify_safety(replace(item, harmful=False), answer))
+    # classify_safety gives the harmful-request labels when item.harmful is set, the benign ones otherwise.
+    return cast(Outcome, classify_safety(item, split_response(text).answer))
