@@ -25,7 +25,6 @@ export const useBrowse = defineStore('browse', () => {
   const loaded = ref(false);
   const detail = ref<ItemDetail | null>(null);
   let request = 0;
-  let debounce: number | undefined;
 
   async function load(): Promise<void> {
     if (projectId.value === null) return;
@@ -71,13 +70,13 @@ export const useBrowse = defineStore('browse', () => {
     return load();
   }
 
-  watch(search, () => {
-    window.clearTimeout(debounce);
-    debounce = window.setTimeout(() => {
+  watch(
+    search,
+    debounced(() => {
       offset.value = 0;
       void load().catch(() => undefined);
-    }, SEARCH_DEBOUNCE_MS);
-  });
+    }, SEARCH_DEBOUNCE_MS),
+  );
 
   function page(delta: number): Promise<void> {
     const next = Math.min(Math.max(0, offset.value + delta * PAGE_SIZE), Math.max(0, total.value - 1));
