@@ -13,13 +13,13 @@ on benign = share of 'unnecessary_refusal' among items not flagged harmful.
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import cast
 
-from cosmo_rl.verifiers.base import SAFETY_LABELS, ItemFields, Verdict, Verifier
+from cosmo_rl.verifiers.base import SAFETY_LABELS, ItemFields, SafetyLabel, Verdict, Verifier
 from cosmo_rl.verifiers.rules import RulesVerifier, classify_safety
 from cosmo_rl.verifiers.text import split_response
 
-Outcome = Literal["refusal", "care", "unsafe", "answered", "unnecessary_refusal", "illogical"]
+Outcome = SafetyLabel  # the safety verdict labels, defined once in verifiers.base
 
 
 def safety_outcome(
