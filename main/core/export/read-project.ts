@@ -3,9 +3,8 @@
  * order, letting the event loop run between pages so a large export does not stall the UI.
  */
 import type { ReadableDB } from '../../../db/handles.js';
-import { LabelValues, type Item, type Role } from '../../../preload/contract/domain.js';
-import { StudioError } from '../../../preload/contract/errors.js';
-import { ITEM_COLUMNS, toItem, type ItemSqlRow } from '../services/rows.js';
+import type { Item, LabelValues, Role } from '../../../preload/contract/domain.js';
+import { ITEM_COLUMNS, parseStoredLabels, toItem, type ItemSqlRow } from '../services/rows.js';
 
 export interface ExportAnnotation {
   annotatorId: number;
@@ -56,12 +55,6 @@ interface FlagSql {
 
 const PAGE = 1000;
 
-function parseLabels(text: string, where: string): LabelValues {
-  const parsed = LabelValues.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new StudioError('internal', `${where}: stored labels do not match the label schema`);
-  return parsed.data;
-}
-
 export async function* readProjectItems(db: ReadableDB, projectId: number): AsyncGenerator<ExportItem[]> {
   const itemsPage = db.prepare<ItemSqlRow>(
     `SELECT ${ITEM_COLUMNS} FROM item i LEFT JOIN blob b ON b.sha256 = i.image_sha256
@@ -96,7 +89,7 @@ export async function* readProjectItems(db: ReadableDB, projectId: number): Asyn
         version: a.version,
         status: a.status,
         origin: a.origin,
-        labels: parseLabels(a.labels, `item ${a.item_id} annotation v${a.version}`),
+        labels: parseStoredLabels(a.labels, `item ${a.item_id} annotation v${a.version} labels`),
         timeSpentMs: a.time_spent_ms,
         createdAt: a.created_at,
       });

@@ -16,7 +16,6 @@
  */
 import type { StudioHandlers } from '../../../preload/contract/api.js';
 import type { ItemDetail, LabelValues, QueueProgress } from '../../../preload/contract/domain.js';
-import { LabelValues as LabelValuesSchema } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { ReadableDB } from '../../../db/handles.js';
 import { nowIso, type CoreContext } from '../context.js';
@@ -24,7 +23,7 @@ import { QueueLeases } from './leases.js';
 import { appendAnnotation, assertLabelsValid, type AnnotationOrigin } from './annotations.js';
 import { itemDetail, itemDetailFromRow, itemFlags, itemRowsByIds } from './item-detail.js';
 import { requireItemRow, requireProject, requireProjectRow, requireUser } from './lookup.js';
-import { ANNOTATION_COLUMNS, toAnnotation, toItem, type AnnotationRow } from './rows.js';
+import { ANNOTATION_COLUMNS, parseStoredLabels, toAnnotation, toItem, type AnnotationRow } from './rows.js';
 
 type LabellingHandlers = Pick<StudioHandlers, 'getQueue' | 'submitLabel' | 'undoLastSubmit' | 'skipItem' | 'setFlag' | 'saveAnnotation'>;
 
@@ -163,7 +162,7 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
           )
           .get(projectId, annotatorId);
         if (!head) return null;
-        const labels = LabelValuesSchema.parse(JSON.parse(head.labels));
+        const labels = parseStoredLabels(head.labels, `item ${head.item_id} labels`);
         // The retracted version carries the labels it withdraws, so history shows what was undone.
         appendAnnotation(db.write, {
           itemId: head.item_id,

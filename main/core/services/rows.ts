@@ -102,6 +102,11 @@ function parseJson<T>(schema: z.ZodType<T>, text: string, where: string): T {
   return parsed.data;
 }
 
+/** An annotation's stored labels column, checked against the contract's LabelValues. */
+export function parseStoredLabels(text: string, where: string): LabelValues {
+  return parseJson(LabelValues, text, where);
+}
+
 export function toUser(row: UserRow): User {
   return { id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at };
 }
@@ -166,7 +171,7 @@ export function toAnnotation(row: AnnotationRow): Annotation {
     annotatorName: row.annotator_name,
     version: row.version,
     status: row.status,
-    labels: parseJson(LabelValues, row.labels, `annotation ${row.id} labels`),
+    labels: parseStoredLabels(row.labels, `annotation ${row.id} labels`),
     timeSpentMs: row.time_spent_ms,
     createdAt: row.created_at,
   };
