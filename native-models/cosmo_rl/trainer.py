@@ -22,6 +22,7 @@ import torch
 from trl import GRPOTrainer
 
 from cosmo_rl.cpgd import cpgd_loss, group_advantages
+from cosmo_rl.rewards import completion_text
 
 # Reward functions are named <term>_reward (cosmo_rl.rewards); events use the bare term names.
 REWARD_TERMS: tuple[str, ...] = ("format", "visual", "helpful", "task")
@@ -100,19 +101,6 @@ def _prompt_text(prompt: Any) -> str:
             return content
         return "".join(part.get("text", "") for part in content if part.get("type") == "text")
     return ""
-
-
-def _completion_text(completion: Any) -> str:
-    if isinstance(completion, str):
-        return completion
-    parts: list[str] = []
-    for message in completion:
-        content = message.get("content")
-        if isinstance(content, str):
-            parts.append(content)
-        elif isinstance(content, list):
-            parts.extend(p.get("text", "") for p in content if p.get("type") == "text")
-    return "".join(parts)
 
 
 def _image_path(example: dict[str, Any]) -> str | None:
@@ -260,7 +248,7 @@ class CosmoTrainer(GRPOTrainer):
         records: list[RolloutRecord] = []
         task_verdicts = self._task_verdicts(len(inputs))
         for row, (example, prompt, completion) in enumerate(zip(inputs, prompts, completions, strict=True)):
-            text = _completion_text(completion)
+            text = completion_text(completion)  # the very text the reward functions scored
             task = str(example.get("task", ""))
             total = None if bool(unscorable[row]) else float(totals[row])
             terms = {term: _nan_to_none(float(local[row, idx])) for term, idx in self._term_index.items()}
