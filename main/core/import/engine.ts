@@ -14,10 +14,10 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { StudioDb } from '../../../db/handles.js';
-import { LabelSchema, type ImportProblem, type ImportReport } from '../../../preload/contract/domain.js';
-import { StudioError } from '../../../preload/contract/errors.js';
+import type { ImportProblem, ImportReport } from '../../../preload/contract/domain.js';
 import type { BlobStore } from '../blobs/store.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../images/accept.js';
+import { requireProject } from '../services/lookup.js';
 import { mapCategory } from './categories.js';
 import { ImageResolver } from './images.js';
 import { ProblemList } from './problems.js';
@@ -91,14 +91,12 @@ function emptyReport(started: number): ImportReport {
 
 export async function runImport(deps: ImportDeps, resolved: SourceResult, options: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
-  const project = deps.db.read.prepare<{ label_schema: string }>('SELECT label_schema FROM project WHERE id = ?').get(options.projectId);
-  if (!project) throw new StudioError('not_found', `project ${options.projectId} does not exist`);
+  const schema = requireProject(deps.db.read, options.projectId).labelSchema;
   if (!resolved.ok) {
     return { ...emptyReport(started), errors: [{ file: resolved.file, line: null, field: null, message: resolved.message }] };
   }
   const source: ImportSource = resolved.source;
   const file = source.displayName;
-  const schema = LabelSchema.parse(JSON.parse(project.label_schema));
   const limits = deps.imageLimits ?? DEFAULT_IMAGE_LIMITS;
   const maxTextBytes = options.maxTextBytes ?? MAX_TEXT_BYTES;
   const progress = options.onProgress ?? (() => undefined);
