@@ -15,7 +15,7 @@
  * the back. If two still label the same item (a lease expired), both labels are kept.
  */
 import type { StudioHandlers } from '../../../preload/contract/api.js';
-import type { ItemDetail, LabelValues, QueueProgress } from '../../../preload/contract/domain.js';
+import { Item, type ItemDetail, type LabelValues, type QueueProgress } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { ReadableDB } from '../../../db/handles.js';
 import { nowIso, type CoreContext } from '../context.js';
@@ -23,7 +23,7 @@ import { QueueLeases } from './leases.js';
 import { appendAnnotation, assertLabelsValid, type AnnotationOrigin } from './annotations.js';
 import { itemDetail, itemDetailFromRow, itemFlags, itemRowsByIds } from './item-detail.js';
 import { requireItemRow, requireProject, requireProjectRow, requireUser } from './lookup.js';
-import { ANNOTATION_COLUMNS, parseStoredLabels, toAnnotation, toItem, type AnnotationRow } from './rows.js';
+import { ANNOTATION_COLUMNS, parseStoredLabels, toAnnotation, type AnnotationRow } from './rows.js';
 
 type LabellingHandlers = Pick<StudioHandlers, 'getQueue' | 'submitLabel' | 'undoLastSubmit' | 'skipItem' | 'setFlag' | 'saveAnnotation'>;
 
@@ -114,7 +114,8 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
       requireUser(db.write, annotatorId);
       const itemRow = requireItemRow(db.write, itemId);
       const project = requireProject(db.write, itemRow.project_id);
-      assertLabelsValid(labels, project.labelSchema, toItem(itemRow).task, itemId);
+      // Only the task is needed: toItem would also parse the item's tags, source labels and extra JSON.
+      assertLabelsValid(labels, project.labelSchema, Item.shape.task.parse(itemRow.task), itemId);
       const id = appendAnnotation(db.write, {
         itemId,
         projectId: project.id,
