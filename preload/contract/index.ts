@@ -3,3 +3,4 @@ export * from './api.js';
 export * from './events.js';
 export * from './errors.js';
 export * from './channels.js';
+export * from './responses.js';

@@ -90,7 +90,7 @@ export interface FlagRow {
   created_at: string;
 }
 
-function parseJson<T>(schema: z.ZodType<T>, text: string, where: string): T {
+export function parseJson<T>(schema: z.ZodType<T>, text: string, where: string): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
