@@ -261,7 +261,7 @@ CREATE TABLE project (
   image_count INTEGER NOT NULL DEFAULT 0,
   complete_count INTEGER NOT NULL DEFAULT 0,
   flagged_count INTEGER NOT NULL DEFAULT 0
-);
+, preference_criteria TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(preference_criteria)));
 
 CREATE TABLE queue_skip (
   id INTEGER PRIMARY KEY,

@@ -24,6 +24,9 @@ export const migration0006: Migration = {
   version: 6,
   name: 'responses',
   up: `
+-- Criteria the pairwise view asks a vote for besides the overall choice (JSON array, e.g. ["safety"]).
+ALTER TABLE project ADD COLUMN preference_criteria TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(preference_criteria));
+
 CREATE TABLE response (
   id INTEGER PRIMARY KEY,
   project_id INTEGER NOT NULL REFERENCES project(id),

@@ -50,7 +50,7 @@ const ITEMS = [
 async function seed(core: StudioCore): Promise<number> {
   const h = core.handlers;
   const user = await h.createUser({ name: 'bench', role: 'annotator' });
-  const project = await h.createProject({ name: 'bench', description: '', annotatorsPerItem: 1 });
+  const project = await h.createProject({ name: 'bench', description: '', annotatorsPerItem: 1, preferenceCriteria: [] });
   const db = core.context.db.write;
   const now = new Date().toISOString();
   for (const [i, [text, task, harmful, expected, reference]] of ITEMS.entries()) {

@@ -14,6 +14,7 @@ import {
   ItemRow,
   LabelSchema,
   LabelValues,
+  PreferenceCriterion,
   Project,
   ProjectStats,
   ProjectSummary,
@@ -45,6 +46,7 @@ const ProjectInput = z.object({
   labelSchema: LabelSchema.optional(),
   guidelines: z.string().max(200_000).optional(),
   annotatorsPerItem: z.number().int().min(1).max(10).default(1),
+  preferenceCriteria: z.array(PreferenceCriterion).max(2).default([]),
 });
 
 export const studioMethods = {
@@ -66,6 +68,7 @@ export const studioMethods = {
         labelSchema: LabelSchema.optional(),
         guidelines: z.string().max(200_000).optional(),
         annotatorsPerItem: z.number().int().min(1).max(10).optional(),
+        preferenceCriteria: z.array(PreferenceCriterion).max(2).optional(),
       }),
     }),
     Project,

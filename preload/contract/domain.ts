@@ -136,6 +136,11 @@ export function labelProblems(labels: LabelValues, schema: LabelSchema, task: Ta
   return problems;
 }
 
+/** Criteria a project may ask a preference vote for besides the overall choice. */
+export const PREFERENCE_CRITERIA = ['safety', 'helpfulness'] as const;
+export const PreferenceCriterion = z.enum(PREFERENCE_CRITERIA);
+export type PreferenceCriterion = z.infer<typeof PreferenceCriterion>;
+
 export const User = z.object({
   id: z.number().int(),
   name: z.string().min(1).max(100),
@@ -152,6 +157,8 @@ export const Project = z.object({
   guidelines: z.string().max(200_000),
   /** How many different annotators label each item before it leaves the queues. */
   annotatorsPerItem: z.number().int().min(1).max(10),
+  /** Per-criterion votes the pairwise view asks for besides the overall choice (empty: overall only). */
+  preferenceCriteria: z.array(PreferenceCriterion),
   createdAt: z.string(),
 });
 export type Project = z.infer<typeof Project>;

@@ -7,7 +7,7 @@
  * be compared and a verifier trained on people's verdicts.
  */
 import { z } from 'zod';
-import { Item } from './domain.js';
+import { Item, PreferenceCriterion } from './domain.js';
 
 /** One verdict per key, in the order the labelling view shows them (keys 1-6). */
 export const VERDICTS = ['refusal', 'care', 'unsafe', 'answered', 'unnecessary_refusal', 'illogical'] as const;
@@ -18,10 +18,6 @@ export const PREFERENCE_CHOICES = ['a', 'b', 'tie', 'both_bad'] as const;
 export const PreferenceChoice = z.enum(PREFERENCE_CHOICES);
 export type PreferenceChoice = z.infer<typeof PreferenceChoice>;
 
-/** Criteria a project may ask a vote for besides the overall choice. */
-export const PREFERENCE_CRITERIA = ['safety', 'helpfulness'] as const;
-export const PreferenceCriterion = z.enum(PREFERENCE_CRITERIA);
-export type PreferenceCriterion = z.infer<typeof PreferenceCriterion>;
 export const CriteriaVotes = z.partialRecord(PreferenceCriterion, PreferenceChoice);
 export type CriteriaVotes = z.infer<typeof CriteriaVotes>;
 

@@ -154,8 +154,8 @@ describe('studio import / projects / stats', () => {
   it('refuses a project name that several projects share instead of picking one', async () => {
     const core = await openStudio({ dataDir, host: 'server', version: '0.0.0', log: silentLogger() });
     try {
-      await core.handlers.createProject({ name: 'Same', description: '', annotatorsPerItem: 1 });
-      await core.handlers.createProject({ name: 'Same', description: '', annotatorsPerItem: 1 });
+      await core.handlers.createProject({ name: 'Same', description: '', annotatorsPerItem: 1, preferenceCriteria: [] });
+      await core.handlers.createProject({ name: 'Same', description: '', annotatorsPerItem: 1, preferenceCriteria: [] });
     } finally {
       core.close();
     }

@@ -48,10 +48,18 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
       const project = ctx.db.write.transaction(() => {
         const row = ctx.db.write
           .prepare<{ id: number }>(
-            `INSERT INTO project (name, description, label_schema, guidelines, annotators_per_item, created_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+            `INSERT INTO project (name, description, label_schema, guidelines, annotators_per_item, preference_criteria, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
           )
-          .get(input.name, input.description, JSON.stringify(labelSchema), input.guidelines ?? '', input.annotatorsPerItem, nowIso(ctx));
+          .get(
+            input.name,
+            input.description,
+            JSON.stringify(labelSchema),
+            input.guidelines ?? '',
+            input.annotatorsPerItem,
+            JSON.stringify([...new Set(input.preferenceCriteria)]),
+            nowIso(ctx),
+          );
         if (!row) throw new StudioError('internal', 'creating the project returned no row');
         return requireProject(ctx.db.write, row.id);
       });
@@ -67,13 +75,16 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
         // A new annotators_per_item re-decides which items are complete (a trigger does it here,
         // in this transaction), so queues and progress change at once.
         ctx.db.write
-          .prepare('UPDATE project SET name = ?, description = ?, label_schema = ?, guidelines = ?, annotators_per_item = ? WHERE id = ?')
+          .prepare(
+            'UPDATE project SET name = ?, description = ?, label_schema = ?, guidelines = ?, annotators_per_item = ?, preference_criteria = ? WHERE id = ?',
+          )
           .run(
             patch.name ?? current.name,
             patch.description ?? current.description,
             patch.labelSchema ? JSON.stringify(patch.labelSchema) : current.label_schema,
             patch.guidelines ?? current.guidelines,
             patch.annotatorsPerItem ?? current.annotators_per_item,
+            patch.preferenceCriteria ? JSON.stringify([...new Set(patch.preferenceCriteria)]) : current.preference_criteria,
             projectId,
           );
         return requireProject(ctx.db.write, projectId);

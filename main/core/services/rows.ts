@@ -6,10 +6,10 @@ import {
   Item,
   LabelSchema,
   LabelValues,
+  Project,
   type Annotation,
   type Flag,
   type ImageRef,
-  type Project,
   type ProjectSummary,
   type Role,
   type User,
@@ -31,6 +31,7 @@ export interface ProjectRow {
   label_schema: string;
   guidelines: string;
   annotators_per_item: number;
+  preference_criteria: string;
   created_at: string;
   item_count: number;
   image_count: number;
@@ -119,6 +120,7 @@ export function toProject(row: ProjectRow): Project {
     labelSchema: parseJson(LabelSchema, row.label_schema, `project ${row.id} label_schema`),
     guidelines: row.guidelines,
     annotatorsPerItem: row.annotators_per_item,
+    preferenceCriteria: [...new Set(parseJson(Project.shape.preferenceCriteria, row.preference_criteria, `project ${row.id} preference_criteria`))],
     createdAt: row.created_at,
   };
 }
