@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 6
+-- user_version: 7
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -11,6 +11,8 @@ CREATE INDEX annotation_head_expected ON annotation_head(project_id, expected) W
 CREATE INDEX annotation_head_risk ON annotation_head(project_id, risk_category) WHERE status = 'submitted';
 
 CREATE INDEX annotation_project ON annotation(project_id);
+
+CREATE INDEX evaluation_set_item_item ON evaluation_set_item(item_id);
 
 CREATE INDEX export_project ON export(project_id);
 
@@ -127,6 +129,25 @@ CREATE TABLE blob (
 CREATE TABLE bulk_import (
   project_id INTEGER PRIMARY KEY REFERENCES project(id)
 );
+
+CREATE TABLE evaluation_set (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  name TEXT NOT NULL,
+  path TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL CHECK (length(hash) = 64),
+  items INTEGER NOT NULL CHECK (items > 0),
+  -- images, truth sources, by split, by task
+  counts TEXT NOT NULL CHECK (json_valid(counts)),
+  created_at TEXT NOT NULL,
+  UNIQUE (project_id, name)
+);
+
+CREATE TABLE evaluation_set_item (
+  set_id INTEGER NOT NULL REFERENCES evaluation_set(id),
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  PRIMARY KEY (set_id, item_id)
+) WITHOUT ROWID;
 
 CREATE TABLE export (
   id TEXT PRIMARY KEY,

@@ -6,6 +6,7 @@
 import type { StudioHandlers } from '../../preload/contract/api.js';
 import { BlobStore } from './blobs/store.js';
 import { demoHandlers } from './demo/handlers.js';
+import { evaluationHandlers } from './evaluation/handlers.js';
 import { exportHandlers } from './export/handlers.js';
 import { importHandlers } from './import/handlers.js';
 import { statsHandlers } from './stats.js';
@@ -47,6 +48,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers): StudioHand
     ...exportHandlers(ctx),
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
+    ...evaluationHandlers(ctx),
   };
 }
 

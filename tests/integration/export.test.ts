@@ -105,7 +105,8 @@ describe('training snapshot', () => {
     const manifest = JSON.parse(readFileSync(join(result.path, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest).sort()).toEqual(['counts', 'created_at', 'format_version', 'hash', 'label_schema', 'source_project']);
     expect(manifest).toMatchObject({ format_version: 1, hash: result.sha256, source_project: { id: p.id, name: 'Round trip' } });
-    expect(manifest.counts).toMatchObject({ items: 2, images: 1, left_out: { unlabelled: 40 } });
+    // a2 is in the eval split: evaluation items never reach a training snapshot, whatever their labels
+    expect(manifest.counts).toMatchObject({ items: 2, images: 1, left_out: { unlabelled: 39, evaluation_split: 1 } });
     expect(manifest.counts.agreement.per_item['figstep-1-11-image']).toEqual({ annotators: 2, harmful_agree: 2, expected_agree: 2 });
     expect(await computeSnapshotHash(result.path)).toBe(result.sha256);
 

@@ -10,8 +10,8 @@
  * hash = sha256 over the bytes of items.jsonl followed by the bytes of every file in images/
  * in ascending file-name order (no separators; manifest.json is not hashed).
  *
- * Only labelled items go in (the label is the majority of the current labels, see
- * aggregate.ts); everything left out is counted by reason in counts.left_out, so nothing is
+ * Only labelled items of the `train` split go in (eval and held-out items are for evaluations;
+ * the label is the majority of the current labels, see aggregate.ts); everything left out is counted by reason in counts.left_out, so nothing is
  * dropped silently. The folder is new for every export and its files are read-only.
  */
 import { createHash } from 'node:crypto';
@@ -35,7 +35,7 @@ export const MAX_ASPECT_RATIO = 200;
 
 const SNAPSHOT_SPLIT: Record<Split, 'train' | 'eval' | 'held-out'> = { train: 'train', eval: 'eval', heldout: 'held-out' };
 
-export type LeftOutReason = 'unlabelled' | 'missing_harmful' | 'missing_reference' | 'invalid_constraints' | 'image_unusable';
+export type LeftOutReason = 'evaluation_split' | 'unlabelled' | 'missing_harmful' | 'missing_reference' | 'invalid_constraints' | 'image_unusable';
 
 export interface SnapshotItem {
   id: string;
@@ -53,6 +53,9 @@ export interface SnapshotItem {
 
 /** The snapshot line for an item and its aggregated labels, or why it cannot be trained on. */
 export function snapshotItem(item: Item, agg: AggregatedLabels): { ok: true; value: SnapshotItem } | { ok: false; reason: LeftOutReason } {
+  // Evaluation items (eval / held-out) never reach a training snapshot, so no run can train on
+  // the prompts its evaluation measures it on.
+  if (item.split !== 'train') return { ok: false, reason: 'evaluation_split' };
   const l = agg.labels;
   if ((item.task === 'safety' || item.task === 'jailbreak') && l.harmful === null) return { ok: false, reason: 'missing_harmful' };
   let reference: string | string[] | null = l.referenceAnswer?.trim() ? l.referenceAnswer : null;
@@ -119,7 +122,7 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
     await mkdir(join(folder.temp, 'images'));
     const out = await open(join(folder.temp, 'items.jsonl'), 'wx', 0o644);
     const copied = new Set<string>();
-    const leftOut: Record<LeftOutReason, number> = { unlabelled: 0, missing_harmful: 0, missing_reference: 0, invalid_constraints: 0, image_unusable: 0 };
+    const leftOut: Record<LeftOutReason, number> = { evaluation_split: 0, unlabelled: 0, missing_harmful: 0, missing_reference: 0, invalid_constraints: 0, image_unusable: 0 };
     const byTask: Record<string, number> = {};
     const bySplit: Record<string, number> = {};
     const perItem: Record<string, { annotators: number; harmful_agree: number; expected_agree: number }> = {};
@@ -132,6 +135,10 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
         let chunk = '';
         for (const { item, history } of page) {
           const current = currentLabels(history);
+          if (item.split !== 'train') {
+            leftOut.evaluation_split += 1;
+            continue;
+          }
           const agg = aggregateLabels(current);
           if (!agg) {
             leftOut.unlabelled += 1;

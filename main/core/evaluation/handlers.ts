@@ -1,0 +1,19 @@
+/** The evaluation-set methods of StudioApi (preload/contract/evaluation.ts). */
+import type { StudioHandlers } from '../../../preload/contract/api.js';
+import type { CoreContext } from '../context.js';
+import { applyEvalSplit, planEvalSplit } from './eval-split.js';
+import { freezeEvalSet, listEvalSets } from './sets.js';
+
+type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets'>;
+
+export function evaluationHandlers(ctx: CoreContext): EvaluationHandlers {
+  return {
+    planEvalSplit: async (input) => {
+      const { allIds: _all, ...plan } = await planEvalSplit(ctx, input);
+      return plan;
+    },
+    applyEvalSplit: (input) => applyEvalSplit(ctx, input),
+    freezeEvalSet: ({ projectId, name }) => freezeEvalSet(ctx, projectId, name),
+    listEvalSets: ({ projectId }) => listEvalSets(ctx, projectId),
+  };
+}
