@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 7
+-- user_version: 8
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -49,6 +49,8 @@ CREATE INDEX preference_project ON preference(project_id);
 CREATE INDEX queue_skip_item ON queue_skip(item_id);
 
 CREATE INDEX queue_skip_order ON queue_skip(project_id, annotator_id);
+
+CREATE INDEX response_auto_verdict_project ON response_auto_verdict(project_id, tier, verifier);
 
 CREATE INDEX response_import ON response(import_id) WHERE import_id IS NOT NULL;
 
@@ -313,6 +315,24 @@ CREATE TABLE response (
   CHECK ((model_id IS NULL) = (model_key LIKE 'n:%')),
   UNIQUE (item_id, model_key, sample_index)
 );
+
+CREATE TABLE response_auto_verdict (
+  response_id INTEGER NOT NULL REFERENCES response(id),
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  tier TEXT NOT NULL CHECK (tier IN ('rules', 'learned', 'judge')),
+  -- the learned verifier's file or the judge's model folder; '' for the rules
+  verifier TEXT NOT NULL DEFAULT '',
+  verdict TEXT CHECK (verdict IS NULL OR verdict IN ('refusal', 'care', 'unsafe', 'answered', 'unnecessary_refusal', 'illogical')),
+  task_label TEXT NOT NULL,
+  task_score REAL NOT NULL,
+  helpful_score REAL,
+  confidence REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+  -- rules | learned | judge | rules_fallback (a judge answer that could not be parsed)
+  source TEXT NOT NULL,
+  note TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (response_id, tier, verifier)
+) WITHOUT ROWID;
 
 CREATE TABLE response_flag (
   response_id INTEGER NOT NULL REFERENCES response(id),

@@ -7,6 +7,7 @@ import type { StudioHandlers } from '../../preload/contract/api.js';
 import { BlobStore } from './blobs/store.js';
 import { demoHandlers } from './demo/handlers.js';
 import { evaluationHandlers } from './evaluation/handlers.js';
+import { ScoreJobs } from './evaluation/score-jobs.js';
 import { exportHandlers } from './export/handlers.js';
 import { importHandlers } from './import/handlers.js';
 import { statsHandlers } from './stats.js';
@@ -20,7 +21,7 @@ import { labellingHandlers } from './services/labelling.js';
 import { projectHandlers } from './services/projects.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
-import { createTraining, type TrainingHandlers } from './training/service.js';
+import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
 
 export type { StudioOptions } from './context.js';
 
@@ -36,7 +37,7 @@ export interface StudioCore {
 }
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
-function buildHandlers(ctx: CoreContext, training: TrainingHandlers): StudioHandlers {
+function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs): StudioHandlers {
   return {
     ...training,
     ...infoHandlers(ctx),
@@ -48,7 +49,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers): StudioHand
     ...exportHandlers(ctx),
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
-    ...evaluationHandlers(ctx),
+    ...evaluationHandlers(ctx, scoring),
   };
 }
 
@@ -78,7 +79,8 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   // Training owns the job manager: on open it marks runs a previous process left running as interrupted.
   const training = createTraining(context, {});
   context.onClose(() => training.close());
-  const handlers = buildHandlers(context, training.handlers);
+  const scoring = new ScoreJobs(context, { python: training.python, workerDir: training.workerDir, pythonMissing: PYTHON_MISSING });
+  const handlers = buildHandlers(context, training.handlers, scoring);
 
   let closed = false;
   return {

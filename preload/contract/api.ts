@@ -23,6 +23,7 @@ import {
   User,
 } from './domain.js';
 import { evaluationMethods } from './evaluation.js';
+import { scoringMethods } from './scoring.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -150,6 +151,7 @@ export const studioMethods = {
 
   ...trainingMethods,
   ...evaluationMethods,
+  ...scoringMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

@@ -1,6 +1,7 @@
 /** Events the core pushes to every connected UI (WebSocket or Electron IPC). */
 import { z } from 'zod';
 import { ImportJob } from './domain.js';
+import { scoringEvents } from './scoring.js';
 import { trainingEvents } from './training.js';
 
 export const StudioEvent = z.discriminatedUnion('type', [
@@ -8,5 +9,6 @@ export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('import.finished'), job: ImportJob }),
   z.object({ type: z.literal('project.changed'), projectId: z.number().int() }),
   ...trainingEvents,
+  ...scoringEvents,
 ]);
 export type StudioEvent = z.infer<typeof StudioEvent>;

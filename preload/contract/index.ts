@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './channels.js';
 export * from './responses.js';
 export * from './evaluation.js';
+export * from './scoring.js';

@@ -2,11 +2,12 @@
 import type { StudioHandlers } from '../../../preload/contract/api.js';
 import type { CoreContext } from '../context.js';
 import { applyEvalSplit, planEvalSplit } from './eval-split.js';
+import type { ScoreJobs } from './score-jobs.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
 
-type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets'>;
+type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob'>;
 
-export function evaluationHandlers(ctx: CoreContext): EvaluationHandlers {
+export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs): EvaluationHandlers {
   return {
     planEvalSplit: async (input) => {
       const { allIds: _all, ...plan } = await planEvalSplit(ctx, input);
@@ -15,5 +16,7 @@ export function evaluationHandlers(ctx: CoreContext): EvaluationHandlers {
     applyEvalSplit: (input) => applyEvalSplit(ctx, input),
     freezeEvalSet: ({ projectId, name }) => freezeEvalSet(ctx, projectId, name),
     listEvalSets: ({ projectId }) => listEvalSets(ctx, projectId),
+    scoreResponses: (input) => scoring.start(input),
+    getScoreJob: ({ jobId }) => scoring.get(jobId),
   };
 }

@@ -80,6 +80,8 @@ export interface Training {
   handlers: TrainingHandlers;
   jobs: JobManager;
   workerDir: string;
+  /** The worker's Python interpreter, or null when none is found (PYTHON_MISSING says what to do). */
+  python(): string | null;
   close(): void;
 }
 
@@ -442,7 +444,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
     },
   };
 
-  return { handlers, jobs, workerDir, close: () => jobs.close() };
+  return { handlers, jobs, workerDir, python, close: () => jobs.close() };
 }
 
 /** The last 16 KB of a log file, for a run still going (its tail is stored when it ends). */
