@@ -23,6 +23,7 @@ import {
   User,
 } from './domain.js';
 import { evaluationMethods } from './evaluation.js';
+import { compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { trainingMethods } from './training.js';
 
@@ -152,6 +153,7 @@ export const studioMethods = {
   ...trainingMethods,
   ...evaluationMethods,
   ...scoringMethods,
+  ...compareMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

@@ -6,3 +6,4 @@ export * from './channels.js';
 export * from './responses.js';
 export * from './evaluation.js';
 export * from './scoring.js';
+export * from './compare.js';

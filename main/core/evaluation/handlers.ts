@@ -1,11 +1,12 @@
 /** The evaluation-set methods of StudioApi (preload/contract/evaluation.ts). */
 import type { StudioHandlers } from '../../../preload/contract/api.js';
 import type { CoreContext } from '../context.js';
+import { compareModels } from './compare.js';
 import { applyEvalSplit, planEvalSplit } from './eval-split.js';
 import type { ScoreJobs } from './score-jobs.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
 
-type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob'>;
+type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels'>;
 
 export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs): EvaluationHandlers {
   return {
@@ -18,5 +19,6 @@ export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs): Evalua
     listEvalSets: ({ projectId }) => listEvalSets(ctx, projectId),
     scoreResponses: (input) => scoring.start(input),
     getScoreJob: ({ jobId }) => scoring.get(jobId),
+    compareModels: (input) => compareModels(ctx, input),
   };
 }

@@ -1,0 +1,37 @@
+/** compareModels: the comparison of the responses already stored (compare-data.ts, compare-metrics.ts). */
+import type { MethodParsedInput } from '../../../preload/contract/api.js';
+import type { Comparison } from '../../../preload/contract/compare.js';
+import { StudioError } from '../../../preload/contract/errors.js';
+import type { CoreContext } from '../context.js';
+import { requireProjectRow } from '../services/lookup.js';
+import { readCompareResponses } from './compare-data.js';
+import { compareMetrics } from './compare-metrics.js';
+
+export function compareModels(ctx: CoreContext, input: MethodParsedInput<'compareModels'>): Comparison {
+  const db = ctx.db.read;
+  requireProjectRow(db, input.projectId);
+  if (input.verifier !== 'human' && input.verifier !== 'rules' && !input.verifierPath) {
+    throw new StudioError('invalid_input', `the ${input.verifier} tier needs a verifier path (the one its score job used)`);
+  }
+  if (input.setId !== undefined && !db.prepare('SELECT 1 FROM evaluation_set WHERE id = ? AND project_id = ?').get(input.setId, input.projectId)) {
+    throw new StudioError('not_found', `no evaluation set ${input.setId} in this project`);
+  }
+  // Models in the order their first response was stored (base models usually first).
+  const known = db
+    .prepare<{ model_name: string }>('SELECT model_name FROM response WHERE project_id = ? GROUP BY model_name ORDER BY MIN(id)')
+    .all(input.projectId)
+    .map((r) => r.model_name);
+  const models = input.models ?? known;
+  const unknown = models.filter((m) => !known.includes(m));
+  if (unknown.length > 0) {
+    throw new StudioError('not_found', `no responses from ${unknown.map((m) => `"${m}"`).join(', ')} in this project (models with responses: ${known.join(', ') || 'none'})`);
+  }
+  const responses = readCompareResponses(db, {
+    projectId: input.projectId,
+    models,
+    verifier: input.verifier,
+    verifierPath: input.verifier === 'rules' || input.verifier === 'human' ? '' : (input.verifierPath ?? ''),
+    setId: input.setId ?? null,
+  });
+  return compareMetrics(responses, input.verifier, models);
+}
