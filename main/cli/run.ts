@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, reportFailure } from './errors.js';
 import type { CliIo } from './io.js';
 import { packageInfo } from './package-root.js';
+import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { projectsCommand } from './commands/projects.js';
@@ -68,6 +69,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'print JSON instead of text')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action((opts: { project: string; json?: boolean; dataDir?: string }) => run(() => statsCommand(io, opts))());
+
+  program
+    .command('compare')
+    .description('compare models on the responses already stored: unsafe, over-refusal and care rates, capability, paired tests')
+    .requiredOption('--project <name>', 'the project')
+    .option('--models <names>', 'comma-separated model names (default: every model with responses)')
+    .option('--verifier <tier>', "whose verdicts count: human (people's only), or people's else rules | learned | judge", 'human')
+    .option('--verifier-path <path>', 'the learned verifier file or judge model folder its score job used')
+    .option('--set <name>', 'only the items of this evaluation set')
+    .option('--json', 'print JSON instead of text')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; json?: boolean; dataDir?: string }) =>
+      run(() => compareCommand(io, opts))(),
+    );
 
   registerTrainCommands(program, io, run);
 
