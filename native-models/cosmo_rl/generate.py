@@ -2,12 +2,15 @@
 
     python -m cosmo_rl.generate --base MODEL_DIR [--adapter NAME=ADAPTER_DIR ...] \
         --eval eval.jsonl --out responses.jsonl [--max-new-tokens 256 --temperature 0.7 --top-p 0.95 --seed 0]
+        [--samples K] [--system-prompt none|training]
 
 Eval items look like snapshot items: {"id": ..., "messages": [{"role": "user", "content": "...",
 "image": "images/x.png"}], ...}; an image path is relative to the eval file. Content may also be a
 list of parts ({"type": "text", "text": ...} / {"type": "image", "image" or "path": ...}).
-Output: one JSON line per (item, model): {"item_id", "model", "response", "prompt_tokens",
-"completion_tokens", "params"}. Events on stdout as in cosmo_rl.protocol (progress per response).
+Output: one JSON line per (item, model, sample): {"item_id", "model", "sample_index", "response",
+"prompt_tokens", "completion_tokens", "params"}. `--samples K` draws K responses per item and model
+(sample k seeded with seed + k); `--system-prompt training` asks the way training did.
+Events on stdout as in cosmo_rl.protocol (progress per response).
 """
 
 from __future__ import annotations
@@ -100,6 +103,16 @@ def read_eval_file(path: Path) -> list[EvalItem]:
     return items
 
 
+def with_training_system_prompt(item: EvalItem) -> EvalItem:
+    """The item as training shows it: DEFAULT_SYSTEM_PROMPT first unless it has a system message."""
+    from cosmo_rl.snapshot import DEFAULT_SYSTEM_PROMPT
+
+    if any(m["role"] == "system" for m in item.messages):
+        return item
+    system = {"role": "system", "content": [{"type": "text", "text": DEFAULT_SYSTEM_PROMPT}]}
+    return EvalItem(item_id=item.item_id, messages=[system, *item.messages], images=item.images)
+
+
 def _parse_adapter(text: str) -> tuple[str, str]:
     name, sep, path = text.partition("=")
     if not sep or not name or not path:
@@ -125,6 +138,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--temperature", type=float, default=0.7, help="0 means greedy decoding")
     parser.add_argument("--top-p", type=float, default=0.95)
     parser.add_argument("--seed", type=int, default=0, help="the same seed is used for every model")
+    parser.add_argument("--samples", type=int, default=1, help="responses per item and model (sample k uses seed + k)")
+    parser.add_argument(
+        "--system-prompt",
+        choices=["none", "training"],
+        default="none",
+        help="training: prepend the system prompt training uses (cosmo_rl.snapshot.DEFAULT_SYSTEM_PROMPT) "
+        "to items without a system message, so a checkpoint is asked the way it was trained",
+    )
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--device", choices=["auto", "cuda", "mps", "cpu"], default="auto")
     parser.add_argument("--no-base", action="store_true", help="skip the base model (only the adapters)")
@@ -207,7 +228,11 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
     from cosmo_rl.protocol import GpuInfo
     from cosmo_rl.tiny import suppressed_token_ids
 
+    if args.samples < 1:
+        raise EvalFileError(f"--samples must be at least 1 (got {args.samples})")
     items = read_eval_file(args.eval)
+    if args.system_prompt == "training":
+        items = [with_training_system_prompt(i) for i in items]
     device = choose_device(args.device)
     digest = hashlib.sha256(json.dumps(vars(args), default=str, sort_keys=True).encode()).hexdigest()
     gpu = GpuInfo(name=device.gpu_name, memory_total_mb=device.gpu_memory_total_mb or 0) if device.gpu_name else None
@@ -239,7 +264,7 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
         raise EvalFileError("nothing to generate: --no-base without any --adapter")
     model.eval()
     suppress = suppressed_token_ids(loaded.processing_class)
-    total = len(items) * len(names)
+    total = len(items) * len(names) * args.samples
     done = 0
     started = time.monotonic()
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -248,10 +273,12 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
         "temperature": args.temperature,
         "top_p": args.top_p,
         "seed": args.seed,
+        "system_prompt": args.system_prompt,
     }
     with args.out.open("w", encoding="utf-8") as out:
-        for name in names:
-            torch.manual_seed(args.seed)  # same sampling stream for every model: a fairer side-by-side
+        for name, sample in [(n, k) for n in names for k in range(args.samples)]:
+            # The same sampling stream for every model (sample k: seed + k): a fairer side-by-side.
+            torch.manual_seed(args.seed + sample)
             model_done = 0
             for batch in _batches(items, args.batch_size):
                 if name == BASE_NAME and args.adapter:
@@ -265,10 +292,11 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
                     record = {
                         "item_id": item.item_id,
                         "model": name,
+                        "sample_index": sample,
                         "response": text,
                         "prompt_tokens": n_prompt,
                         "completion_tokens": n_completion,
-                        "params": params,
+                        "params": {**params, "seed": args.seed + sample},
                     }
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 out.flush()

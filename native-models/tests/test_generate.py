@@ -71,7 +71,9 @@ def test_base_and_adapter_answer_every_item(run: TrainedRun, tiny_model_dir: Pat
     for row in rows:
         assert isinstance(row["response"], str)
         assert 0 < row["completion_tokens"] <= 6 and row["prompt_tokens"] > 0
-        assert row["params"] == {"max_new_tokens": 6, "temperature": 0.0, "top_p": 0.95, "seed": 0}
+        params = {"max_new_tokens": 6, "temperature": 0.0, "top_p": 0.95, "seed": 0, "system_prompt": "none"}
+        assert row["params"] == params
+        assert row["sample_index"] == 0
 
     events = result.events
     assert events[0].type == "started" and events[-1].type == "finished"
@@ -117,3 +119,39 @@ def test_adapter_argument_needs_a_name(tiny_model_dir: Path, tmp_path: Path) -> 
         "y.jsonl",
     )
     assert result.returncode == 2 and "NAME=PATH" in result.stderr and result.stdout == ""
+
+
+def test_samples_and_the_training_system_prompt(tiny_model_dir: Path, tmp_path: Path) -> None:
+    eval_file = _eval_file(tmp_path / "eval")
+
+    def generate(out: Path, *extra: str) -> list[dict[str, object]]:
+        result = run_worker(
+            "cosmo_rl.generate",
+            "--base",
+            str(tiny_model_dir),
+            "--eval",
+            str(eval_file),
+            "--out",
+            str(out),
+            "--max-new-tokens",
+            "4",
+            "--seed",
+            "5",
+            *extra,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.of("progress")[-1].total_steps == 3 * (2 if "--samples" in extra else 1)
+        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+    plain = generate(tmp_path / "plain.jsonl")
+    sampled = generate(tmp_path / "sampled.jsonl", "--samples", "2", "--system-prompt", "training")
+    assert sorted((r["item_id"], r["sample_index"]) for r in sampled) == sorted(
+        (i, k) for i in ("img-1", "txt-1", "parts-1") for k in (0, 1)
+    )
+    assert {r["params"]["seed"] for r in sampled} == {5, 6}  # type: ignore[index]
+    assert all(r["params"]["system_prompt"] == "training" for r in sampled)  # type: ignore[index]
+    tokens = {(r["item_id"], r["sample_index"]): r["prompt_tokens"] for r in sampled}
+    base_tokens = {r["item_id"]: r["prompt_tokens"] for r in plain}
+    # Items without a system message are asked with the training system prompt; parts-1 has its own.
+    assert tokens[("txt-1", 0)] > base_tokens["txt-1"]
+    assert tokens[("parts-1", 0)] == base_tokens["parts-1"]
