@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 8
+-- user_version: 9
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -11,6 +11,10 @@ CREATE INDEX annotation_head_expected ON annotation_head(project_id, expected) W
 CREATE INDEX annotation_head_risk ON annotation_head(project_id, risk_category) WHERE status = 'submitted';
 
 CREATE INDEX annotation_project ON annotation(project_id);
+
+CREATE INDEX evaluation_active ON evaluation(status) WHERE status IN ('queued', 'running', 'cancelling');
+
+CREATE INDEX evaluation_project ON evaluation(project_id);
 
 CREATE INDEX evaluation_set_item_item ON evaluation_set_item(item_id);
 
@@ -130,6 +134,30 @@ CREATE TABLE blob (
 
 CREATE TABLE bulk_import (
   project_id INTEGER PRIMARY KEY REFERENCES project(id)
+);
+
+CREATE TABLE evaluation (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  set_id INTEGER NOT NULL REFERENCES evaluation_set(id),
+  name TEXT NOT NULL,
+  -- JSON array of model ids (base models and checkpoints)
+  models TEXT NOT NULL CHECK (json_valid(models)),
+  -- samples, temperature, max_new_tokens, top_p, seed, system_prompt
+  settings TEXT NOT NULL CHECK (json_valid(settings)),
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'cancelling', 'completed', 'cancelled', 'failed', 'interrupted')),
+  -- responses this evaluation stored, every attempt together
+  responses INTEGER NOT NULL DEFAULT 0,
+  done INTEGER NOT NULL DEFAULT 0,
+  total INTEGER NOT NULL DEFAULT 0,
+  eta_seconds REAL,
+  error TEXT,
+  log_tail TEXT NOT NULL DEFAULT '',
+  owner_pid INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT
 );
 
 CREATE TABLE evaluation_set (

@@ -7,6 +7,7 @@ import type { StudioHandlers } from '../../preload/contract/api.js';
 import { BlobStore } from './blobs/store.js';
 import { demoHandlers } from './demo/handlers.js';
 import { evaluationHandlers } from './evaluation/handlers.js';
+import { EvaluationJobs } from './evaluation/eval-jobs.js';
 import { ScoreJobs } from './evaluation/score-jobs.js';
 import { exportHandlers } from './export/handlers.js';
 import { importHandlers } from './import/handlers.js';
@@ -37,7 +38,7 @@ export interface StudioCore {
 }
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
-function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs): StudioHandlers {
+function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs): StudioHandlers {
   return {
     ...training,
     ...infoHandlers(ctx),
@@ -49,7 +50,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...exportHandlers(ctx),
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
-    ...evaluationHandlers(ctx, scoring),
+    ...evaluationHandlers(ctx, scoring, evaluations),
   };
 }
 
@@ -77,10 +78,20 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   };
 
   // Training owns the job manager: on open it marks runs a previous process left running as interrupted.
-  const training = createTraining(context, {});
+  // One GPU job at a time: a queued run waits while an evaluation generates, and the other way round.
+  let evaluations: EvaluationJobs | null = null;
+  const training = createTraining(context, { deviceBusy: () => evaluations?.busy() ?? false });
   context.onClose(() => training.close());
-  const scoring = new ScoreJobs(context, { python: training.python, workerDir: training.workerDir, pythonMissing: PYTHON_MISSING });
-  const handlers = buildHandlers(context, training.handlers, scoring);
+  const worker = { python: training.python, workerDir: training.workerDir, pythonMissing: PYTHON_MISSING };
+  const evaluationJobs = new EvaluationJobs(context, worker);
+  evaluations = evaluationJobs;
+  evaluationJobs.attach(training.jobs);
+  training.jobs.onRunChange((run) => {
+    if (run.status !== 'queued' && run.status !== 'running' && run.status !== 'cancelling') evaluationJobs.pump();
+  });
+  context.onClose(() => evaluationJobs.close());
+  const scoring = new ScoreJobs(context, worker);
+  const handlers = buildHandlers(context, training.handlers, scoring, evaluationJobs);
 
   let closed = false;
   return {

@@ -22,7 +22,7 @@ import {
   Role,
   User,
 } from './domain.js';
-import { evaluationMethods } from './evaluation.js';
+import { evaluationMethods, evaluationRunMethods } from './evaluation.js';
 import { compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { trainingMethods } from './training.js';
@@ -152,6 +152,7 @@ export const studioMethods = {
 
   ...trainingMethods,
   ...evaluationMethods,
+  ...evaluationRunMethods,
   ...scoringMethods,
   ...compareMethods,
 } as const;

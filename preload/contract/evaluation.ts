@@ -83,3 +83,66 @@ export const evaluationMethods = {
   freezeEvalSet: method(z.object({ projectId: Id, name: z.string().trim().min(1).max(100) }), EvalSet),
   listEvalSets: method(z.object({ projectId: Id }), z.array(EvalSet)),
 } as const;
+
+// ---------------------------------------------------------------- evaluation runs
+
+export const EVALUATION_STATUSES = ['queued', 'running', 'cancelling', 'completed', 'cancelled', 'failed', 'interrupted'] as const;
+export const EvaluationStatus = z.enum(EVALUATION_STATUSES);
+export type EvaluationStatus = z.infer<typeof EvaluationStatus>;
+
+export const GenerationSettings = z.object({
+  samples: z.number().int().min(1).max(16).default(1),
+  temperature: z.number().min(0).max(2).default(0.7),
+  maxNewTokens: z.number().int().min(1).max(8192).default(256),
+  topP: z.number().gt(0).max(1).default(0.95),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  /** `training`: the system prompt and chat template training used; `none`: the prompt alone. */
+  systemPrompt: z.enum(['training', 'none']).default('training'),
+});
+export type GenerationSettings = z.infer<typeof GenerationSettings>;
+
+export const Evaluation = z.object({
+  id: z.number().int(),
+  projectId: z.number().int(),
+  setId: z.number().int(),
+  name: z.string(),
+  modelIds: z.array(z.number().int()),
+  settings: GenerationSettings,
+  status: EvaluationStatus,
+  /** Responses generated so far in this attempt, of `total`. */
+  done: z.number().int(),
+  total: z.number().int(),
+  etaSeconds: z.number().nullable(),
+  /** Responses of this evaluation stored so far (every attempt). */
+  responses: z.number().int(),
+  /** Why it failed or stopped, in a sentence. */
+  error: z.string().nullable(),
+  logTail: z.string(),
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Evaluation = z.infer<typeof Evaluation>;
+
+export const evaluationRunMethods = {
+  /** Queues models answering the set's prompts (one GPU job at a time, shared with training). */
+  startEvaluation: method(
+    z.object({
+      projectId: Id,
+      setId: Id,
+      modelIds: z.array(Id).min(1).max(20),
+      settings: GenerationSettings.default({ samples: 1, temperature: 0.7, maxNewTokens: 256, topP: 0.95, seed: 0, systemPrompt: 'training' }),
+      name: z.string().trim().min(1).max(100).optional(),
+    }),
+    Evaluation,
+  ),
+  listEvaluations: method(z.object({ projectId: Id }), z.array(Evaluation)),
+  getEvaluation: method(z.object({ evaluationId: Id }), Evaluation),
+  /** Stops the worker; what it generated so far stays. */
+  cancelEvaluation: method(z.object({ evaluationId: Id }), Evaluation),
+  /** Queues a stopped evaluation again; it generates only the responses still missing. */
+  resumeEvaluation: method(z.object({ evaluationId: Id }), Evaluation),
+} as const;
+
+export const evaluationEvents = [z.object({ type: z.literal('evaluation.changed'), evaluation: Evaluation })] as const;

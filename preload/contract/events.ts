@@ -1,6 +1,7 @@
 /** Events the core pushes to every connected UI (WebSocket or Electron IPC). */
 import { z } from 'zod';
 import { ImportJob } from './domain.js';
+import { evaluationEvents } from './evaluation.js';
 import { scoringEvents } from './scoring.js';
 import { trainingEvents } from './training.js';
 
@@ -10,5 +11,6 @@ export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('project.changed'), projectId: z.number().int() }),
   ...trainingEvents,
   ...scoringEvents,
+  ...evaluationEvents,
 ]);
 export type StudioEvent = z.infer<typeof StudioEvent>;

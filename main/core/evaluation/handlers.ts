@@ -2,13 +2,16 @@
 import type { StudioHandlers } from '../../../preload/contract/api.js';
 import type { CoreContext } from '../context.js';
 import { compareModels } from './compare.js';
+import type { EvaluationJobs } from './eval-jobs.js';
 import { applyEvalSplit, planEvalSplit } from './eval-split.js';
 import type { ScoreJobs } from './score-jobs.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
 
-type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels'>;
+type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels'
+  | 'startEvaluation' | 'listEvaluations' | 'getEvaluation' | 'cancelEvaluation' | 'resumeEvaluation'
+>;
 
-export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs): EvaluationHandlers {
+export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluations: EvaluationJobs): EvaluationHandlers {
   return {
     planEvalSplit: async (input) => {
       const { allIds: _all, ...plan } = await planEvalSplit(ctx, input);
@@ -20,5 +23,10 @@ export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs): Evalua
     scoreResponses: (input) => scoring.start(input),
     getScoreJob: ({ jobId }) => scoring.get(jobId),
     compareModels: (input) => compareModels(ctx, input),
+    startEvaluation: (input) => evaluations.start(input),
+    listEvaluations: ({ projectId }) => evaluations.list(projectId),
+    getEvaluation: ({ evaluationId }) => evaluations.get(evaluationId),
+    cancelEvaluation: ({ evaluationId }) => evaluations.cancel(evaluationId),
+    resumeEvaluation: ({ evaluationId }) => evaluations.resume(evaluationId),
   };
 }

@@ -99,6 +99,11 @@ export interface JobManagerOptions {
   cancelGraceMs?: number;
   /** Added to the worker's environment (tests, benchmarks). */
   extraEnv?: Record<string, string>;
+  /**
+   * True while another GPU job of this studio (an evaluation) holds the device: queued runs wait
+   * and start when `wake()` is called. One GPU job at a time, training or evaluation.
+   */
+  deviceBusy?: () => boolean;
 }
 
 interface ActiveJob {
@@ -198,6 +203,16 @@ export class JobManager {
     this.pump();
   }
 
+  /** True while this manager's worker runs (the device is taken). */
+  busy(): boolean {
+    return this.active !== null;
+  }
+
+  /** Starts the next queued run if the device is free (called when another GPU job ends). */
+  wake(): void {
+    this.pump();
+  }
+
   private pump(): void {
     if (this.active || this.closed) return;
     if (this.retry) clearTimeout(this.retry);
@@ -206,6 +221,7 @@ export class JobManager {
       .prepare<RunRow>(`SELECT * FROM run WHERE status = 'queued' AND owner_pid = ? ORDER BY id LIMIT 1`)
       .get(process.pid);
     if (!next) return;
+    if (this.o.deviceBusy?.()) return;
     // A run left running by a process that has died since is not running: say so before looking.
     this.markInterrupted(false);
     // One run at a time across processes too: wait while another live studio process runs one.

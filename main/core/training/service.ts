@@ -56,6 +56,8 @@ export interface TrainingOptions {
   envPython?: string;
   cancelGraceMs?: number;
   extraWorkerEnv?: Record<string, string>;
+  /** True while an evaluation holds the GPU (studio.ts wires the evaluation jobs in). */
+  deviceBusy?: () => boolean;
 }
 
 export const PYTHON_MISSING =
@@ -101,6 +103,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
     pythonMissing: PYTHON_MISSING,
     cancelGraceMs: opts.cancelGraceMs,
     extraEnv: opts.extraWorkerEnv,
+    deviceBusy: opts.deviceBusy,
   });
   let setup: EnvSetupState | null = null;
   let lastInfo: SystemInfo | null = null;
