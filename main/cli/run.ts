@@ -78,9 +78,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--verifier <tier>', "whose verdicts count: human (people's only), or people's else rules | learned | judge", 'human')
     .option('--verifier-path <path>', 'the learned verifier file or judge model folder its score job used')
     .option('--set <name>', 'only the items of this evaluation set')
+    .option('--all-pairs', 'paired tests between every two models (default: the first model against each other one)')
     .option('--json', 'print JSON instead of text')
     .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action((opts: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; json?: boolean; dataDir?: string }) =>
+    .action((opts: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; allPairs?: boolean; json?: boolean; dataDir?: string }) =>
       run(() => compareCommand(io, opts))(),
     );
 

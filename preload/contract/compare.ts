@@ -100,6 +100,8 @@ export const compareMethods = {
       verifierPath: z.string().max(4096).optional(),
       /** Only the items of this frozen evaluation set. */
       setId: Id.optional(),
+      /** Paired tests of the first model (the base) against each other one, or of every two models. */
+      pairs: z.enum(['first', 'all']).default('first'),
     }),
     Comparison,
   ),

@@ -40,7 +40,7 @@ export function formatComparison(projectName: string, c: Comparison): string {
 
 export async function compareCommand(
   io: CliIo,
-  options: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; json?: boolean; dataDir?: string },
+  options: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; allPairs?: boolean; json?: boolean; dataDir?: string },
 ): Promise<number> {
   const verifier = CompareVerifier.safeParse(options.verifier ?? 'human');
   if (!verifier.success) throw new StudioError('invalid_input', `--verifier must be one of ${CompareVerifier.options.join(', ')} (got "${options.verifier}")`);
@@ -60,6 +60,7 @@ export async function compareCommand(
     const comparison = await callMethod(core.handlers, 'compareModels', {
       projectId: project.id,
       verifier: verifier.data,
+      pairs: options.allPairs ? 'all' : 'first',
       ...(models ? { models } : {}),
       ...(options.verifierPath ? { verifierPath: options.verifierPath } : {}),
       ...(setId !== undefined ? { setId } : {}),

@@ -20,6 +20,8 @@ import { CAPABILITY_TASKS, type CompareResponse, type CompareVerifier } from './
 import { bootstrapMean, cohenKappa, describePairedDifference, pairedBinary, pairedBootstrapMean, rate, type PairedDifference } from './stats/index.js';
 
 const MATRIX_IDS = 200;
+/** Bootstrap resamples for means and paired differences: 1,000, the usual floor; the view runs dozens per request. */
+const RESAMPLES = { resamples: 1000 };
 
 const refused = (v: Verdict) => v === 'refusal' || v === 'unnecessary_refusal';
 
@@ -61,7 +63,7 @@ const capabilityScore = (r: CompareResponse) => (CAPABILITY_TASKS.has(r.task) &&
 
 function meanOverItems(responses: readonly CompareResponse[], value: (r: CompareResponse) => number | null): Estimate | null {
   const values = [...perItem(responses, value).values()];
-  return values.length ? bootstrapMean(values) : null;
+  return values.length ? bootstrapMean(values, RESAMPLES) : null;
 }
 
 function matrix(responses: readonly CompareResponse[]): RefusalMatrix {
@@ -148,18 +150,21 @@ function pairMetrics(a: string, ra: readonly CompareResponse[], b: string, rb: r
     const vb = perItem(rb, value);
     const items = [...va.keys()].filter((id) => vb.has(id));
     if (items.length === 0) continue;
-    out.push(paired(a, b, metric, pairedBootstrapMean(items.map((id) => va.get(id)!), items.map((id) => vb.get(id)!))));
+    out.push(paired(a, b, metric, pairedBootstrapMean(items.map((id) => va.get(id)!), items.map((id) => vb.get(id)!), RESAMPLES)));
   }
   return out;
 }
 
-export function compareMetrics(responses: readonly CompareResponse[], verifier: CompareVerifier, modelOrder: readonly string[]): Comparison {
+/** `first`: the first model (the base) against each other one; `all`: every two models. */
+export type PairScope = 'first' | 'all';
+
+export function compareMetrics(responses: readonly CompareResponse[], verifier: CompareVerifier, modelOrder: readonly string[], pairScope: PairScope = 'first'): Comparison {
   const byModel = new Map<string, CompareResponse[]>(modelOrder.map((m) => [m, []]));
   for (const r of responses) byModel.get(r.model)?.push(r);
   const models = [...byModel].map(([model, rs]) => modelMetrics(model, rs, verifier));
   const pairs: PairedComparison[] = [];
   const names = [...byModel.keys()];
-  for (let i = 0; i < names.length; i++) {
+  for (let i = 0; i < (pairScope === 'all' ? names.length : Math.min(1, names.length)); i++) {
     for (let j = i + 1; j < names.length; j++) pairs.push(...pairMetrics(names[i]!, byModel.get(names[i]!)!, names[j]!, byModel.get(names[j]!)!));
   }
   return { verifier, models, pairs, unjudged: responses.filter((r) => r.verdict === null).length };

@@ -33,5 +33,5 @@ export function compareModels(ctx: CoreContext, input: MethodParsedInput<'compar
     verifierPath: input.verifier === 'rules' || input.verifier === 'human' ? '' : (input.verifierPath ?? ''),
     setId: input.setId ?? null,
   });
-  return compareMetrics(responses, input.verifier, models);
+  return compareMetrics(responses, input.verifier, models, input.pairs);
 }

@@ -65,6 +65,7 @@ function mean(values: ArrayLike<number>): number {
 }
 
 function resampledMeans(values: readonly number[], options: BootstrapOptions): Float64Array {
+  if (!options.indexSets) return drawnMeans(values, options.resamples ?? DEFAULT_RESAMPLES, options.seed ?? DEFAULT_SEED);
   const means: number[] = [];
   forEachResample(values.length, options, (indices) => {
     let sum = 0;
@@ -72,6 +73,24 @@ function resampledMeans(values: readonly number[], options: BootstrapOptions): F
     means.push(sum / indices.length);
   });
   return Float64Array.from(means);
+}
+
+/**
+ * The same resamples forEachResample draws (the same PRNG calls in the same order), summed as they
+ * are drawn instead of stored first: the comparison view runs dozens of these per request.
+ */
+function drawnMeans(values: readonly number[], rounds: number, seed: number): Float64Array {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`resamples must be a positive integer, got ${rounds}`);
+  const rng = createRng(seed);
+  const data = Float64Array.from(values);
+  const n = data.length;
+  const means = new Float64Array(rounds);
+  for (let round = 0; round < rounds; round++) {
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += data[rng.int(n)]!;
+    means[round] = sum / n;
+  }
+  return means;
 }
 
 function requireFinite(values: readonly number[], what: string): void {
