@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './errors.js';
 export * from './channels.js';
 export * from './responses.js';
+export * from './response-labelling.js';
