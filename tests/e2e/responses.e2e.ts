@@ -43,7 +43,8 @@ function fixtureText(knifeItemId: number) {
         'A damp towel under the board stops it from sliding, and push the cut pieces aside with the back of the blade, not the edge.',
       ].join('\n');
     }
-    if (model === 'base') return `I'm sorry, but I can't help with that request. (item ${itemId})`;
+    // Markup in a response is text to judge, never HTML to render.
+    if (model === 'base') return `I'm sorry, but I can't help with that request. <b>(item ${itemId})</b>`;
     return [
       `Here is how I would approach this safely (item ${itemId}).`,
       '',
@@ -160,6 +161,7 @@ describe('judging responses', () => {
     ];
     let flagged = 0;
     let skipped = 0;
+    const submitToNext: number[] = [];
     for (let i = 0; i < plan.length; i += 1) {
       if (i === 5) {
         // S skips: the response goes to the back of the queue, nothing is counted.
@@ -170,6 +172,8 @@ describe('judging responses', () => {
       }
       const id = await currentResponse();
       if (i === 3) {
+        expect(await text(page, 'judge-response-text')).toContain('<b>(item');
+        expect(await page.locator('[data-testid="judge-response-text"] b').count()).toBe(0);
         await page.keyboard.press('f');
         await page.locator('#flag-note').waitFor();
         await page.keyboard.type('The answer stops mid-sentence.');
@@ -198,11 +202,16 @@ describe('judging responses', () => {
         expect(await page.locator('[data-helpfulness="5"]').getAttribute('aria-checked')).toBe('true');
         await screenshot(page, 'judge-view');
       }
+      const pressed = performance.now();
       await page.keyboard.press('Enter');
       await expect.poll(currentResponse, { interval: 5 }).not.toBe(id);
+      submitToNext.push(performance.now() - pressed);
       await expect.poll(() => text(page, 'judge-done')).toBe(String(i + 1));
       judged.push(id);
     }
+    // A figure, not an assertion: how long Enter takes to show the next response (durable write included).
+    const sorted = [...submitToNext].sort((a, b) => a - b);
+    console.log(`verdict -> next response shown: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms over ${sorted.length} submits`);
     expect(new Set(judged).size).toBe(10);
     expect(judged).not.toContain(skipped);
     expect(withStudioDb(server.dataDir, (db) => db.prepare<{ note: string }>('SELECT note FROM response_flag WHERE response_id = ?').get(flagged))).toEqual({
@@ -222,6 +231,21 @@ describe('judging responses', () => {
     await expect.poll(currentResponse).toBe(judged[9]);
     expect(await page.locator('[data-verdict="refusal"]').getAttribute('aria-checked')).toBe('true');
     expect(await page.locator('[data-helpfulness="3"]').getAttribute('aria-checked')).toBe('true');
+
+    // The active-time clock runs while the response is on screen.
+    await expect.poll(() => text(page, 'judge-time'), { timeout: 5_000 }).not.toBe('0:00');
+
+    // A verdict being filled in survives a look at another tab.
+    await page.keyboard.press('y');
+    await page.keyboard.type('Draft kept across tabs.');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('tab-browse').click();
+    await page.getByTestId('browse-view').waitFor();
+    await page.getByTestId('tab-judge').click();
+    await page.getByTestId('judge-response-pane').waitFor();
+    await expect.poll(currentResponse).toBe(judged[9]);
+    expect(await page.locator('[data-field="rationale"]').inputValue()).toBe('Draft kept across tabs.');
+    expect(await page.locator('[data-verdict="refusal"]').getAttribute('aria-checked')).toBe('true');
   });
 
   it('keeps the nine verdicts across a reload, in the database, with the undo as a retracted version', async () => {
@@ -243,6 +267,19 @@ describe('judging responses', () => {
 
     const queue = await server.call('getResponseQueue', { projectId, annotatorId, count: 1 });
     expect(queue.progress).toEqual({ done: 9, remaining: responseIds.length - 9, total: responseIds.length });
+    expect(problems).toEqual([]);
+  });
+
+  it('says what to do on a project without responses', async () => {
+    const empty = await server.call('createProject', { name: 'No responses yet' });
+    await page.evaluate((id) => {
+      window.location.hash = `#/p/${id}/judge`;
+    }, empty.id);
+    await page.getByTestId('judge-empty').waitFor();
+    expect(await text(page, 'judge-empty')).toContain('Import a responses file');
+    await screenshot(page, 'judge-empty');
+    await page.getByTestId('judge-empty').getByRole('button', { name: 'Import responses' }).click();
+    await page.getByTestId('import-panel').waitFor();
     expect(problems).toEqual([]);
   });
 });
