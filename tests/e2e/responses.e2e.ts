@@ -272,9 +272,7 @@ describe('judging responses', () => {
 
   it('says what to do on a project without responses', async () => {
     const empty = await server.call('createProject', { name: 'No responses yet' });
-    await page.evaluate((id) => {
-      window.location.hash = `#/p/${id}/judge`;
-    }, empty.id);
+    await page.evaluate(`window.location.hash = '#/p/${empty.id}/judge'`);
     await page.getByTestId('judge-empty').waitFor();
     expect(await text(page, 'judge-empty')).toContain('Import a responses file');
     await screenshot(page, 'judge-empty');
