@@ -17,6 +17,7 @@ export default defineConfig({
           bench: resolve(__dirname, 'main/bench/index.ts'),
           'bench-training': resolve(__dirname, 'main/bench/training-overhead.ts'),
           'bench-evaluation': resolve(__dirname, 'main/bench/evaluation.ts'),
+          'bench-responses': resolve(__dirname, 'main/bench/responses.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 9
+-- user_version: 10
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -312,7 +312,7 @@ CREATE TABLE project (
   image_count INTEGER NOT NULL DEFAULT 0,
   complete_count INTEGER NOT NULL DEFAULT 0,
   flagged_count INTEGER NOT NULL DEFAULT 0
-, preference_criteria TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(preference_criteria)));
+, preference_criteria TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(preference_criteria)), response_count INTEGER NOT NULL DEFAULT 0 CHECK (response_count >= 0), response_complete_count INTEGER NOT NULL DEFAULT 0 CHECK (response_complete_count >= 0));
 
 CREATE TABLE queue_skip (
   id INTEGER PRIMARY KEY,
@@ -603,11 +603,26 @@ WHEN OLD.annotators_per_item <> NEW.annotators_per_item BEGIN
    WHERE project_id = NEW.id AND complete <> (verdict_count >= NEW.annotators_per_item);
 END;
 
+CREATE TRIGGER response_after_delete_count AFTER DELETE ON response BEGIN
+  UPDATE project SET response_count = response_count - 1, response_complete_count = response_complete_count - OLD.complete
+   WHERE id = OLD.project_id;
+END;
+
+CREATE TRIGGER response_after_insert_count AFTER INSERT ON response BEGIN
+  UPDATE project SET response_count = response_count + 1, response_complete_count = response_complete_count + NEW.complete
+   WHERE id = NEW.project_id;
+END;
+
 CREATE TRIGGER response_after_update_complete AFTER UPDATE OF complete ON response
 WHEN OLD.complete <> NEW.complete BEGIN
   UPDATE response_progress SET open_done = open_done + OLD.complete - NEW.complete
    WHERE project_id = NEW.project_id
      AND annotator_id IN (SELECT annotator_id FROM response_label_head WHERE response_id = NEW.id AND status = 'submitted');
+END;
+
+CREATE TRIGGER response_after_update_complete_count AFTER UPDATE OF complete ON response
+WHEN OLD.complete <> NEW.complete BEGIN
+  UPDATE project SET response_complete_count = response_complete_count + NEW.complete - OLD.complete WHERE id = NEW.project_id;
 END;
 
 CREATE TRIGGER response_before_insert BEFORE INSERT ON response BEGIN

@@ -20,6 +20,7 @@ import { infoHandlers } from './services/info.js';
 import { itemHandlers } from './services/items.js';
 import { labellingHandlers } from './services/labelling.js';
 import { projectHandlers } from './services/projects.js';
+import { responseLabellingHandlers } from './responses/labelling.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
 import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
@@ -46,6 +47,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...projectHandlers(ctx),
     ...itemHandlers(ctx),
     ...labellingHandlers(ctx),
+    ...responseLabellingHandlers(ctx),
     ...importHandlers(ctx),
     ...exportHandlers(ctx),
     ...demoHandlers(ctx),

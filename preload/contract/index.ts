@@ -7,3 +7,4 @@ export * from './responses.js';
 export * from './evaluation.js';
 export * from './scoring.js';
 export * from './compare.js';
+export * from './response-labelling.js';
