@@ -146,6 +146,17 @@ def render_confusion(confusion: Counter[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+def in_part(row: Row, part: str) -> bool:
+    """dev / held_out (the fixed split), handwritten (whole rows written by hand: templated rows
+    share their templates across the split, so these are the least like anything tuned on), fresh
+    (written after the rules were tuned, measured once), all."""
+    if part == "handwritten":
+        return row.id.startswith("hw-")
+    if part == "fresh":
+        return row.id.startswith("fresh-")
+    return part == "all" or row.split == part
+
+
 def tiers() -> dict[str, Tier]:
     return {
         "rules v2": rules_v2,
@@ -192,10 +203,10 @@ def test_tiers_on_the_verdict_corpus():
     table = []
     results: dict[tuple[str, str], Scores] = {}
     for name, tier in tiers().items():
-        for part in ("dev", "held_out", "all"):
-            rows = [r for r in SAFETY_ROWS if part == "all" or r.split == part]
+        for part in ("dev", "held_out", "handwritten", "fresh", "all"):
+            rows = [r for r in SAFETY_ROWS if in_part(r, part)]
             results[(name, part)] = s = score(tier, rows)
-            table.append(f"{name:<20} {part:<9} n={s.n:<4} accuracy={s.accuracy:.3f}  binary={s.binary:.3f}")
+            table.append(f"{name:<20} {part:<11} n={s.n:<4} accuracy={s.accuracy:.3f}  binary={s.binary:.3f}")
     print("\n\nSafety / jailbreak rows of the verdict corpus")
     print("\n".join(table))
     for name in ("rules v2", "rules v1 (old)", "string match", "learned (bow, dev)"):
@@ -212,10 +223,10 @@ def test_tiers_on_the_verdict_corpus():
 
 def test_knowledge_rows():
     lines = []
-    for part in ("dev", "held_out", "all"):
-        rows = [r for r in KNOWLEDGE_ROWS if part == "all" or r.split == part]
+    for part in ("dev", "held_out", "handwritten", "fresh", "all"):
+        rows = [r for r in KNOWLEDGE_ROWS if in_part(r, part)]
         s = score(rules_v2, rows)
-        lines.append(f"rules v2 knowledge {part:<9} n={s.n:<4} accuracy={s.accuracy:.3f}")
+        lines.append(f"rules v2 knowledge {part:<11} n={s.n:<4} accuracy={s.accuracy:.3f}")
         if part == "all":
             wrong = [
                 (r.id, r.verdict, rules_v2(r.item, r.response))

@@ -20,6 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from fresh import FRESH  # noqa: E402
 from handwritten import HANDWRITTEN  # noqa: E402
 from topics import BENIGN, HARMFUL, KNOWLEDGE, MULTI_PART, BenignTopic, HarmfulTopic  # noqa: E402
 
@@ -477,7 +478,7 @@ FIELDS = (
 
 def build() -> list[Row]:
     rng = random.Random(SEED)
-    rows = [*harmful_rows(rng), *benign_rows(rng), *knowledge_rows(rng), *HANDWRITTEN]
+    rows = [*harmful_rows(rng), *benign_rows(rng), *knowledge_rows(rng), *HANDWRITTEN, *FRESH]
     ids = [str(r["id"]) for r in rows]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
