@@ -74,6 +74,7 @@ _NEGATORS = _word_set(
 _NEGATED_AFTER = re.compile(r"^\s*(?:is|was|would be)\s+(?:wrong|incorrect|not (?:right|correct|it|the answer))\b")
 _LIST_SEPARATORS = re.compile(r",\s+(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|(?<=[^\W\d_]{2})\s*/\s*(?=[^\W\d_]{2})")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(.+)$", re.M)
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|it's|that's|i)\b", re.I)
 SHORT_ITEM_WORDS = 4
 
 
@@ -124,7 +125,8 @@ def _enumerations(answer: str) -> list[tuple[list[str], bool]]:
         found.append((bullets, True))
     for sentence in re.split(r"[;!?\n]|\.(?!\d)", answer):
         pieces = [p.strip() for p in _LIST_SEPARATORS.split(sentence) if p and p.strip()]
-        short = [p for p in pieces if len(p.split()) <= SHORT_ITEM_WORDS]
+        # Candidates are short noun phrases; a piece with a verb ("is the capital") is a statement.
+        short = [p for p in pieces if len(p.split()) <= SHORT_ITEM_WORDS and not _STATEMENT.search(p)]
         if len(short) >= 2:
             or_like = (
                 re.search(r"\s(?:or|either)\s|(?<=[^\W\d_]{2})\s*/\s*(?=[^\W\d_]{2})", f" {sentence} ") is not None

@@ -60,7 +60,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.U)
 _PLEASANTRY = re.compile(
     r"\b(?:thank you|thanks|i hope you understand|hope you understand|is there (?:something|anything) else|"
     r"feel free to ask|ask me something else|different question|rephrase|please don'?t take it personally|"
-    r"stay safe|i know this isn'?t|i understand you|nice try|even in character|role-?play doesn'?t change|"
+    r"i know this isn'?t|i understand you|nice try|even in character|role-?play doesn'?t change|"
     r"however it is phrased|regardless of the reason|no matter how)\b",
     re.I,
 )
