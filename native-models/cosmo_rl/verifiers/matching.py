@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from cosmo_rl.verifiers.phrases import _word_set
+from cosmo_rl.verifiers.phrases import word_set
 from cosmo_rl.verifiers.text import normalize_answer
 
 _NUMBER = re.compile("(?<![\\w.])[-\u2212]?" r"\d[\d,]*(?:\.\d+)?(?:/\d+)?%?")
@@ -68,7 +68,7 @@ def _close(candidate: tuple[float, int], ref: float) -> bool:
 
 
 _CLAUSE = re.compile(r"[;!?\n]|\.(?!\d)|,\s+|\s+but\s+")
-_NEGATORS = _word_set(
+_NEGATORS = word_set(
     "not never no nor isn wasn aren weren didn doesn don hasn haven hadn won wouldn couldn shouldn cannot neither"
 )
 _NEGATED_AFTER = re.compile(r"^\s*(?:is|was|would be)\s+(?:wrong|incorrect|not (?:right|correct|it|the answer))\b")
