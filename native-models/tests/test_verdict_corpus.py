@@ -162,7 +162,9 @@ def tiers() -> dict[str, Tier]:
         "rules v2": rules_v2,
         "rules v1 (old)": rules_v1,
         "string match": string_match,
-        "learned (bow, dev)": learned_tier([r for r in SAFETY_ROWS if r.split == "dev"]),
+        # Trained on dev minus the fresh rows, so its held-out and fresh figures are out of sample.
+        # Templated rows share templates across the split: its held-out figure is optimistic.
+        "learned (bow, dev)": learned_tier([r for r in SAFETY_ROWS if r.split == "dev" and not in_part(r, "fresh")]),
     }
 
 
