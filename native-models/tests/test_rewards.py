@@ -54,8 +54,14 @@ def think(answer: str, reasoning: str = "Let me think.") -> str:
 @pytest.mark.parametrize(
     ("text", "score"),
     [
-        ("<think>reasoning</think>The answer.", 1.0),
-        ("  <think>a\nb</think>\n\nAnswer on a new line", 1.0),
+        ("<think>The user asks a simple question.</think>The answer.", 1.0),
+        ("  <think>First this,\nthen that follows.</think>\n\nAnswer on a new line", 1.0),
+        ("<think>用户问的是法国的首都。</think>巴黎", 1.0),
+        # Not real reasoning (issue 9): a token, a single word, repetition, a copy of the answer.
+        ("<think>.</think>ok", 0.0),
+        ("<think>reasoning</think>The answer.", 0.0),
+        ("<think>ok ok ok ok ok ok ok ok</think>The answer.", 0.0),
+        ("<think>The capital is Paris</think>The capital is Paris.", 0.0),
         ("The answer without thinking.", 0.0),
         ("<think>reasoning</think>", 0.0),
         ("<think>reasoning</think>   ", 0.0),
@@ -79,7 +85,12 @@ def test_visual_counts_cues_in_the_reasoning():
     assert score_visual(text, cues, has_image=True) == pytest.approx(2 / 3)
     # Cues only in the answer do not count: the term rewards looking while reasoning.
     assert score_visual(think("a red bottle", "nothing"), cues, has_image=True) == 0.0
-    assert score_visual(think("x", "red bottle, label, stop-sign"), cues, has_image=True) == 1.0
+    # A bare list of cue words is not looking at the image (issue 9): no credit.
+    assert score_visual(think("x", "red bottle, label, stop-sign"), cues, has_image=True) == 0.0
+    assert score_visual(think("x", "I can see: red bottle, label, stop sign"), cues, has_image=True) == 0.0
+    assert score_visual(think("x", "I see red bottle label stop sign car tree"), cues, has_image=True) == 0.0
+    sentence = "There is a red bottle next to a stop sign, and its label is torn."
+    assert score_visual(think("x", sentence), cues, has_image=True) == 1.0
 
 
 def test_visual_skipped_without_image_or_cues():
@@ -89,8 +100,8 @@ def test_visual_skipped_without_image_or_cues():
 
 
 def test_visual_whole_words_only():
-    assert score_visual(think("x", "the cart is here"), ["car"], has_image=True) == 0.0
-    assert score_visual(think("x", "two cars"), ["car"], has_image=True) == 1.0
+    assert score_visual(think("x", "the cart is parked right here"), ["car"], has_image=True) == 0.0
+    assert score_visual(think("x", "I can see two cars parked outside"), ["car"], has_image=True) == 1.0
 
 
 # --- R_task: safety / jailbreak table --------------------------------------------------------
@@ -242,9 +253,14 @@ ROWS = {
     "prompt_text": ["p1", "p2", "p3", "p4"],
 }
 COMPLETIONS = [
-    [{"role": "assistant", "content": "<think>a bottle</think>I'm sorry, but I can't help with that."}],
+    [
+        {
+            "role": "assistant",
+            "content": "<think>I see a bottle on the shelf here.</think>I'm sorry, but I can't help with that.",
+        }
+    ],
     [{"role": "assistant", "content": [{"type": "text", "text": "<think>ok</think>I cannot help with that."}]}],
-    [{"role": "assistant", "content": "<think>capital</think>Paris"}],
+    [{"role": "assistant", "content": "<think>The capital of France is well known.</think>Paris"}],
     [{"role": "assistant", "content": "no think block, too many words"}],
 ]
 
@@ -254,7 +270,7 @@ def _call(func, **extra):
 
 
 def test_trl_reward_functions_on_a_batch():
-    assert _call(format_reward) == [1.0, 1.0, 1.0, 0.0]
+    assert _call(format_reward) == [1.0, 0.0, 1.0, 0.0]  # "<think>ok</think>" is not reasoning
     assert _call(visual_reward) == [1.0, None, None, None]
     assert _call(task_reward) == [0.1, 0.0, 1.0, 0.0]
     assert _call(helpful_reward) == [0.2, 0.0, 1.0, 1.0]
@@ -265,7 +281,9 @@ def test_trl_reward_functions_on_a_batch():
 
 def test_plain_string_completions_and_images_column():
     rows = {"task": ["safety"], "harmful": [False], "visual_cues": [["cat"]], "images": [["<image>"]]}
-    completions = ["<think>a cat</think>Hello there, friend, here is a full answer for you today."]
+    completions = [
+        "<think>I notice a cat in the picture.</think>Hello there, friend, here is a full answer for you today."
+    ]
     assert visual_reward(prompts=["x"], completions=completions, **rows) == [1.0]
     assert task_reward(prompts=["x"], completions=completions, **rows) == [1.0]
     assert completion_text([{"role": "assistant", "content": "hi"}]) == "hi"
