@@ -22,6 +22,7 @@ import {
   Role,
   User,
 } from './domain.js';
+import { responseImportMethods } from './response-import.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -148,6 +149,7 @@ export const studioMethods = {
   getStats: method(z.object({ projectId: Id }), ProjectStats),
 
   ...trainingMethods,
+  ...responseImportMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;
