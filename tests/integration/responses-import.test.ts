@@ -250,6 +250,21 @@ describe('bad input: a clear problem naming file, line and field, and nothing ch
     ['a TRL row without rejected', [{ prompt: 'Tell me a joke.', chosen: 'x' }], { line: 1, field: 'rejected', message: 'rejected is required in a preference row (prompt, chosen, rejected)' }],
     ['a vote without a choice', [line('q1', 'a', 'x'), line('q1', 'b', 'y'), { item_id: 'q1', preference: { a: { model: 'a' }, b: { model: 'b' }, annotator: 'Ada' } }], { line: 3, field: 'preference.choice', message: 'choice nothing is not one of a, b, tie, both_bad' }],
     [
+      'a multi-turn chat',
+      [{ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'Tell me a joke.' }, { role: 'assistant', content: 'No.' }] }],
+      { line: 1, field: 'messages', message: 'messages must be one user turn then one assistant turn (got user, assistant, user, assistant besides the system prompt)' },
+    ],
+    [
+      'a TRL prompt of two user turns',
+      [{ prompt: [{ role: 'user', content: 'Hi' }, { role: 'user', content: 'Tell me a joke.' }], chosen: 'x', rejected: 'y' }],
+      { line: 1, field: 'prompt', message: 'the prompt must be one user message (it has 2 messages besides the system prompt, 2 from the user)' },
+    ],
+    [
+      'a content part without text',
+      [{ prompt: [{ role: 'user', content: [{ type: 'text' }] }], chosen: 'x', rejected: 'y' }],
+      { line: 1, field: 'prompt[0].content[0].text', message: "a text part's text must be a string, not nothing" },
+    ],
+    [
       'a line of no known shape',
       [{ text: 'hello' }],
       {

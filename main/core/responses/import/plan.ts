@@ -57,6 +57,12 @@ interface Known {
   text: string;
 }
 
+/** The file's responses of one model to one item (a handful: a list beats a map). */
+interface FileGroup {
+  max: number;
+  known: Known[];
+}
+
 type Resolution =
   | { kind: 'new'; sampleIndex: number }
   /** The same response as an earlier one of the same line (a TRL row whose chosen and rejected are one). */
@@ -73,7 +79,7 @@ export class ImportPlan {
   readonly votes: PlannedVote[] = [];
   private readonly fileKeys = new Map<string, Known>();
   /** (item, model) -> the file's responses of it by text, and the highest sample index used. */
-  private readonly fileGroups = new Map<string, { max: number; byText: Map<string, Known> }>();
+  private readonly fileGroups = new Map<string, FileGroup>();
   private readonly pending: PendingVote[] = [];
   /** (pair, annotator) -> signature of the file's latest vote on it. */
   private readonly latestVote = new Map<string, string>();
@@ -94,11 +100,11 @@ export class ImportPlan {
     return { id: matches[0]!.id, name: matches[0]!.externalId };
   }
 
-  private group(itemId: number, model: string): { max: number; byText: Map<string, Known> } {
+  private group(itemId: number, model: string): FileGroup {
     const key = groupKey(itemId, model);
     let group = this.fileGroups.get(key);
     if (!group) {
-      group = { max: -1, byText: new Map() };
+      group = { max: -1, known: [] };
       this.fileGroups.set(key, group);
     }
     return group;
@@ -127,7 +133,7 @@ export class ImportPlan {
       return { kind: 'new', sampleIndex: r.sampleIndex };
     }
     const group = this.group(itemId, r.model);
-    const known = group.byText.get(r.text);
+    const known = group.known.find((k) => k.text === r.text);
     if (known) return { kind: 'duplicate', handle: known.handle, message: `same item, model "${r.model}" and text as line ${known.line}; not imported twice${verdictNote(r)}` };
     const samples = this.state.samples(itemId, r.model);
     const same = samples.find((s) => s.text === r.text);
@@ -148,7 +154,7 @@ export class ImportPlan {
     this.fileKeys.set(responseKey(s.itemId, s.model, s.sampleIndex), known);
     const group = this.group(s.itemId, s.model);
     group.max = Math.max(group.max, s.sampleIndex);
-    if (!group.byText.has(s.text)) group.byText.set(s.text, known);
+    group.known.push(known);
   }
 
   /** Resolves one parsed line; on success its responses are staged and its vote waits for the end of the file. */
