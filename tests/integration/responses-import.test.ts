@@ -155,6 +155,52 @@ describe("the studio's own response and preference lines", () => {
     expect(rows.map((r) => r.time_spent_ms)).toEqual([900, 0]);
   });
 
+  it("takes our export's provenance fields: status, created_at and role kept, version and origin ignored", async () => {
+    const p = await project(t());
+    const verdict = (v: Record<string, unknown>) => ({ annotator: 'Ada', role: 'reviewer', helpfulness: null, ideal_response: null, rationale: null, time_spent_ms: 10, origin: 'queue', ...v });
+    const report = await run(t(), p.id, file('export.jsonl', [
+      {
+        item_id: 'q1',
+        model: 'base',
+        response: 'No.',
+        sample_index: 0,
+        params: {},
+        project: 'Other',
+        origin: 'generated',
+        created_at: '2026-02-01T10:00:00.000Z',
+        verdicts: [
+          verdict({ verdict: 'refusal', status: 'submitted', version: 1, created_at: '2026-02-01T10:01:00.000Z' }),
+          verdict({ verdict: 'refusal', status: 'retracted', version: 2, created_at: '2026-02-01T10:02:00.000Z' }),
+        ],
+      },
+      { item_id: 'q1', model: 'big', response: 'Yes.', sample_index: 0, verdicts: [] },
+      {
+        item_id: 'q1',
+        project: 'Other',
+        preference: { a: { model: 'base', sample_index: 0 }, b: { model: 'big', sample_index: 0 }, annotator: 'Ada', role: 'reviewer', choice: 'tie', criteria: {}, blind: false, left: 'b', time_spent_ms: 5, status: 'submitted', version: 3, origin: 'queue', created_at: '2026-02-01T10:03:00.000Z' },
+      },
+    ]));
+    expect(report).toMatchObject({ committed: true, imported: 2, verdictsImported: 2, preferencesImported: 1, errors: [] });
+    const db = t().core.context.db.read;
+    expect(db.prepare('SELECT version, status, origin, created_at FROM response_label ORDER BY id').all()).toEqual([
+      { version: 1, status: 'submitted', origin: 'import', created_at: '2026-02-01T10:01:00.000Z' },
+      { version: 2, status: 'retracted', origin: 'import', created_at: '2026-02-01T10:02:00.000Z' },
+    ]);
+    expect(responses(t())[0]!.verdict_count).toBe(0);
+    expect(db.prepare('SELECT version, origin, created_at FROM preference').get()).toEqual({ version: 1, origin: 'import', created_at: '2026-02-01T10:03:00.000Z' });
+    expect((await t().call('listUsers', {})).map((u) => [u.name, u.role])).toEqual([['Ada', 'reviewer']]);
+    // The same file again: every response and the vote are duplicates; nothing changes.
+    const before = counts(t());
+    const again = await run(t(), p.id, join(dir.path, 'export.jsonl'));
+    expect(again).toMatchObject({ committed: false, imported: 0, labelsImported: 0, errors: [] });
+    expect(again.duplicates.map((d) => [d.line, d.field])).toEqual([
+      [1, 'response'],
+      [2, 'response'],
+      [3, 'preference'],
+    ]);
+    expect(counts(t())).toEqual(before);
+  });
+
   it('a preference may name responses already in the project', async () => {
     const p = await project(t());
     await run(t(), p.id, file('r.jsonl', [line('q2', 'base', 'Waves.'), line('q2', 'big', 'Tides and foam.')]));
