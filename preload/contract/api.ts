@@ -106,6 +106,7 @@ export const studioMethods = {
     }),
     ImportJob,
   ),
+  /** Any import job: items (startImport) or responses (startResponseImport, response-import.ts). */
   getImportJob: method(z.object({ jobId: z.string() }), ImportJob),
 
   listItems: method(
