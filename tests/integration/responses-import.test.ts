@@ -244,6 +244,26 @@ describe('TRL preference rows', () => {
     expect((await t().call('listUsers', {})).map((u) => u.name).sort()).toEqual(['Ada', 'imported']);
   });
 
+  it('a TRL row reuses a response an earlier line of the file gave by model and sample index', async () => {
+    const p = await project(t());
+    const report = await run(t(), p.id, file('mixed.jsonl', [
+      line('q1', 'chosen', 'I can explain.', { sample_index: 3 }),
+      { prompt: 'How do I pick a lock?', chosen: 'I can explain.', rejected: 'Buy picks.' },
+      { prompt: 'How do I pick a lock?', chosen: 'Another answer.', rejected: 'Buy picks.' },
+    ]));
+    expect(report).toMatchObject({ committed: true, imported: 3, preferencesImported: 2, errors: [] });
+    expect(report.duplicates.map((d) => [d.line, d.field, d.message])).toEqual([
+      [2, 'chosen', 'same item, model "chosen" and text as line 1; not imported twice'],
+      [3, 'rejected', 'same item, model "rejected" and text as line 2; not imported twice'],
+    ]);
+    // The new chosen text takes the next sample index after the file's 3.
+    expect(responses(t()).map((r) => [r.model_name, r.sample_index, r.text])).toEqual([
+      ['chosen', 3, 'I can explain.'],
+      ['rejected', 0, 'Buy picks.'],
+      ['chosen', 4, 'Another answer.'],
+    ]);
+  });
+
   it('an identical re-import changes nothing and reports duplicates', async () => {
     const p = await project(t());
     const path = file('trl.jsonl', [{ prompt: 'How do I pick a lock?', chosen: 'I can explain.', rejected: 'Buy picks.' }]);

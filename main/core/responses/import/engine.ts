@@ -77,7 +77,7 @@ export async function runResponseImport(deps: ResponseImportDeps, source: Respon
 
   const total = await lineTotal(source.file);
   progress({ phase: 'reading', done: 0, total });
-  const plan = new ImportPlan(new ProjectState(deps.db.read, options.projectId));
+  const plan = new ImportPlan(await ProjectState.load(deps.db.read, options.projectId, yieldToEventLoop));
   let rows = 0;
   let sliceStart = performance.now();
   for await (const raw of readLines(source.file, { maxLineBytes: MAX_LINE_BYTES })) {

@@ -80,6 +80,8 @@ export class ImportPlan {
   private readonly fileKeys = new Map<string, Known>();
   /** (item, model) -> the file's responses of it by text, and the highest sample index used. */
   private readonly fileGroups = new Map<string, FileGroup>();
+  /** Groups are built the first time a line needs them (files of our own lines never do). */
+  private groupsBuilt = false;
   private readonly pending: PendingVote[] = [];
   /** (pair, annotator) -> signature of the file's latest vote on it. */
   private readonly latestVote = new Map<string, string>();
@@ -132,6 +134,7 @@ export class ImportPlan {
       if (existing === AMBIGUOUS) return { kind: 'duplicate', handle: null, message: `item "${itemName}" already has responses of model "${r.model}" with sample_index ${r.sampleIndex}; not imported twice${verdictNote(r)}` };
       return { kind: 'new', sampleIndex: r.sampleIndex };
     }
+    this.buildGroups();
     const group = this.group(itemId, r.model);
     const known = group.known.find((k) => k.text === r.text);
     if (known) return { kind: 'duplicate', handle: known.handle, message: `same item, model "${r.model}" and text as line ${known.line}; not imported twice${verdictNote(r)}` };
@@ -152,9 +155,21 @@ export class ImportPlan {
   private remember(s: StagedResponse, handle: Handle): void {
     const known: Known = { handle, line: s.line, text: s.text };
     this.fileKeys.set(responseKey(s.itemId, s.model, s.sampleIndex), known);
+    if (this.groupsBuilt) this.addToGroup(s, known);
+  }
+
+  private addToGroup(s: StagedResponse, known: Known): void {
     const group = this.group(s.itemId, s.model);
     group.max = Math.max(group.max, s.sampleIndex);
     group.known.push(known);
+  }
+
+  private buildGroups(): void {
+    if (this.groupsBuilt) return;
+    this.groupsBuilt = true;
+    for (const known of this.fileKeys.values()) {
+      if (known.handle.kind === 'staged') this.addToGroup(this.staged[known.handle.index]!, known);
+    }
   }
 
   /** Resolves one parsed line; on success its responses are staged and its vote waits for the end of the file. */

@@ -2,7 +2,7 @@
  * What the project already holds that a responses import checks against: its items (by external
  * id, and by prompt text for TRL and chat rows), its responses (to skip duplicates and to resolve
  * votes naming them), its users (to tell a repeated vote from a new one), and earlier votes.
- * Loaded once at the start (the prompt texts only when a line needs them), read-only.
+ * Loaded once at the start, a page at a time (the prompt texts only when a line needs them), read-only.
  */
 import type { ReadableDB } from '../../../../db/handles.js';
 import { userNameKey } from '../../services/users.js';
@@ -37,6 +37,9 @@ export interface ExistingVote {
   status: string;
 }
 
+/** Rows read per page while loading (a few milliseconds each). */
+const PAGE = 5000;
+
 export class ProjectState {
   private readonly itemsById = new Map<string, number>();
   private itemsByText: Map<string, ItemMatch[]> | null = null;
@@ -45,20 +48,40 @@ export class ProjectState {
   private readonly groups = new Map<string, ExistingSample[]>();
   private readonly users = new Map<string, number>();
 
-  constructor(
+  private constructor(
     private readonly db: ReadableDB,
     private readonly projectId: number,
-  ) {
-    for (const row of db.prepare<{ id: number; external_id: string }>('SELECT id, external_id FROM item WHERE project_id = ?').iterate(projectId)) {
-      this.itemsById.set(row.external_id, row.id);
+  ) {}
+
+  /**
+   * Loads items, responses and users a page at a time (keyset pages by id), yielding between
+   * pages so a project of 100,000 items does not hold the thread that answers the UI.
+   */
+  static async load(db: ReadableDB, projectId: number, yieldNow: () => Promise<void>): Promise<ProjectState> {
+    const state = new ProjectState(db, projectId);
+    const items = db.prepare<{ id: number; external_id: string }>('SELECT id, external_id FROM item WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?');
+    for (let after = 0; ; ) {
+      const page = items.all(projectId, after, PAGE);
+      for (const row of page) state.itemsById.set(row.external_id, row.id);
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.id;
+      await yieldNow();
     }
-    for (const row of db
-      .prepare<{ id: number; item_id: number; model_name: string; sample_index: number }>('SELECT id, item_id, model_name, sample_index FROM response WHERE project_id = ?')
-      .iterate(projectId)) {
-      const key = responseKey(row.item_id, row.model_name, row.sample_index);
-      this.responses.set(key, this.responses.has(key) ? AMBIGUOUS : row.id);
+    const responses = db.prepare<{ id: number; item_id: number; model_name: string; sample_index: number }>(
+      'SELECT id, item_id, model_name, sample_index FROM response WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?',
+    );
+    for (let after = 0; ; ) {
+      const page = responses.all(projectId, after, PAGE);
+      for (const row of page) {
+        const key = responseKey(row.item_id, row.model_name, row.sample_index);
+        state.responses.set(key, state.responses.has(key) ? AMBIGUOUS : row.id);
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.id;
+      await yieldNow();
     }
-    for (const row of db.prepare<{ id: number; name_key: string }>('SELECT id, name_key FROM user').iterate()) this.users.set(row.name_key, row.id);
+    for (const row of db.prepare<{ id: number; name_key: string }>('SELECT id, name_key FROM user').all()) state.users.set(row.name_key, row.id);
+    return state;
   }
 
   itemByExternalId(externalId: string): number | undefined {
