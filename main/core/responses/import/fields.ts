@@ -16,9 +16,9 @@ export const MAX_ANNOTATOR_NAME = 100;
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 const MAX_TIME_MS = 86_400_000;
 
-export type Record_ = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
-export function isObject(value: unknown): value is Record_ {
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -67,7 +67,7 @@ export function parseResponseText(value: unknown, field: string, problems: Field
   return value;
 }
 
-export function parseParams(value: unknown, field: string, problems: FieldProblem[]): Record_ {
+export function parseParams(value: unknown, field: string, problems: FieldProblem[]): JsonObject {
   if (value === undefined || value === null) return {};
   if (isObject(value)) return value;
   problems.push({ field, message: `${field} must be an object of generation parameters, not ${describe(value)}` });

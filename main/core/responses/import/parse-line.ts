@@ -28,7 +28,7 @@ import {
   parseVerdicts,
   type FieldProblem,
   type ParsedVerdict,
-  type Record_,
+  type JsonObject,
 } from './fields.js';
 
 export type LineShape = 'response' | 'preference' | 'trl' | 'chat';
@@ -43,7 +43,7 @@ export interface ParsedResponse {
   /** Null: not given, so the response is known by its text (TRL and chat rows). */
   sampleIndex: number | null;
   text: string;
-  params: Record_;
+  params: JsonObject;
   verdicts: ParsedVerdict[];
 }
 
@@ -79,7 +79,7 @@ export const DEFAULT_ANNOTATOR = 'imported';
 /** The model name of a chat row without `model`. */
 export const DEFAULT_CHAT_MODEL = 'imported';
 
-export function detectShape(record: Record_): LineShape | null {
+export function detectShape(record: JsonObject): LineShape | null {
   if ('preference' in record) return 'preference';
   if ('chosen' in record || 'rejected' in record) return 'trl';
   if ('messages' in record) return 'chat';
@@ -123,13 +123,13 @@ function sideOf(value: unknown, field: string, problems: FieldProblem[]): Side {
   };
 }
 
-function itemById(record: Record_, problems: FieldProblem[]): ItemRef {
+function itemById(record: JsonObject, problems: FieldProblem[]): ItemRef {
   if (record.item_id === undefined) problems.push({ field: 'item_id', message: "item_id is required: the item's id in the project" });
   const id = record.item_id === undefined ? null : parseItemId(record.item_id, 'item_id', problems);
   return { by: 'id', externalId: id ?? '', field: 'item_id' };
 }
 
-function parseResponseLine(record: Record_, problems: FieldProblem[]): ParsedLine {
+function parseResponseLine(record: JsonObject, problems: FieldProblem[]): ParsedLine {
   const item = itemById(record, problems);
   if (record.model === undefined) problems.push({ field: 'model', message: 'model is required: the name of the model that gave the response' });
   else parseModelName(record.model, 'model', problems);
@@ -145,7 +145,7 @@ function parseResponseLine(record: Record_, problems: FieldProblem[]): ParsedLin
   return { shape: 'response', item, responses: [response], preference: null };
 }
 
-function parsePreferenceLine(record: Record_, problems: FieldProblem[]): ParsedLine {
+function parsePreferenceLine(record: JsonObject, problems: FieldProblem[]): ParsedLine {
   const item = itemById(record, problems);
   const p = record.preference;
   if (!isObject(p)) {
@@ -172,7 +172,7 @@ function parsePreferenceLine(record: Record_, problems: FieldProblem[]): ParsedL
 }
 
 /** An optional item_id on a TRL or chat row wins over matching the prompt text. */
-function itemByIdOrText(record: Record_, text: string | null, field: string, problems: FieldProblem[]): ItemRef {
+function itemByIdOrText(record: JsonObject, text: string | null, field: string, problems: FieldProblem[]): ItemRef {
   if (record.item_id !== undefined && record.item_id !== null) return itemById(record, problems);
   return { by: 'text', text: text ?? '', field };
 }
@@ -181,7 +181,7 @@ function optionalModel(value: unknown, field: string, fallback: string, problems
   return value === undefined || value === null ? fallback : parseModelName(value, field, problems);
 }
 
-function parseTrlLine(record: Record_, problems: FieldProblem[]): ParsedLine {
+function parseTrlLine(record: JsonObject, problems: FieldProblem[]): ParsedLine {
   const missing = ['prompt', 'chosen', 'rejected'].filter((name) => record[name] === undefined);
   for (const name of missing) problems.push({ field: name, message: `${name} is required in a preference row (prompt, chosen, rejected)` });
   const prompt = record.prompt === undefined ? null : promptText(record.prompt, 'prompt', problems);
@@ -209,7 +209,7 @@ function parseTrlLine(record: Record_, problems: FieldProblem[]): ParsedLine {
   return { shape: 'trl', item, responses, preference };
 }
 
-function parseChatLine(record: Record_, problems: FieldProblem[]): ParsedLine {
+function parseChatLine(record: JsonObject, problems: FieldProblem[]): ParsedLine {
   const exchange = chatExchange(record.messages, 'messages', problems);
   const item = itemByIdOrText(record, exchange?.prompt ?? null, 'messages', problems);
   const response: ParsedResponse = {
@@ -223,14 +223,14 @@ function parseChatLine(record: Record_, problems: FieldProblem[]): ParsedLine {
   return { shape: 'chat', item, responses: [response], preference: null };
 }
 
-const PARSERS: Record<LineShape, (record: Record_, problems: FieldProblem[]) => ParsedLine> = {
+const PARSERS: Record<LineShape, (record: JsonObject, problems: FieldProblem[]) => ParsedLine> = {
   response: parseResponseLine,
   preference: parsePreferenceLine,
   trl: parseTrlLine,
   chat: parseChatLine,
 };
 
-export function parseLine(record: Record_): LineResult {
+export function parseLine(record: JsonObject): LineResult {
   const shape = detectShape(record);
   if (shape === null) {
     return {

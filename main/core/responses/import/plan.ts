@@ -6,7 +6,7 @@
  * sample index, and resolves votes once the whole file is read (a vote may name a response that
  * comes later in the file). A line is taken whole or not at all.
  */
-import type { FieldProblem, ParsedVerdict, Record_ } from './fields.js';
+import type { FieldProblem, ParsedVerdict, JsonObject } from './fields.js';
 import { quote } from './fields.js';
 import type { ItemRef, ParsedLine, ParsedPreference, ParsedResponse, Side } from './parse-line.js';
 import { AMBIGUOUS, groupKey, responseKey, type ProjectState } from './project-state.js';
@@ -18,7 +18,7 @@ export interface StagedResponse {
   model: string;
   sampleIndex: number;
   text: string;
-  params: Record_;
+  params: JsonObject;
   line: number;
   verdicts: ParsedVerdict[];
 }
