@@ -5,8 +5,11 @@
  *      startImport, polled with getImportJob (target: at least 20,000 items/s);
  *   2. labelling: 1,000 submitLabel calls, each followed by getQueue, the pair timed as the
  *      annotator feels it from pressing submit to seeing the next item (target: p95 under 10 ms);
- *   3. the server's memory (RSS, heap) before and after.
- * It prints figures only; it asserts nothing. `node out/main/bench.js --items N --labels M` for other sizes.
+ *   3. responses: one response per item (every tenth with a verdict) imported with
+ *      startResponseImport (target: at least 20,000 responses/s), see responses-import.ts;
+ *   4. the server's memory (RSS, heap) before and after.
+ * It prints figures only; it asserts nothing. `node out/main/bench.js --items N --labels M --responses R`
+ * for other sizes (R at most N).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { studioMethods, type MethodInput, type MethodName, type MethodOutput } from '../../preload/contract/api.js';
 import { HTTP } from '../../preload/contract/channels.js';
+import { benchResponseImport } from './responses-import.js';
 import { runServerChild, type ChildMessage, type ParentMessage } from './server-child.js';
 import { mib, ms, summarise } from './stats.js';
 
@@ -92,6 +96,7 @@ function argValue(name: string, fallback: number): number {
 async function bench(): Promise<void> {
   const itemCount = argValue('--items', 100_000);
   const labelCount = argValue('--labels', 1_000);
+  const responseCount = Math.min(itemCount, argValue('--responses', 100_000));
   const dataDir = mkdtempSync(join(tmpdir(), 'studio-bench-'));
   const { child, ready } = await startChild(dataDir);
   const api = client(ready.origin, ready.token);
@@ -166,6 +171,8 @@ async function bench(): Promise<void> {
     show('submitLabel', submitTimes);
     show('getQueue (count 3)', queueTimes);
     line(`  progress after: done ${queue.progress.done}, remaining ${queue.progress.remaining}`);
+
+    await benchResponseImport(api, project.id, responseCount, line);
 
     const after = await memory(child);
     line('');

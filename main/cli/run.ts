@@ -10,6 +10,7 @@ import { packageInfo } from './package-root.js';
 import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { importResponsesCommand } from './commands/import-responses.js';
 import { projectsCommand } from './commands/projects.js';
 import { serveCommand } from './commands/serve.js';
 import { statsCommand } from './commands/stats.js';
@@ -45,6 +46,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--valid-rows', 'import the valid rows and report the rest, instead of all-or-nothing')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action((path: string, opts: { project: string; create?: boolean; validRows?: boolean; dataDir?: string }) => run(() => importCommand(io, path, opts))());
+
+  program
+    .command('import-responses')
+    .description("import model responses, people's verdicts and preference votes (our JSONL, TRL preference rows, chat rows) into a project")
+    .argument('<file>', 'the .jsonl file to import')
+    .requiredOption('--project <name>', 'the project whose items the responses answer')
+    .option('--valid-rows', 'import the valid lines and report the rest, instead of all-or-nothing')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((file: string, opts: { project: string; validRows?: boolean; dataDir?: string }) => run(() => importResponsesCommand(io, file, opts))());
 
   program
     .command('export')

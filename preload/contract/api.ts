@@ -26,6 +26,7 @@ import { evaluationMethods, evaluationRunMethods } from './evaluation.js';
 import { compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { responseLabellingMethods } from './response-labelling.js';
+import { responseImportMethods } from './response-import.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -109,6 +110,7 @@ export const studioMethods = {
     }),
     ImportJob,
   ),
+  /** Any import job: items (startImport) or responses (startResponseImport, response-import.ts). */
   getImportJob: method(z.object({ jobId: z.string() }), ImportJob),
 
   listItems: method(
@@ -157,6 +159,7 @@ export const studioMethods = {
   ...scoringMethods,
   ...compareMethods,
   ...responseLabellingMethods,
+  ...responseImportMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

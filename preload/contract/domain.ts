@@ -290,6 +290,9 @@ export const ImportReport = z.object({
   imported: z.number().int(),
   images: z.number().int(),
   labelsImported: z.number().int(),
+  /** Responses imports: how many of labelsImported were verdicts, and how many were preference votes. */
+  verdictsImported: z.number().int().optional(),
+  preferencesImported: z.number().int().optional(),
   duplicates: z.array(ImportProblem),
   skipped: z.array(ImportProblem),
   errors: z.array(ImportProblem),

@@ -56,15 +56,15 @@ export function contentHash(text: string, imageSha256: string | null): string {
 }
 
 /** Lets the event loop run other work (other requests, timers) between slices of an import. */
-function yieldToEventLoop(): Promise<void> {
+export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** How long an import may run before it lets other work in, in milliseconds. */
-const SLICE_MS = 12;
+export const SLICE_MS = 12;
 
 /** Lines in the file (for the progress bar's total): newlines, plus one for a last line without one. */
-async function lineTotal(file: string): Promise<number | null> {
+export async function lineTotal(file: string): Promise<number | null> {
   let handle;
   try {
     handle = await open(file, 'r');

@@ -1,11 +1,12 @@
 /** The upload and import methods of StudioApi. */
 import type { StudioHandlers } from '../../../preload/contract/api.js';
 import type { CoreContext } from '../context.js';
+import { responseImportHandlers } from '../responses/import/handlers.js';
 import { UploadArea } from '../uploads/area.js';
 import { ImportJobs } from './jobs.js';
 import { resumePendingSearchIndex } from './search-index.js';
 
-type ImportHandlers = Pick<StudioHandlers, 'beginUpload' | 'uploadFile' | 'startImport' | 'getImportJob'>;
+type ImportHandlers = Pick<StudioHandlers, 'beginUpload' | 'uploadFile' | 'startImport' | 'getImportJob' | 'startResponseImport'>;
 
 class Closed extends Error {}
 
@@ -47,5 +48,7 @@ export function importHandlers(ctx: CoreContext): ImportHandlers {
     uploadFile: ({ uploadId, path, dataBase64, offset }) => uploads.putBase64(uploadId, path, dataBase64, offset ?? 0),
     startImport: (input) => jobs.start(input),
     getImportJob: ({ jobId }) => jobs.get(jobId),
+    // Responses files share the upload area and the job registry (one queue, one getImportJob).
+    ...responseImportHandlers(jobs),
   };
 }

@@ -14,7 +14,7 @@ import { requireProjectRow } from '../services/lookup.js';
 import type { UploadArea } from '../uploads/area.js';
 import { normaliseRelativePath } from '../uploads/relative-path.js';
 import type { ImportProgress } from './engine.js';
-import { importPath } from './import-path.js';
+import { importPath, type ImportPathOptions } from './import-path.js';
 
 export interface StartImportInput {
   projectId: number;
@@ -22,6 +22,9 @@ export interface StartImportInput {
   entry?: string | undefined;
   validRowsOnly: boolean;
 }
+
+/** What a job runs: the item import, or another importer with the same options (responses). */
+export type ImportRunner = (ctx: CoreContext, options: ImportPathOptions & { displayName: string }) => Promise<ImportReport>;
 
 /** Finished jobs kept for polling; older ones are forgotten. */
 const KEEP_FINISHED = 100;
@@ -41,7 +44,8 @@ export class ImportJobs {
     });
   }
 
-  start(input: StartImportInput): ImportJob {
+  /** One registry and one queue for every kind of import, so getImportJob answers for all of them. */
+  start(input: StartImportInput, runner: ImportRunner = importPath): ImportJob {
     requireProjectRow(this.ctx.db.read, input.projectId);
     const dir = this.uploads.dir(input.uploadId);
     let path = dir;
@@ -59,7 +63,7 @@ export class ImportJobs {
     const job: ImportJob = { jobId: randomUUID(), projectId: input.projectId, status: 'queued', phase: 'reading', done: 0, total: null, report: null };
     this.jobs.set(job.jobId, job);
     this.forgetOld();
-    this.queue = this.queue.then(() => this.run(job, path, displayName, input));
+    this.queue = this.queue.then(() => this.run(job, path, displayName, input, runner));
     return { ...job };
   }
 
@@ -69,7 +73,7 @@ export class ImportJobs {
     return { ...job };
   }
 
-  private async run(job: ImportJob, path: string, displayName: string, input: StartImportInput): Promise<void> {
+  private async run(job: ImportJob, path: string, displayName: string, input: StartImportInput, runner: ImportRunner): Promise<void> {
     if (this.closed) return;
     job.status = 'running';
     let lastEmit = 0;
@@ -86,7 +90,7 @@ export class ImportJobs {
     onProgress({ phase: 'reading', done: 0, total: null });
     let report: ImportReport;
     try {
-      report = await importPath(this.ctx, {
+      report = await runner(this.ctx, {
         projectId: input.projectId,
         path,
         validRowsOnly: input.validRowsOnly,

@@ -51,6 +51,23 @@ export function insertResponse(db: WritableDB, r: InsertResponse): number {
   return row.id;
 }
 
+/** The columns a bulk import stages its new responses in (a TEMP table of the writer connection, rows in file order). */
+export const RESPONSE_STAGE_COLUMNS = 'item_id, model_name, model_key, sample_index, text, params';
+
+/**
+ * Moves staged imported responses of free-named models into the project with one INSERT ... SELECT
+ * (no per-row JavaScript), in stage order. The stage's model_key must be modelKey({ modelName }).
+ * Call inside a transaction; a duplicate throws SQLite's UNIQUE error. Returns how many went in.
+ */
+export function insertStagedResponses(db: WritableDB, stage: string, r: { projectId: number; importId: number; createdAt: string }): number {
+  return db
+    .prepare(
+      `INSERT INTO response (project_id, item_id, model_id, model_name, model_key, sample_index, text, params, origin, import_id, created_at)
+       SELECT ?, item_id, NULL, model_name, model_key, sample_index, text, params, 'imported', ?, ? FROM temp.${stage} ORDER BY rowid`,
+    )
+    .run(r.projectId, r.importId, r.createdAt).changes;
+}
+
 export interface AppendResponseLabel {
   responseId: number;
   projectId: number;

@@ -1,5 +1,6 @@
 /**
- * Import jobs: upload the picked files, start the import, then follow the job through
+ * Import jobs: upload the picked files, start the import (of prompts, or of model responses with
+ * their verdicts and votes: the same job, events and report), then follow the job through
  * `import.progress` / `import.finished` events, with polling as a fallback for a dropped socket.
  */
 import { defineStore } from 'pinia';
@@ -14,12 +15,16 @@ const MAX_FAILED_POLLS = 15;
 const FINISHED = new Set<ImportJob['status']>(['succeeded', 'failed']);
 
 export type ImportStage = 'idle' | 'uploading' | 'importing' | 'finished';
+/** What the picked file holds: prompts (items) or model responses (startResponseImport). */
+export type ImportKind = 'items' | 'responses';
 
 export const useImports = defineStore('imports', () => {
   const client = useStudio();
   const stage = ref<ImportStage>('idle');
   const upload = ref<UploadProgress | null>(null);
   const job = ref<ImportJob | null>(null);
+  /** The kind of the job in `job`, so the report can say "responses" or "items". */
+  const kind = ref<ImportKind>('items');
   let poll: number | undefined;
   let settle: { resolve: (job: ImportJob) => void; reject: (err: unknown) => void } | null = null;
   let failedPolls = 0;
@@ -45,15 +50,17 @@ export const useImports = defineStore('imports', () => {
   });
 
   /** Resolves with the finished job (its report says what happened). */
-  async function run(projectId: number, files: File[], entry: string | undefined, validRowsOnly: boolean): Promise<ImportJob> {
+  async function run(projectId: number, files: File[], entry: string | undefined, validRowsOnly: boolean, what: ImportKind = 'items'): Promise<ImportJob> {
     reset();
+    kind.value = what;
     stage.value = 'uploading';
     try {
       const sent = await uploadFiles(client.api, files, (progress) => {
         upload.value = progress;
       });
       stage.value = 'importing';
-      const started = await client.api.startImport({ projectId, uploadId: sent.uploadId, validRowsOnly, ...(entry ? { entry } : {}) });
+      const input = { projectId, uploadId: sent.uploadId, validRowsOnly, ...(entry ? { entry } : {}) };
+      const started = what === 'responses' ? await client.api.startResponseImport(input) : await client.api.startImport(input);
       job.value = started;
       const finished = new Promise<ImportJob>((resolve, reject) => {
         settle = { resolve, reject };
@@ -97,5 +104,5 @@ export const useImports = defineStore('imports', () => {
     job.value = null;
   }
 
-  return { stage, upload, job, run, reset };
+  return { stage, upload, job, kind, run, reset };
 });

@@ -1,0 +1,3 @@
+export { importResponsesPath, type ResponseImportPathOptions } from './import-path.js';
+export { runResponseImport } from './engine.js';
+export { responseImportHandlers } from './handlers.js';
