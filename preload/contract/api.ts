@@ -22,6 +22,7 @@ import {
   Role,
   User,
 } from './domain.js';
+import { preferenceMethods } from './preferences.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -148,6 +149,7 @@ export const studioMethods = {
   getStats: method(z.object({ projectId: Id }), ProjectStats),
 
   ...trainingMethods,
+  ...preferenceMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;
