@@ -17,6 +17,7 @@ import { infoHandlers } from './services/info.js';
 import { itemHandlers } from './services/items.js';
 import { labellingHandlers } from './services/labelling.js';
 import { projectHandlers } from './services/projects.js';
+import { preferenceHandlers } from './responses/pairs.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
 import { createTraining, type TrainingHandlers } from './training/service.js';
@@ -47,6 +48,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers): StudioHand
     ...exportHandlers(ctx),
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
+    ...preferenceHandlers(ctx),
   };
 }
 
