@@ -16,6 +16,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'main/cli/index.ts'),
           bench: resolve(__dirname, 'main/bench/index.ts'),
           'bench-training': resolve(__dirname, 'main/bench/training-overhead.ts'),
+          'bench-preferences': resolve(__dirname, 'main/bench/preferences.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -26,6 +26,36 @@ async function setup(opts: { items: number; models: string[]; annotators?: strin
 const queue = (t: TempCore, projectId: number, annotatorId: number, count = 3) => t.call('getPairQueue', { projectId, annotatorId, count });
 const vote = (t: TempCore, annotatorId: number, pair: BlindPair, choice: SideChoice, criteria = {}) =>
   t.call('submitPreference', { leftResponseId: pair.left.responseId, rightResponseId: pair.right.responseId, annotatorId, choice, criteria, timeSpentMs: 800 });
+/** The same figures counted afresh with SQL, to check the running tally the core keeps. */
+function recount(t: TempCore, projectId: number) {
+  const db = t.core.context.db.read;
+  const perModelPair = db
+    .prepare<{ k: string; n: number }>(
+      `SELECT min(ra.model_name, rb.model_name) || '+' || max(ra.model_name, rb.model_name) AS k, COUNT(*) AS n FROM preference_head h
+       JOIN response ra ON ra.id = h.response_a_id JOIN response rb ON rb.id = h.response_b_id
+       WHERE h.project_id = ? AND h.status = 'submitted' GROUP BY k ORDER BY k`,
+    )
+    .all(projectId);
+  const perAnnotator = db
+    .prepare<{ annotator_id: number; votes: number; left_picks: number }>(
+      `SELECT h.annotator_id, COUNT(*) AS votes,
+         SUM((h.choice = 'a' AND p.left_response_id = p.response_a_id) OR (h.choice = 'b' AND p.left_response_id = p.response_b_id)) AS left_picks
+       FROM preference_head h JOIN preference p ON p.id = h.preference_id
+       WHERE h.project_id = ? AND h.status = 'submitted' GROUP BY h.annotator_id ORDER BY h.annotator_id`,
+    )
+    .all(projectId);
+  return { perModelPair, perAnnotator };
+}
+
+async function expectTallyMatchesRecount(t: TempCore, projectId: number) {
+  const stats = await t.call('getPreferenceStats', { projectId });
+  const fresh = recount(t, projectId);
+  expect(stats.modelPairs.filter((mp) => mp.votes > 0).map((mp) => ({ k: mp.models.join('+'), n: mp.votes }))).toEqual(fresh.perModelPair);
+  expect(
+    stats.annotators.map((a) => ({ annotator_id: a.annotatorId, votes: a.votes, left_picks: Math.round((a.leftShare.value ?? 0) * a.leftShare.n) })).sort((x, y) => x.annotator_id - y.annotator_id),
+  ).toEqual(fresh.perAnnotator);
+}
+
 const key = (pair: BlindPair) => [pair.left.responseId, pair.right.responseId].sort((x, y) => x - y).join(':');
 
 describe('pair scheduling', () => {
@@ -52,6 +82,7 @@ describe('pair scheduling', () => {
       [['alpha-1', 'gamma-3'], 30, 20],
       [['beta-2', 'gamma-3'], 30, 20],
     ]);
+    await expectTallyMatchesRecount(t, project.id);
   });
 
   it('balances a prefetched batch itself and spreads votes over pairs before a second vote', async () => {
@@ -97,6 +128,8 @@ describe('pair scheduling', () => {
     expect(undone.restored?.left.responseId).toBe(first.left.responseId);
     expect(undone.restored?.previous).toEqual({ choice: 'left', criteria: { safety: 'right' } });
     expect(undone.progress.done).toBe(0);
+    await expectTallyMatchesRecount(t, project.id);
+    expect((await t.call('getPreferenceStats', { projectId: project.id })).modelPairs[0]!.votes).toBe(0);
     const back = await queue(t, project.id, ada.id);
     expect(key(back.pairs[0]!)).toBe(key(first));
     expect(back.pairs[0]!.previous?.choice).toBe('left');

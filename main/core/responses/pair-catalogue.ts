@@ -5,7 +5,7 @@
  * and rebuilt only when a response was added: responses are never updated or deleted, so the
  * largest response id is an exact version.
  *
- * Vote counts per model pair change with every vote and are read fresh (modelPairVotes).
+ * Vote counts per model pair change with every vote: vote-tally.ts keeps them.
  */
 import type { ReadableDB } from '../../../db/handles.js';
 import { modelPairKey } from './pair-schedule.js';
@@ -72,30 +72,4 @@ export class PairCatalogues {
     this.byProject.set(projectId, built);
     return built;
   }
-}
-
-export interface ModelPairTally {
-  votes: number;
-  /** model key -> the largest response id of that model among voted pairs (where the walk can start). */
-  frontier: Map<string, number>;
-}
-
-const VOTES_SQL = `SELECT ra.model_key AS ka, rb.model_key AS kb, COUNT(*) AS votes, MAX(ra.id) AS max_a, MAX(rb.id) AS max_b
-  FROM preference_head h JOIN response ra ON ra.id = h.response_a_id JOIN response rb ON rb.id = h.response_b_id
-  WHERE h.project_id = ? AND h.status = 'submitted'
-  GROUP BY ra.model_key, rb.model_key`;
-
-/** Submitted votes per model pair across the project, with each side's frontier. One GROUP BY over the project's votes. */
-export function modelPairVotes(db: ReadableDB, projectId: number): Map<string, ModelPairTally> {
-  const tally = new Map<string, ModelPairTally>();
-  for (const row of db.prepare<{ ka: string; kb: string; votes: number; max_a: number; max_b: number }>(VOTES_SQL).all(projectId)) {
-    if (row.ka === row.kb) continue; // two samples of one model: not a model pair
-    const key = modelPairKey(row.ka, row.kb);
-    let entry = tally.get(key);
-    if (!entry) tally.set(key, (entry = { votes: 0, frontier: new Map() }));
-    entry.votes += row.votes;
-    entry.frontier.set(row.ka, Math.max(entry.frontier.get(row.ka) ?? 0, row.max_a));
-    entry.frontier.set(row.kb, Math.max(entry.frontier.get(row.kb) ?? 0, row.max_b));
-  }
-  return tally;
 }

@@ -21,11 +21,12 @@ import { nowIso, type CoreContext } from '../context.js';
 import { QueueLeases } from '../services/leases.js';
 import { requireProject, requireProjectRow, requireUser } from '../services/lookup.js';
 import { parseJson } from '../services/rows.js';
-import { PairCatalogues, modelPairVotes, type PairCatalogue } from './pair-catalogue.js';
+import { PairCatalogues, type PairCatalogue } from './pair-catalogue.js';
 import { modelPairCandidates, skippedPairs, undonePairs } from './pair-candidates.js';
 import { mapCriteria, pairCards, sideToCanonical } from './pair-cards.js';
 import { hash32, pairKey, pickBalanced, type PairCandidate } from './pair-schedule.js';
 import { annotatorBias, modelPairSummary, projectBias } from './preference-stats.js';
+import { VoteTallies, type ProjectTally } from './vote-tally.js';
 import { PREFERENCE_COLUMNS, appendPreference, canonicalPair, modelKey, requireResponseRow, toPreference, type PreferenceRow, type ResponseRow } from './store.js';
 
 type PreferenceHandlers = Pick<StudioHandlers, 'getPairQueue' | 'submitPreference' | 'undoLastPreference' | 'skipPair' | 'getPreferenceStats'>;
@@ -36,11 +37,10 @@ export interface PairQueueOptions {
 }
 
 /** The next `count` pairs for the annotator, in queue order (see the file comment). */
-export function queuePairs(db: ReadableDB, catalogue: PairCatalogue, scope: { projectId: number; annotatorId: number; quota: number }, count: number, options: PairQueueOptions = {}): PairCandidate[] {
+export function queuePairs(db: ReadableDB, catalogue: PairCatalogue, tally: ProjectTally, scope: { projectId: number; annotatorId: number; quota: number }, count: number, options: PairQueueOptions = {}): PairCandidate[] {
   const held = options.heldByOthers ?? new Map<string, number>();
   const out = undonePairs(db, scope.projectId, scope.annotatorId, count);
   if (out.length < count) {
-    const tally = modelPairVotes(db, scope.projectId);
     const byKey = new Map(catalogue.modelPairs.map((mp) => [mp.key, mp]));
     // One stream never yields more than the picks plus the pairs others hold.
     const limit = count - out.length + held.size;
@@ -49,14 +49,14 @@ export function queuePairs(db: ReadableDB, catalogue: PairCatalogue, scope: { pr
       let stream = streams.get(key);
       if (!stream) {
         const mp = byKey.get(key);
-        const frontier = mp ? (tally.get(key)?.frontier.get(mp.walk) ?? 0) : 0;
+        const frontier = mp ? (tally.modelPairs.get(key)?.frontier.get(mp.walk) ?? 0) : 0;
         stream = { rows: mp ? modelPairCandidates(db, scope, mp, frontier, limit) : [], at: 0 };
         streams.set(key, stream);
       }
       return stream.rows[stream.at++] ?? null;
     };
     const { picked, deferred } = pickBalanced(
-      catalogue.modelPairs.map((mp) => ({ key: mp.key, votes: tally.get(mp.key)?.votes ?? 0 })),
+      catalogue.modelPairs.map((mp) => ({ key: mp.key, votes: tally.modelPairs.get(mp.key)?.votes ?? 0 })),
       count - out.length,
       next,
       (candidate) => (held.get(pairKey(candidate.a, candidate.b)) ?? 0) > 0,
@@ -141,10 +141,11 @@ export function preferenceHandlers(ctx: CoreContext): PreferenceHandlers {
   const db = ctx.db;
   const leases = new QueueLeases<string>();
   const catalogues = new PairCatalogues();
+  const tallies = new VoteTallies();
   const changed = (projectId: number) => ctx.events.emit({ type: 'project.changed', projectId });
 
   const standing = (projectId: number, annotator: { id: number; name: string }): { progress: QueueProgress; bias: PositionBias } => {
-    const bias = annotatorBias(db.read, projectId, annotator);
+    const bias = annotatorBias(tallies.get(db.read, projectId), annotator);
     const total = catalogues.get(db.read, projectId).totalPairs;
     return { bias, progress: { done: bias.votes, remaining: Math.max(0, total - bias.votes), total } };
   };
@@ -155,7 +156,7 @@ export function preferenceHandlers(ctx: CoreContext): PreferenceHandlers {
       const annotator = requireUser(db.read, annotatorId);
       const nowMs = ctx.clock.now().getTime();
       const catalogue = catalogues.get(db.read, projectId);
-      const pairs = queuePairs(db.read, catalogue, { projectId, annotatorId, quota: project.annotators_per_item }, count, {
+      const pairs = queuePairs(db.read, catalogue, tallies.get(db.read, projectId), { projectId, annotatorId, quota: project.annotators_per_item }, count, {
         heldByOthers: leases.heldByOthers(annotatorId, nowMs),
       });
       leases.hold(annotatorId, pairs.map((p) => pairKey(p.a, p.b)), nowMs);
@@ -248,7 +249,8 @@ export function preferenceHandlers(ctx: CoreContext): PreferenceHandlers {
     getPreferenceStats: ({ projectId }) => {
       const project = requireProject(db.read, projectId);
       const catalogue = catalogues.get(db.read, projectId);
-      return { annotators: projectBias(db.read, projectId), modelPairs: modelPairSummary(db.read, projectId, catalogue), criteria: project.preferenceCriteria };
+      const tally = tallies.get(db.read, projectId);
+      return { annotators: projectBias(db.read, tally), modelPairs: modelPairSummary(tally, catalogue), criteria: project.preferenceCriteria };
     },
   };
 }

@@ -5,7 +5,8 @@
  */
 import type { ReadableDB } from '../../../db/handles.js';
 import type { ModelPairVotes, PositionBias, Proportion } from '../../../preload/contract/preferences.js';
-import { modelPairVotes, type PairCatalogue } from './pair-catalogue.js';
+import type { PairCatalogue } from './pair-catalogue.js';
+import type { AnnotatorTally, ProjectTally } from './vote-tally.js';
 
 /** The 97.5th percentile of the standard normal distribution. */
 const Z95 = 1.959963984540054;
@@ -21,51 +22,29 @@ export function wilson(successes: number, n: number, z = Z95): Proportion {
   return { n, value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
-interface BiasRow {
-  annotator_id: number;
-  name: string;
-  votes: number;
-  decisive: number;
-  left_picks: number;
-  ties: number;
-  both_bad: number;
+function toBias(annotator: { id: number; name: string }, tally: AnnotatorTally | undefined): PositionBias {
+  const t = tally ?? { votes: 0, decisive: 0, leftPicks: 0, ties: 0, bothBad: 0 };
+  return { annotatorId: annotator.id, annotatorName: annotator.name, votes: t.votes, leftShare: wilson(t.leftPicks, t.decisive), ties: t.ties, bothBad: t.bothBad };
 }
 
-const BIAS_SQL = (oneAnnotator: boolean) => `SELECT h.annotator_id, u.name, COUNT(*) AS votes,
-    SUM(h.choice IN ('a', 'b')) AS decisive,
-    SUM((h.choice = 'a' AND p.left_response_id = p.response_a_id) OR (h.choice = 'b' AND p.left_response_id = p.response_b_id)) AS left_picks,
-    SUM(h.choice = 'tie') AS ties, SUM(h.choice = 'both_bad') AS both_bad
-  FROM preference_head h JOIN preference p ON p.id = h.preference_id JOIN user u ON u.id = h.annotator_id
-  WHERE h.project_id = ? AND h.status = 'submitted' ${oneAnnotator ? 'AND h.annotator_id = ?' : ''}
-  GROUP BY h.annotator_id ORDER BY u.name, h.annotator_id`;
-
-function toBias(row: BiasRow): PositionBias {
-  return {
-    annotatorId: row.annotator_id,
-    annotatorName: row.name,
-    votes: row.votes,
-    leftShare: wilson(row.left_picks, row.decisive),
-    ties: row.ties,
-    bothBad: row.both_bad,
-  };
+export function annotatorBias(tally: ProjectTally, annotator: { id: number; name: string }): PositionBias {
+  return toBias(annotator, tally.annotators.get(annotator.id));
 }
 
-export function annotatorBias(db: ReadableDB, projectId: number, annotator: { id: number; name: string }): PositionBias {
-  const row = db.prepare<BiasRow>(BIAS_SQL(true)).get(projectId, annotator.id);
-  return row ? toBias(row) : toBias({ annotator_id: annotator.id, name: annotator.name, votes: 0, decisive: 0, left_picks: 0, ties: 0, both_bad: 0 });
-}
-
-export function projectBias(db: ReadableDB, projectId: number): PositionBias[] {
-  return db.prepare<BiasRow>(BIAS_SQL(false)).all(projectId).map(toBias);
+/** Everyone with a submitted vote in the project, by name. */
+export function projectBias(db: ReadableDB, tally: ProjectTally): PositionBias[] {
+  const ids = [...tally.annotators].filter(([, t]) => t.votes > 0).map(([id]) => id);
+  if (ids.length === 0) return [];
+  const people = db.prepare<{ id: number; name: string }>(`SELECT id, name FROM user WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY name, id`).all(...ids);
+  return people.map((person) => toBias(person, tally.annotators.get(person.id)));
 }
 
 /** Votes per model pair next to the pairs it has, in name order. */
-export function modelPairSummary(db: ReadableDB, projectId: number, catalogue: PairCatalogue): ModelPairVotes[] {
-  const votes = modelPairVotes(db, projectId);
+export function modelPairSummary(tally: ProjectTally, catalogue: PairCatalogue): ModelPairVotes[] {
   return catalogue.modelPairs
     .map((mp): ModelPairVotes => {
       const names = mp.keys.map((key) => catalogue.names.get(key) ?? key).sort() as [string, string];
-      return { models: names, votes: votes.get(mp.key)?.votes ?? 0, pairs: mp.pairs };
+      return { models: names, votes: tally.modelPairs.get(mp.key)?.votes ?? 0, pairs: mp.pairs };
     })
     .sort((x, y) => x.models[0].localeCompare(y.models[0]) || x.models[1].localeCompare(y.models[1]));
 }
