@@ -10,6 +10,7 @@ export type Route =
   | { name: 'start' }
   | { name: 'project'; projectId: number; tab: ProjectTab }
   | { name: 'label'; projectId: number }
+  | { name: 'vote'; projectId: number }
   | { name: 'browse'; projectId: number; itemId: number | null }
   | TrainRoute;
 
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (projectId === null) return { name: 'start' };
   const section = parts[2];
   if (section === 'label') return { name: 'label', projectId };
+  if (section === 'vote') return { name: 'vote', projectId };
   if (section === 'train') return parseTrainRoute(projectId, parts.slice(3));
   if (section === 'browse') return { name: 'browse', projectId, itemId: parts[3] === 'item' ? positiveInt(parts[4]) : null };
   const tab = PROJECT_TABS.find((candidate) => candidate === section) ?? 'overview';
@@ -39,6 +41,8 @@ export function formatRoute(route: Route): string {
       return route.tab === 'overview' ? `#/p/${route.projectId}` : `#/p/${route.projectId}/${route.tab}`;
     case 'label':
       return `#/p/${route.projectId}/label`;
+    case 'vote':
+      return `#/p/${route.projectId}/vote`;
     case 'browse':
       return route.itemId === null ? `#/p/${route.projectId}/browse` : `#/p/${route.projectId}/browse/item/${route.itemId}`;
     case 'train':
