@@ -139,6 +139,14 @@ async function bench(sizes: Sizes): Promise<void> {
     const { projectId, annotatorId } = ready;
     line(`COSMO Studio pairwise benchmark: ${ready.responses.toLocaleString('en')} responses (${sizes.models} models x ${sizes.items.toLocaleString('en')} items), ` +
       `${sizes.priorVotes.toLocaleString('en')} earlier votes by 5 others; seeded in ${ms(ready.seedMs)}; node ${process.version}, ${process.platform}-${process.arch}`);
+    const floor: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const t = performance.now();
+      await call('getInfo', {});
+      floor.push(performance.now() - t);
+    }
+    const f = summarise(floor);
+    line(`HTTP round trip floor (getInfo): p50 ${ms(f.p50)}  p95 ${ms(f.p95)}`);
     const c0 = performance.now();
     let queue = await call('getPairQueue', { projectId, annotatorId, count: 3 });
     line(`first getPairQueue (builds the model-pair catalogue): ${ms(performance.now() - c0)}`);

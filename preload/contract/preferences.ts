@@ -30,7 +30,7 @@ export type SideCriteriaVotes = z.infer<typeof SideCriteriaVotes>;
 export const BlindResponse = z
   .object({
     responseId: z.number().int(),
-    /** The response text with its own model's name replaced by `[model]` (done on the server). */
+    /** The response text with both models' names of the pair replaced by `[model]` (done on the server). */
     text: z.string(),
   })
   .strict();

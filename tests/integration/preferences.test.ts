@@ -177,13 +177,14 @@ describe('sides and blindness', () => {
     const t = get();
     const project = await t.call('createProject', { name: 'blind' });
     const itemIds = seedCount(t.core, project.id, 2);
-    seedResponses(t.core, project.id, itemIds, ['zeta-model-7', 'Omega/omega-net-3'], (model, i) => (i === 0 ? `I am ${model.split('/').pop()}, here to help.` : `Plain answer ${i}.`));
+    seedResponses(t.core, project.id, itemIds, ['zeta-model-7', 'Omega/omega-net-3'], (model, i) => (i === 0 ? `I am ${model.split('/').pop()}, here to help.` : model === 'zeta-model-7' ? 'Unlike OMEGA-NET-3, I answer plainly.' : `Plain answer ${i}.`));
     const ada = await t.call('createUser', { name: 'Ada', role: 'annotator' });
     const reply = await queue(t, project.id, ada.id, 3);
     const json = JSON.stringify(reply);
     expect(reply.pairs).toHaveLength(2);
     for (const name of ['zeta-model-7', 'omega-net-3', 'Omega', 'temperature', 'modelName', 'params']) expect(json).not.toContain(name);
     expect(json).toContain('I am [model], here to help.');
+    expect(json).toContain('Unlike [model], I answer plainly.');
     const pair = reply.pairs.find((p) => p.item.id === itemIds[0])!;
     const done = await vote(t, ada.id, pair, 'tie');
     const names = new Set([done.revealed.left, done.revealed.right]);

@@ -1,6 +1,6 @@
 /**
- * Turns scheduled pairs into what a blind client receives: the item, the two texts (each with
- * its own model's name masked) and ids, sides seeded per (pair, annotator). Model names and
+ * Turns scheduled pairs into what a blind client receives: the item, the two texts (the names of
+ * both models of the pair masked in each) and ids, sides seeded per (pair, annotator). Model names and
  * generation parameters are read here only to mask, and never put into the card.
  */
 import type { ReadableDB } from '../../../db/handles.js';
@@ -69,19 +69,23 @@ function contextItem(row: ReturnType<typeof toItem>): ResponseContextItem {
 export function pairCards(db: ReadableDB, pairs: readonly PairCandidate[], annotatorId: number): BlindPair[] {
   if (pairs.length === 0) return [];
   const ids = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-  const texts = new Map(
+  const responses = new Map(
     db
       .prepare<TextRow>(`SELECT id, text, model_name FROM response WHERE id IN (${ids.map(() => '?').join(', ')})`)
       .all(...ids)
-      .map((row) => [row.id, maskOwnModelName(row.text, row.model_name)]),
+      .map((row) => [row.id, row]),
   );
   const items = new Map(itemRowsByIds(db, [...new Set(pairs.map((p) => p.itemId))]).map((row) => [row.id, contextItem(toItem(row))]));
   const undone = db.prepare<UndoneRow>(UNDONE_SQL);
   return pairs.flatMap((pair): BlindPair[] => {
     const item = items.get(pair.itemId);
-    const textA = texts.get(pair.a);
-    const textB = texts.get(pair.b);
-    if (!item || textA === undefined || textB === undefined) return [];
+    const a = responses.get(pair.a);
+    const b = responses.get(pair.b);
+    if (!item || !a || !b) return [];
+    // Either model's name is masked in both texts ("unlike ckpt-40, I ..." would un-blind too).
+    const hide = (text: string) => maskOwnModelName(maskOwnModelName(text, a.model_name), b.model_name);
+    const textA = hide(a.text);
+    const textB = hide(b.text);
     const previous = undone.get(pair.a, pair.b, annotatorId);
     const left = previous?.left_response_id ?? leftResponseFor(pair.a, pair.b, annotatorId);
     const leftIsA = left === pair.a;
