@@ -158,6 +158,14 @@ describe('blind pairwise vote', () => {
     const stats = await server.call('getPreferenceStats', { projectId });
     expect(stats.annotators[0]!.votes).toBe(9);
     expect(stats.criteria).toEqual(['safety']);
+
+    // The project overview shows the evenness and each voter's position bias, names included.
+    await page.getByTestId('tab-overview').click();
+    await page.getByTestId('preference-stats').waitFor();
+    await expect.poll(() => page.getByTestId('model-pair-votes').count()).toBe(3);
+    expect(await text('preference-stats')).toContain('Vera Voter');
+    await page.getByTestId('preference-stats').scrollIntoViewIfNeeded();
+    await screenshot(page, 'pairwise-stats');
     expect(problems).toEqual([]);
   });
 });
