@@ -27,7 +27,8 @@ interface Rule {
   regex: RegExp;
 }
 
-const rule = (kind: MaskKind, source: string, caseInsensitive = false): Rule => ({ kind, regex: new RegExp(source, caseInsensitive ? 'gi' : 'g') });
+// A mention ends at a word boundary, so "Claudette" or "GPTQ" is not a model name.
+const rule = (kind: MaskKind, source: string, caseInsensitive = false): Rule => ({ kind, regex: new RegExp(`${source}(?![\\w])`, caseInsensitive ? 'gi' : 'g') });
 
 // Makers first, so that "Mistral AI" is one [maker] rather than "[model] AI". Everyday words
 // (Meta, Google, Claude, Gemini, Phi, Grok, Bard) are matched capitalised only.

@@ -26,6 +26,7 @@ describe('maskIdentity', () => {
     const text = 'A meta-analysis of claude-like names: the gemini twins met at the bard festival; my llama is it.';
     expect(maskIdentity(text)).toBe(text.replace('llama', '[model]'));
     expect(maskIdentity('The recipe needs flour, water and time.')).toBe('The recipe needs flour, water and time.');
+    expect(maskIdentity('Claudette used GPTQ to quantise; Metadata is fine.')).toBe('Claudette used GPTQ to quantise; Metadata is fine.');
   });
 
   it('keeps the original words in the segments, so joining them gives the input back', () => {
