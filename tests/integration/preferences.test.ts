@@ -142,6 +142,23 @@ describe('pair scheduling', () => {
     expect(order[3]).toBe(key(first));
   });
 
+  it('takes in responses added later, and only those of its own project', async () => {
+    const { t, project, itemIds, people } = await setup({ items: 3, models: ['alpha-1', 'beta-2'] });
+    const ada = people[0]!;
+    expect((await queue(t, project.id, ada.id)).progress.total).toBe(3);
+    seedResponses(t.core, project.id, itemIds, ['gamma-3']);
+    const other = await t.call('createProject', { name: 'elsewhere' });
+    seedResponses(t.core, other.id, seedCount(t.core, other.id, 2, { text: 'other' }), ['alpha-1', 'beta-2']);
+    expect((await queue(t, project.id, ada.id)).progress.total).toBe(9);
+    const { modelPairs } = await t.call('getPreferenceStats', { projectId: project.id });
+    expect(modelPairs.map((mp) => [mp.models.join('+'), mp.pairs])).toEqual([
+      ['alpha-1+beta-2', 3],
+      ['alpha-1+gamma-3', 3],
+      ['beta-2+gamma-3', 3],
+    ]);
+    expect((await t.call('getPreferenceStats', { projectId: other.id })).modelPairs).toEqual([{ models: ['alpha-1', 'beta-2'], votes: 0, pairs: 2 }]);
+  });
+
   it('hands two people voting at once different pairs', async () => {
     const { t, project, people } = await setup({ items: 6, models: ['alpha-1', 'beta-2'], annotators: ['Ada', 'Bob'] });
     const ada = await queue(t, project.id, people[0]!.id, 3);

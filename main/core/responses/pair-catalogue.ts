@@ -1,9 +1,10 @@
 /**
  * What a project's responses offer the pairwise queue: its models and, for every pair of models
- * that answered at least one common item, how many response pairs there are. Building it reads
- * every response of the project (about 100 ms at 100,000 responses), so it is kept per project
- * and rebuilt only when a response was added: responses are never updated or deleted, so the
- * largest response id is an exact version.
+ * that answered at least one common item, how many response pairs there are. Kept per project
+ * and brought up to date on every read by folding in only the responses added since (responses
+ * are never updated or deleted and their ids only grow), so a generation job adding responses
+ * one by one, here or in another project, never makes a vote rescan the whole project. The first
+ * read of a project counts all of it (a few hundred ms at 100,000 responses).
  *
  * Vote counts per model pair change with every vote: vote-tally.ts keeps them.
  */
@@ -22,54 +23,64 @@ export interface CatalogueModelPair {
 }
 
 export interface PairCatalogue {
-  version: number;
   /** model key -> display name (the latest name a response carried). */
   names: Map<string, string>;
   modelPairs: CatalogueModelPair[];
   totalPairs: number;
 }
 
-const MODELS_SQL = `SELECT model_key AS key, COUNT(*) AS n,
-    (SELECT r2.model_name FROM response r2 WHERE r2.project_id = r.project_id AND r2.model_key = r.model_key ORDER BY r2.id DESC LIMIT 1) AS name
-  FROM response r WHERE r.project_id = ? GROUP BY model_key`;
-const PAIRS_SQL = `SELECT r1.model_key AS k1, r2.model_key AS k2, COUNT(*) AS n
-  FROM response r1 JOIN response r2 ON r2.item_id = r1.item_id AND r2.model_key > r1.model_key
-  WHERE r1.project_id = ? GROUP BY r1.model_key, r2.model_key`;
-
-function buildCatalogue(db: ReadableDB, projectId: number, version: number): PairCatalogue {
-  const models = db.prepare<{ key: string; n: number; name: string }>(MODELS_SQL).all(projectId);
-  const sizes = new Map(models.map((m) => [m.key, m.n]));
-  const modelPairs = db
-    .prepare<{ k1: string; k2: string; n: number }>(PAIRS_SQL)
-    .all(projectId)
-    .map((row): CatalogueModelPair => {
-      const walkFirst = (sizes.get(row.k1) ?? 0) <= (sizes.get(row.k2) ?? 0);
-      return {
-        key: modelPairKey(row.k1, row.k2),
-        keys: [row.k1, row.k2],
-        pairs: row.n,
-        walk: walkFirst ? row.k1 : row.k2,
-        other: walkFirst ? row.k2 : row.k1,
-      };
-    });
-  return {
-    version,
-    names: new Map(models.map((m) => [m.key, m.name])),
-    modelPairs,
-    totalPairs: modelPairs.reduce((sum, mp) => sum + mp.pairs, 0),
-  };
+interface CatalogueState {
+  lastId: number;
+  sizes: Map<string, number>;
+  names: Map<string, string>;
+  pairs: Map<string, { keys: [string, string]; pairs: number }>;
+  view: PairCatalogue;
 }
 
-/** Per-core cache of catalogues, one per project. */
+// New responses per model, and the pairs each new response makes with the item's earlier
+// responses of other models (so every pair is counted once, when its second response arrives).
+const NEW_MODELS_SQL = `SELECT model_key AS key, COUNT(*) AS n, MAX(id) AS last_id FROM response
+  WHERE id > @last AND id <= @top AND project_id = @project GROUP BY model_key`;
+const NEW_PAIRS_SQL = `SELECT n.model_key AS kn, o.model_key AS ko, COUNT(*) AS n
+  FROM response n JOIN response o ON o.item_id = n.item_id AND o.id < n.id AND o.model_key <> n.model_key
+  WHERE n.id > @last AND n.id <= @top AND n.project_id = @project GROUP BY n.model_key, o.model_key`;
+
+function view(state: CatalogueState): PairCatalogue {
+  const modelPairs = [...state.pairs].map(([key, entry]): CatalogueModelPair => {
+    const [k1, k2] = entry.keys;
+    const walkFirst = (state.sizes.get(k1) ?? 0) <= (state.sizes.get(k2) ?? 0);
+    return { key, keys: entry.keys, pairs: entry.pairs, walk: walkFirst ? k1 : k2, other: walkFirst ? k2 : k1 };
+  });
+  return { names: state.names, modelPairs, totalPairs: modelPairs.reduce((sum, mp) => sum + mp.pairs, 0) };
+}
+
+/** Per-core catalogues, one per project. */
 export class PairCatalogues {
-  private readonly byProject = new Map<number, PairCatalogue>();
+  private readonly byProject = new Map<number, CatalogueState>();
 
   get(db: ReadableDB, projectId: number): PairCatalogue {
-    const version = db.prepare<{ v: number | null }>('SELECT MAX(id) AS v FROM response').get()?.v ?? 0;
-    const cached = this.byProject.get(projectId);
-    if (cached && cached.version === version) return cached;
-    const built = buildCatalogue(db, projectId, version);
-    this.byProject.set(projectId, built);
-    return built;
+    let state = this.byProject.get(projectId);
+    if (!state) {
+      state = { lastId: 0, sizes: new Map(), names: new Map(), pairs: new Map(), view: { names: new Map(), modelPairs: [], totalPairs: 0 } };
+      this.byProject.set(projectId, state);
+    }
+    // Up to the newest response of any project; one added after this read has a larger id.
+    const top = db.prepare<{ top: number | null }>('SELECT MAX(id) AS top FROM response').get()?.top ?? 0;
+    if (top <= state.lastId) return state.view;
+    const range = { last: state.lastId, top, project: projectId };
+    const nameOf = db.prepare<{ model_name: string }>('SELECT model_name FROM response WHERE id = ?');
+    for (const row of db.prepare<{ key: string; n: number; last_id: number }>(NEW_MODELS_SQL).all(range)) {
+      state.sizes.set(row.key, (state.sizes.get(row.key) ?? 0) + row.n);
+      state.names.set(row.key, nameOf.get(row.last_id)?.model_name ?? row.key);
+    }
+    for (const row of db.prepare<{ kn: string; ko: string; n: number }>(NEW_PAIRS_SQL).all(range)) {
+      const key = modelPairKey(row.kn, row.ko);
+      const entry = state.pairs.get(key);
+      if (entry) entry.pairs += row.n;
+      else state.pairs.set(key, { keys: row.kn < row.ko ? [row.kn, row.ko] : [row.ko, row.kn], pairs: row.n });
+    }
+    state.lastId = top;
+    state.view = view(state);
+    return state.view;
   }
 }
