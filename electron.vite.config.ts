@@ -18,6 +18,7 @@ export default defineConfig({
           'bench-training': resolve(__dirname, 'main/bench/training-overhead.ts'),
           'bench-evaluation': resolve(__dirname, 'main/bench/evaluation.ts'),
           'bench-responses': resolve(__dirname, 'main/bench/responses.ts'),
+          'bench-preferences': resolve(__dirname, 'main/bench/preferences.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -13,10 +13,11 @@ import { migration0007 } from './migrations/0007_evaluation_sets.js';
 import { migration0008 } from './migrations/0008_auto_verdicts.js';
 import { migration0009 } from './migrations/0009_evaluations.js';
 import { migration0010 } from './migrations/0010_response_counts.js';
+import { migration0011 } from './migrations/0011_preference_skip.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011];
 
 /** The schema version a database has once every migration here has run. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 10
+-- user_version: 11
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -49,6 +49,8 @@ CREATE INDEX preference_head_annotator ON preference_head(project_id, annotator_
 CREATE INDEX preference_item ON preference(item_id);
 
 CREATE INDEX preference_project ON preference(project_id);
+
+CREATE INDEX preference_skip_order ON preference_skip(project_id, annotator_id);
 
 CREATE INDEX queue_skip_item ON queue_skip(item_id);
 
@@ -298,6 +300,17 @@ CREATE TABLE preference_head (
   choice TEXT NOT NULL,
   PRIMARY KEY (response_a_id, response_b_id, annotator_id)
 ) WITHOUT ROWID;
+
+CREATE TABLE preference_skip (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  annotator_id INTEGER NOT NULL REFERENCES user(id),
+  response_a_id INTEGER NOT NULL REFERENCES response(id),
+  response_b_id INTEGER NOT NULL REFERENCES response(id),
+  created_at TEXT NOT NULL,
+  CHECK (response_a_id < response_b_id),
+  UNIQUE (annotator_id, response_a_id, response_b_id)
+);
 
 CREATE TABLE project (
   id INTEGER PRIMARY KEY,

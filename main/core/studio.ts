@@ -21,6 +21,7 @@ import { itemHandlers } from './services/items.js';
 import { labellingHandlers } from './services/labelling.js';
 import { projectHandlers } from './services/projects.js';
 import { responseLabellingHandlers } from './responses/labelling.js';
+import { preferenceHandlers } from './responses/pairs.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
 import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
@@ -53,6 +54,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
     ...evaluationHandlers(ctx, scoring, evaluations),
+    ...preferenceHandlers(ctx),
   };
 }
 

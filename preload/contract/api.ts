@@ -27,6 +27,7 @@ import { compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
+import { preferenceMethods } from './preferences.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -160,6 +161,7 @@ export const studioMethods = {
   ...compareMethods,
   ...responseLabellingMethods,
   ...responseImportMethods,
+  ...preferenceMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

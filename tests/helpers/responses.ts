@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { WritableDB } from '../../db/handles.js';
 import { insertResponse } from '../../main/core/responses/store.js';
 import { openDatabase } from '../../main/core/storage/index.js';
+import type { StudioCore } from '../../main/core/studio.js';
 
 const AT = '2026-12-01T00:00:00.000Z';
 
@@ -56,4 +57,27 @@ export function withStudioDb<T>(dataDir: string, fn: (db: WritableDB) => T): T {
   } finally {
     db.close();
   }
+}
+
+export interface SeededResponse {
+  id: number;
+  itemId: number;
+  model: string;
+}
+
+/**
+ * The same fixture over a core, for the pairwise tests: one response of each model to each item,
+ * with each response's id, item and model; `text` words it from the item's index in `itemIds`.
+ */
+export function seedModelResponses(
+  core: StudioCore,
+  projectId: number,
+  itemIds: readonly number[],
+  models: readonly string[],
+  text: (model: string, itemIndex: number) => string = (model, i) => `Answer ${i + 1} from ${model}.`,
+): SeededResponse[] {
+  const index = new Map(itemIds.map((id, i) => [id, i]));
+  const ids = seedResponses(core.context.db.write, projectId, itemIds, models, (model, itemId) => text(model, index.get(itemId)!));
+  const keys = itemIds.flatMap((itemId) => models.map((model) => ({ itemId, model })));
+  return ids.map((id, i) => ({ id, ...keys[i]! }));
 }

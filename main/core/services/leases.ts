@@ -7,16 +7,17 @@
 
 export const DEFAULT_LEASE_MS = 10 * 60_000;
 
-export class QueueLeases {
+/** K is what is leased: an item id for the labelling queue, a pair key for the pairwise queue. */
+export class QueueLeases<K = number> {
   /** itemId -> annotatorId -> expiry (ms since epoch) */
-  private readonly byItem = new Map<number, Map<number, number>>();
+  private readonly byItem = new Map<K, Map<number, number>>();
   /** annotatorId -> the items of their latest queue */
-  private readonly byAnnotator = new Map<number, Set<number>>();
+  private readonly byAnnotator = new Map<number, Set<K>>();
 
   constructor(private readonly ttlMs = DEFAULT_LEASE_MS) {}
 
   /** The annotator now holds exactly these items (their latest queue), until the lease expires. */
-  hold(annotatorId: number, itemIds: readonly number[], nowMs: number): void {
+  hold(annotatorId: number, itemIds: readonly K[], nowMs: number): void {
     this.releaseAll(annotatorId);
     const held = new Set(itemIds);
     for (const itemId of held) {
@@ -27,7 +28,7 @@ export class QueueLeases {
     this.byAnnotator.set(annotatorId, held);
   }
 
-  release(annotatorId: number, itemId: number): void {
+  release(annotatorId: number, itemId: K): void {
     const holders = this.byItem.get(itemId);
     holders?.delete(annotatorId);
     if (holders?.size === 0) this.byItem.delete(itemId);
@@ -44,8 +45,8 @@ export class QueueLeases {
   }
 
   /** How many other annotators hold each item (expired leases are dropped on the way). */
-  heldByOthers(annotatorId: number, nowMs: number): Map<number, number> {
-    const counts = new Map<number, number>();
+  heldByOthers(annotatorId: number, nowMs: number): Map<K, number> {
+    const counts = new Map<K, number>();
     for (const [itemId, holders] of this.byItem) {
       for (const [holder, expires] of holders) {
         if (expires <= nowMs) {

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'project'; projectId: number; tab: ProjectTab }
   | { name: 'label'; projectId: number }
   | { name: 'judge'; projectId: number }
+  | { name: 'vote'; projectId: number }
   | { name: 'browse'; projectId: number; itemId: number | null }
   | TrainRoute;
 
@@ -27,6 +28,7 @@ export function parseRoute(hash: string): Route {
   const section = parts[2];
   if (section === 'label') return { name: 'label', projectId };
   if (section === 'judge') return { name: 'judge', projectId };
+  if (section === 'vote') return { name: 'vote', projectId };
   if (section === 'train') return parseTrainRoute(projectId, parts.slice(3));
   if (section === 'browse') return { name: 'browse', projectId, itemId: parts[3] === 'item' ? positiveInt(parts[4]) : null };
   const tab = PROJECT_TABS.find((candidate) => candidate === section) ?? 'overview';
@@ -43,6 +45,8 @@ export function formatRoute(route: Route): string {
       return `#/p/${route.projectId}/label`;
     case 'judge':
       return `#/p/${route.projectId}/judge`;
+    case 'vote':
+      return `#/p/${route.projectId}/vote`;
     case 'browse':
       return route.itemId === null ? `#/p/${route.projectId}/browse` : `#/p/${route.projectId}/browse/item/${route.itemId}`;
     case 'train':
