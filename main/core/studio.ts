@@ -8,6 +8,7 @@ import { BlobStore } from './blobs/store.js';
 import { demoHandlers } from './demo/handlers.js';
 import { exportHandlers } from './export/handlers.js';
 import { importHandlers } from './import/handlers.js';
+import { responseBrowseHandlers } from './responses/browse.js';
 import { statsHandlers } from './stats.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
@@ -47,6 +48,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers): StudioHand
     ...exportHandlers(ctx),
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
+    ...responseBrowseHandlers(ctx),
   };
 }
 

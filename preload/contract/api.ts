@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   Annotation,
+  ExportFormat,
   ExportResult,
   Flag,
   ImportJob,
@@ -22,6 +23,7 @@ import {
   Role,
   User,
 } from './domain.js';
+import { responseBrowseMethods } from './response-browse.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -144,10 +146,11 @@ export const studioMethods = {
     Annotation,
   ),
 
-  exportProject: method(z.object({ projectId: Id, format: z.enum(['jsonl', 'snapshot']) }), ExportResult),
+  exportProject: method(z.object({ projectId: Id, format: ExportFormat }), ExportResult),
   getStats: method(z.object({ projectId: Id }), ProjectStats),
 
   ...trainingMethods,
+  ...responseBrowseMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;
