@@ -22,14 +22,18 @@ export interface ExportOptions {
 }
 
 function summary(result: ExportResult): string {
-  const parts = [`${result.items} items`];
-  if (result.responses !== undefined) parts.push(`${result.responses} responses`);
-  if (result.format !== 'preferences') parts.push(`${result.labels} ${result.format === 'responses' ? 'verdict versions' : 'labels'}`);
-  if (result.preferences !== undefined) parts.push(`${result.preferences} ${result.format === 'preferences' ? 'preference pairs' : 'votes'}`);
-  if (result.format !== 'responses') parts.push(`${result.images} images`);
   const left = Object.entries(result.leftOut ?? {}).filter(([, n]) => n > 0);
-  if (left.length) parts.push(`left out: ${left.map(([why, n]) => `${n} ${why.replace(/_/g, ' ')}`).join(', ')}`);
-  return parts.join(', ');
+  const leftOut = left.length ? `, left out: ${left.map(([why, n]) => `${n} ${why.replace(/_/g, ' ')}`).join(', ')}` : '';
+  switch (result.format) {
+    case 'responses':
+      return `${result.items} items, ${result.responses ?? 0} responses, ${result.labels} verdict versions, ${result.preferences ?? 0} vote versions`;
+    case 'preferences':
+      return `${result.preferences ?? 0} preference pairs, ${result.items} items, ${result.images} images${leftOut}`;
+    default: {
+      const responses = result.responses ? `, ${result.responses} responses` : '';
+      return `${result.items} items, ${result.labels} labels, ${result.images} images${responses}`;
+    }
+  }
 }
 
 export async function exportCommand(io: CliIo, options: ExportOptions): Promise<number> {

@@ -9,6 +9,7 @@ import { CriteriaVotes, GenerationParams, type LabelOrigin, type PreferenceChoic
 import { parseJson } from '../services/rows.js';
 
 export interface ExportVerdict {
+  id: number;
   annotatorId: number;
   annotator: string;
   role: Role;
@@ -79,6 +80,7 @@ interface ResponseSql {
 }
 
 interface VerdictSql {
+  id: number;
   response_id: number;
   annotator_id: number;
   name: string;
@@ -153,7 +155,7 @@ export async function* readProjectResponses(db: ReadableDB, projectId: number): 
      WHERE r.project_id = ? AND (r.item_id, r.id) > (?, ?) ORDER BY r.item_id, r.id LIMIT ${PAGE}`,
   );
   const verdicts = db.prepare<VerdictSql>(
-    `SELECT l.response_id, l.annotator_id, u.name, u.role, l.version, l.status, l.origin, l.verdict, l.helpfulness,
+    `SELECT l.id, l.response_id, l.annotator_id, u.name, u.role, l.version, l.status, l.origin, l.verdict, l.helpfulness,
        l.ideal_response, l.rationale, l.time_spent_ms, l.created_at
      FROM response_label l JOIN user u ON u.id = l.annotator_id
      WHERE l.project_id = ? AND l.item_id BETWEEN ? AND ? ORDER BY l.id`,
@@ -186,6 +188,7 @@ export async function* readProjectResponses(db: ReadableDB, projectId: number): 
     });
     for (const v of verdicts.all(projectId, firstItem, lastItem)) {
       byId.get(v.response_id)?.history.push({
+        id: v.id,
         annotatorId: v.annotator_id,
         annotator: v.name,
         role: v.role as Role,
@@ -223,16 +226,6 @@ export async function* readProjectVotes(db: ReadableDB, projectId: number): Asyn
     after = rows[rows.length - 1]!.id;
     await new Promise((resolve) => setImmediate(resolve));
   }
-}
-
-/** The latest version per annotator (or per pair and annotator), kept only when submitted. */
-export function currentOf<T extends { annotatorId: number; version: number; status: 'submitted' | 'retracted' }>(history: readonly T[], key: (v: T) => string = (v) => String(v.annotatorId)): T[] {
-  const latest = new Map<string, T>();
-  for (const v of history) {
-    const seen = latest.get(key(v));
-    if (!seen || v.version > seen.version) latest.set(key(v), v);
-  }
-  return [...latest.values()].filter((v) => v.status === 'submitted');
 }
 
 export function voteKey(v: ExportVote): string {

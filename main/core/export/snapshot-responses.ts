@@ -14,7 +14,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { ReadableDB } from '../../../db/handles.js';
 import type { PreferenceChoice } from '../../../preload/contract/responses.js';
-import { currentOf, readProjectResponses, voteKey, type ExportResponse, type ExportVote } from './read-responses.js';
+import { currentVersions } from '../responses/browse.js';
+import { readProjectResponses, voteKey, type ExportResponse, type ExportVote } from './read-responses.js';
 
 export type VoteResult = 'win' | 'loss' | 'tie' | 'both_bad';
 
@@ -35,14 +36,14 @@ export interface SnapshotResponse {
 }
 
 export function snapshotResponse(r: ExportResponse): SnapshotResponse {
-  const votes = currentOf<ExportVote>(r.votes, voteKey).sort((x, y) => x.id - y.id);
+  const votes = currentVersions<ExportVote>(r.votes, voteKey);
   return {
     item_id: r.itemExternalId,
     model: r.model,
     sample_index: r.sampleIndex,
     text: r.text,
     origin: r.origin,
-    verdicts: currentOf(r.history).map((v) => ({
+    verdicts: currentVersions(r.history, (v) => String(v.annotatorId)).map((v) => ({
       annotator: v.annotator,
       verdict: v.verdict,
       helpfulness: v.helpfulness,
@@ -84,7 +85,7 @@ export async function writeSnapshotResponses(db: ReadableDB, projectId: number, 
       counts.responses += 1;
       counts.verdicts += line.verdicts.length;
       // Each vote is on both of its responses' lines: count it on its canonical `a` side only.
-      counts.votes += currentOf<ExportVote>(r.votes, voteKey).filter((v) => v.a.responseId === r.id).length;
+      counts.votes += currentVersions<ExportVote>(r.votes, voteKey).filter((v) => v.a.responseId === r.id).length;
     }
     if (chunk) await out.write(chunk);
   }
