@@ -53,7 +53,6 @@ export const useResponseBrowse = defineStore('responseBrowse', () => {
   function open(nextProjectId: number): Promise<void> {
     if (projectId.value !== nextProjectId) {
       projectId.value = nextProjectId;
-      mode.value = 'prompts';
       filter.value = {};
       search.value = '';
       offset.value = 0;
