@@ -84,7 +84,7 @@ function seed(core: StudioCore, projectId: number, ada: number, bob: number): vo
 }
 
 async function main(): Promise<void> {
-  const dir = process.env.KEEP_DIR ?? mkdtempSync(join(tmpdir(), "responses-perf-"));
+  const dir = process.env.KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'responses-perf-'));
   const core = await openStudio({ host: 'server', version: 'perf', log: silentLogger(), dataDir: dir });
   try {
     const project = await call(core, 'createProject', { name: 'perf', annotatorsPerItem: 2 });
