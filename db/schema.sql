@@ -52,6 +52,8 @@ CREATE INDEX response_browse_disagreement ON response(project_id, disagreement, 
 
 CREATE INDEX response_browse_model ON response(project_id, model_name);
 
+CREATE INDEX response_browse_project ON response(project_id);
+
 CREATE INDEX response_import ON response(import_id) WHERE import_id IS NOT NULL;
 
 CREATE INDEX response_item ON response(item_id);

@@ -7,6 +7,8 @@ import type { Migration } from './migration.js';
  * - `response.disagreement`: 1 when the response's current submitted verdicts are not all the
  *   same. Kept by triggers on `response_label_head` (whose rows 0006's triggers write on every
  *   verdict), so "has disagreement" is an index lookup instead of grouping every head.
+ * - unfiltered pages in id order without sorting every response: `response(project_id)` (0006's
+ *   response_queue leads with project_id too, but orders by `complete` next).
  * - the model filter and the model list: `response(project_id, model_name)`.
  * - the verdict filter: `response_label_head(project_id, verdict, status)` (covering: the head's
  *   primary key, response_id first, is part of every index of a WITHOUT ROWID table).
@@ -19,6 +21,7 @@ ALTER TABLE response ADD COLUMN disagreement INTEGER NOT NULL DEFAULT 0 CHECK (d
 UPDATE response SET disagreement = 1
  WHERE (SELECT count(DISTINCT verdict) FROM response_label_head h WHERE h.response_id = response.id AND h.status = 'submitted') > 1;
 
+CREATE INDEX response_browse_project ON response(project_id);
 CREATE INDEX response_browse_model ON response(project_id, model_name);
 CREATE INDEX response_browse_disagreement ON response(project_id, disagreement, verdict_count);
 CREATE INDEX response_label_head_verdict ON response_label_head(project_id, verdict, status);

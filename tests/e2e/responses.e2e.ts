@@ -79,7 +79,7 @@ describe.sequential('responses in browse', () => {
     // The seeded annotators already exist: pick one of them.
     await page.getByTestId('profile-list').getByRole('button', { name: /Ada/ }).click();
     await page.getByTestId('current-user').filter({ hasText: 'Ada' }).waitFor();
-    await page.evaluate((hash) => (window.location.hash = hash), `#/p/${projectId}/browse`);
+    await page.evaluate(`window.location.hash = '#/p/${projectId}/browse'`);
     await page.getByTestId('browse-view').waitFor();
     await page.getByTestId('mode-responses').click();
     await page.getByTestId('responses-table').waitFor();

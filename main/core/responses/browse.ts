@@ -6,7 +6,8 @@
  * submitted (an undone verdict or vote is not current). A response is in disagreement when its
  * current verdicts are not all the same.
  *
- * List filters and the indexes that serve them: the project (response_queue), the model name
+ * List filters and the indexes that serve them: the project (response_browse_project, 0007: pages
+ * in id order without a sort), the model name
  * (response_browse_model, 0007), a verdict (response_label_head_verdict, 0007),
  * disagreement (response.disagreement kept by triggers, response_browse_disagreement, 0007), search
  * (the items' trigram index for 3+ characters; the response text is a LIKE scan of the project's
