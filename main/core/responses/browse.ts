@@ -95,15 +95,18 @@ export function responseWhere(projectId: number, filter: ResponseFilter): { clau
   if (filter.disagreement === false) clauses.push('r.disagreement = 0 AND r.verdict_count > 0');
   const search = filter.search?.trim() ?? '';
   if (search.length > 0) {
+    // The prompt through the items' trigram index (3+ characters, as listItems), else a LIKE over
+    // the project's items; the response text has no index: a LIKE over the project's responses.
     const pattern = likePattern(search);
-    const items =
-      [...search].length >= MIN_INDEXED_SEARCH
-        ? 'r.item_id IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)'
-        : "r.item_id IN (SELECT id FROM item WHERE project_id = ? AND (text LIKE ? ESCAPE '\\' OR external_id LIKE ? ESCAPE '\\'))";
-    clauses.push(`(${items} OR r.text LIKE ? ESCAPE '\\')`);
-    if ([...search].length >= MIN_INDEXED_SEARCH) params.push(ftsPhrase(search));
-    else params.push(projectId, pattern, pattern);
-    params.push(pattern);
+    if ([...search].length >= MIN_INDEXED_SEARCH) {
+      clauses.push("(r.item_id IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?) OR r.text LIKE ? ESCAPE '\\')");
+      params.push(ftsPhrase(search), pattern);
+    } else {
+      clauses.push(
+        "(r.item_id IN (SELECT id FROM item WHERE project_id = ? AND (text LIKE ? ESCAPE '\\' OR external_id LIKE ? ESCAPE '\\')) OR r.text LIKE ? ESCAPE '\\')",
+      );
+      params.push(projectId, pattern, pattern, pattern);
+    }
   }
   return { clauses, params };
 }
