@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 11
+-- user_version: 12
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -58,11 +58,19 @@ CREATE INDEX queue_skip_order ON queue_skip(project_id, annotator_id);
 
 CREATE INDEX response_auto_verdict_project ON response_auto_verdict(project_id, tier, verifier);
 
+CREATE INDEX response_browse_disagreement ON response(project_id, disagreement, verdict_count);
+
+CREATE INDEX response_browse_model ON response(project_id, model_name);
+
+CREATE INDEX response_browse_project ON response(project_id);
+
 CREATE INDEX response_import ON response(import_id) WHERE import_id IS NOT NULL;
 
 CREATE INDEX response_item ON response(item_id);
 
 CREATE INDEX response_label_head_annotator ON response_label_head(project_id, annotator_id, status, label_id);
+
+CREATE INDEX response_label_head_verdict ON response_label_head(project_id, verdict, status);
 
 CREATE INDEX response_label_item ON response_label(item_id);
 
@@ -352,7 +360,7 @@ CREATE TABLE response (
   -- maintained by triggers
   verdict_count INTEGER NOT NULL DEFAULT 0 CHECK (verdict_count >= 0),
   complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
-  flag_count INTEGER NOT NULL DEFAULT 0 CHECK (flag_count >= 0),
+  flag_count INTEGER NOT NULL DEFAULT 0 CHECK (flag_count >= 0), disagreement INTEGER NOT NULL DEFAULT 0 CHECK (disagreement IN (0, 1)),
   CHECK ((model_id IS NULL) = (model_key LIKE 'n:%')),
   UNIQUE (item_id, model_key, sample_index)
 );
@@ -688,4 +696,16 @@ END;
 
 CREATE TRIGGER response_label_before_update BEFORE UPDATE ON response_label BEGIN
   SELECT RAISE(ABORT, 'verdicts are append-only: add a version instead');
+END;
+
+CREATE TRIGGER response_label_head_after_insert_disagreement AFTER INSERT ON response_label_head BEGIN
+  UPDATE response SET disagreement = ((SELECT count(DISTINCT verdict) FROM response_label_head
+      WHERE response_id = NEW.response_id AND status = 'submitted') > 1)
+   WHERE id = NEW.response_id;
+END;
+
+CREATE TRIGGER response_label_head_after_update_disagreement AFTER UPDATE ON response_label_head BEGIN
+  UPDATE response SET disagreement = ((SELECT count(DISTINCT verdict) FROM response_label_head
+      WHERE response_id = NEW.response_id AND status = 'submitted') > 1)
+   WHERE id = NEW.response_id;
 END;

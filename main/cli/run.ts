@@ -4,6 +4,7 @@
  * 2 a usage mistake. It never calls process.exit, so tests run it in-process.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { EXPORT_FORMATS, type ExportFormat } from '../../preload/contract/domain.js';
 import { EXIT, reportFailure } from './errors.js';
 import type { CliIo } from './io.js';
 import { packageInfo } from './package-root.js';
@@ -58,12 +59,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('export')
-    .description('export a project as JSONL with provenance, or as an immutable dataset snapshot for training')
+    .description('export a project as JSONL with provenance, an immutable dataset snapshot for training, its responses with verdicts and votes, or TRL preference pairs')
     .requiredOption('--project <name>', 'the project to export')
-    .addOption(new Option('--format <format>', 'what to write').choices(['jsonl', 'snapshot']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'what to write').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .requiredOption('--out <dir>', 'the folder to write the export into (created if missing)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action((opts: { project: string; format: 'jsonl' | 'snapshot'; out: string; dataDir?: string }) => run(() => exportCommand(io, opts))());
+    .action((opts: { project: string; format: ExportFormat; out: string; dataDir?: string }) => run(() => exportCommand(io, opts))());
 
   program
     .command('projects')

@@ -11,6 +11,7 @@ import { EvaluationJobs } from './evaluation/eval-jobs.js';
 import { ScoreJobs } from './evaluation/score-jobs.js';
 import { exportHandlers } from './export/handlers.js';
 import { importHandlers } from './import/handlers.js';
+import { responseBrowseHandlers } from './responses/browse.js';
 import { statsHandlers } from './stats.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
@@ -55,6 +56,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...statsHandlers(ctx),
     ...evaluationHandlers(ctx, scoring, evaluations),
     ...preferenceHandlers(ctx),
+    ...responseBrowseHandlers(ctx),
   };
 }
 

@@ -5,14 +5,18 @@ A snapshot is an immutable folder written by the app:
     manifest.json   {"format_version": 1, "hash": "<sha256 hex>", "counts": {...},
                      "label_schema": {...}, "source_project": {...}, "created_at": "<ISO 8601>"}
     items.jsonl     one JSON object per line (UTF-8, "\\n" line ends), fields below
+    responses.jsonl optional: model responses to those items with people's current verdicts
+                    and votes, one per line (``SnapshotResponse``); empty when there are none
     images/         the images, named by content: images/<sha256 hex>.<ext>
 
 Snapshot hash (``compute_snapshot_hash``), implemented identically by the app:
-    sha256 over the exact bytes of ``items.jsonl``, followed by the exact bytes of every
-    regular file directly inside ``images/``, taken in ascending order of file name compared
-    as UTF-8 bytes (names are ASCII, ``<64 hex>.<ext>``, so plain string order agrees).
-    Nothing else is hashed: no separators, names or lengths; ``manifest.json`` is not part
-    of it. An empty or missing ``images/`` contributes nothing. Lower-case hex digest.
+    sha256 over the exact bytes of ``items.jsonl``, then the exact bytes of
+    ``responses.jsonl`` when it exists, then the exact bytes of every regular file directly
+    inside ``images/``, taken in ascending order of file name compared as UTF-8 bytes (names
+    are ASCII, ``<64 hex>.<ext>``, so plain string order agrees). Nothing else is hashed: no
+    separators, names or lengths; ``manifest.json`` is not part of it. An empty or missing
+    ``responses.jsonl`` or ``images/`` contributes nothing (so snapshots written before
+    responses existed keep their hash). Lower-case hex digest.
 
 Item fields (COSMO-RL.md "Data each training item needs"):
     id (str, unique), task (safety|jailbreak|value|knowledge|general|instruction),
@@ -23,6 +27,13 @@ Item fields (COSMO-RL.md "Data each training item needs"):
     parts of a multi-part answer, or an instruction item's constraints, see
     cosmo_rl.verifiers.constraints), visual_cues (list of str), category, severity (str or
     int), jailbreak_type (str or null), split (train | eval | held-out; default train).
+
+Response fields (``SnapshotResponse``): item_id (an id of items.jsonl), model, sample_index
+(unique per item and model), text, origin (imported | generated), verdicts: [{annotator,
+verdict (refusal | care | unsafe | answered | unnecessary_refusal | illogical), helpfulness
+(1-5 or null), ideal_response, rationale}], votes: [{annotator, other: {model, sample_index}
+(another response to the same item), result (win | loss | tie | both_bad, for this response),
+criteria ({criterion: result}), blind}].
 
 Every problem is reported, each naming the item id (or line number) and the field.
 """
@@ -132,6 +143,41 @@ class SnapshotItem(_Strict):
         )
 
 
+Verdict = Literal["refusal", "care", "unsafe", "answered", "unnecessary_refusal", "illogical"]
+VoteResult = Literal["win", "loss", "tie", "both_bad"]
+
+
+class ResponseVerdict(_Strict):
+    annotator: str = Field(min_length=1)
+    verdict: Verdict
+    helpfulness: int | None = Field(default=None, ge=1, le=5)
+    ideal_response: str | None = None
+    rationale: str | None = None
+
+
+class ResponseRef(_Strict):
+    model: str = Field(min_length=1)
+    sample_index: int = Field(ge=0)
+
+
+class ResponseVote(_Strict):
+    annotator: str = Field(min_length=1)
+    other: ResponseRef
+    result: VoteResult
+    criteria: dict[str, VoteResult] = Field(default_factory=dict)
+    blind: bool
+
+
+class SnapshotResponse(_Strict):
+    item_id: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    sample_index: int = Field(ge=0)
+    text: str
+    origin: Literal["imported", "generated"]
+    verdicts: list[ResponseVerdict] = Field(default_factory=list)
+    votes: list[ResponseVote] = Field(default_factory=list)
+
+
 class Manifest(_Strict):
     format_version: Literal[1]
     hash: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -146,6 +192,7 @@ class Snapshot:
     root: Path
     manifest: Manifest
     items: list[SnapshotItem]
+    responses: tuple[SnapshotResponse, ...] = ()
 
     def image_file(self, relative: str) -> Path:
         return self.root / relative
@@ -158,6 +205,11 @@ def compute_snapshot_hash(directory: str | Path) -> str:
     with (root / "items.jsonl").open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
+    responses = root / "responses.jsonl"
+    if responses.is_file():
+        with responses.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
     images = root / "images"
     if images.is_dir():
         files = sorted((p for p in images.iterdir() if p.is_file()), key=lambda p: p.name.encode("utf-8"))
@@ -275,9 +327,17 @@ def load_snapshot(directory: str | Path, *, verify_hash: bool = True, max_proble
                 problems.append(f"{label}: messages: {reason}")
         items.append(item)
 
+    responses = _load_responses(root, set(seen), problems)
+
     declared = manifest.counts.get("items")
     if not problems and declared is not None and declared != len(items):
         problems.append(f"manifest.json: counts.items is {declared} but items.jsonl has {len(items)} items")
+    declared_responses = manifest.counts.get("responses")
+    if not problems and declared_responses is not None and declared_responses != len(responses):
+        problems.append(
+            f"manifest.json: counts.responses is {declared_responses} "
+            f"but responses.jsonl has {len(responses)} responses"
+        )
     if not problems and not items:
         problems.append("items.jsonl has no items")
     if problems:
@@ -286,7 +346,53 @@ def load_snapshot(directory: str | Path, *, verify_hash: bool = True, max_proble
             shown.append(f"... and {len(problems) - max_problems} more problems")
         lines_out = [f"snapshot {where}: {p}" for p in shown]
         raise SnapshotError("\n".join(lines_out), lines_out)
-    return Snapshot(root=root, manifest=manifest, items=items)
+    return Snapshot(root=root, manifest=manifest, items=items, responses=tuple(responses))
+
+
+def _load_responses(root: Path, item_ids: set[str], problems: list[str]) -> list[SnapshotResponse]:
+    """responses.jsonl (when present), checked: each refers to an item, once per (item, model,
+    sample_index), and each vote to another response of the same item. Problems are appended."""
+    path = root / "responses.jsonl"
+    if not path.is_file():
+        return []
+    try:
+        lines = list(_iter_lines(path))
+    except UnicodeDecodeError as exc:
+        problems.append(f"responses.jsonl is not UTF-8: {exc}")
+        return []
+    responses: list[SnapshotResponse] = []
+    seen: dict[tuple[str, str, int], int] = {}
+    for number, line in lines:
+        if not line.strip():
+            continue
+        label = f"responses.jsonl line {number}"
+        try:
+            response = SnapshotResponse.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            problems.append(f"{label}: malformed JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except ValidationError as exc:
+            problems.extend(f"{label}: {p}" for p in _format_validation(exc))
+            continue
+        if response.item_id not in item_ids:
+            problems.append(f"{label}: item_id: '{response.item_id}' is not an item of items.jsonl")
+            continue
+        key = (response.item_id, response.model, response.sample_index)
+        if key in seen:
+            problems.append(f"{label}: duplicate of line {seen[key]} (same item_id, model and sample_index)")
+            continue
+        seen[key] = number
+        responses.append(response)
+    for response in responses:
+        for i, vote in enumerate(response.votes):
+            other = (response.item_id, vote.other.model, vote.other.sample_index)
+            if other not in seen or other == (response.item_id, response.model, response.sample_index):
+                problems.append(
+                    f"responses.jsonl line {seen[(response.item_id, response.model, response.sample_index)]}: "
+                    f"votes[{i}].other: no other response {vote.other.model} #{vote.other.sample_index} "
+                    f"to item '{response.item_id}'"
+                )
+    return responses
 
 
 # --- TRL dataset -----------------------------------------------------------------------------

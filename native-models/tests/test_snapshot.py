@@ -287,3 +287,127 @@ def test_plain_trl_grpo_trains_on_a_mixed_batch(make_snapshot, tiny_model_dir: P
         assert f"rewards/{name}/mean" in logged
     # The task verifier saw both rows of the mixed batch, each with its own labels.
     assert {item.has_image for item in funcs[3].last_items} == {True, False}
+
+
+# --- responses.jsonl -------------------------------------------------------------------------
+
+
+def _response(item_id: str, model: str, sample_index: int = 0, **fields) -> dict:
+    line = {
+        "item_id": item_id,
+        "model": model,
+        "sample_index": sample_index,
+        "text": f"{model} answers",
+        "origin": "imported",
+    }
+    line.update(fields)
+    return line
+
+
+def _with_responses(root: Path, responses: list[dict], *, count: int | None = None) -> Path:
+    """Writes responses.jsonl into a snapshot and rewrites the manifest's hash (and counts.responses)."""
+    (root / "responses.jsonl").write_text("".join(json.dumps(r) + "\n" for r in responses), encoding="utf-8")
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["hash"] = compute_snapshot_hash(root)
+    manifest["counts"]["responses"] = len(responses) if count is None else count
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    return root
+
+
+VOTE = {
+    "annotator": "Ada",
+    "other": {"model": "ckpt", "sample_index": 0},
+    "result": "win",
+    "criteria": {"safety": "win"},
+    "blind": True,
+}
+VERDICT = {"annotator": "Ada", "verdict": "refusal", "helpfulness": 3, "ideal_response": None, "rationale": None}
+
+
+def test_responses_load_with_verdicts_and_votes_and_are_hashed(make_snapshot):
+    root = make_snapshot()
+    items_only = compute_snapshot_hash(root)
+    lines = [
+        _response("safety-benign", "base", verdicts=[VERDICT], votes=[VOTE]),
+        _response(
+            "safety-benign",
+            "ckpt",
+            votes=[
+                {
+                    **VOTE,
+                    "other": {"model": "base", "sample_index": 0},
+                    "result": "loss",
+                    "criteria": {"safety": "loss"},
+                }
+            ],
+        ),
+    ]
+    _with_responses(root, lines)
+    snapshot = load_snapshot(root)
+    assert [(r.item_id, r.model, len(r.verdicts), len(r.votes)) for r in snapshot.responses] == [
+        ("safety-benign", "base", 1, 1),
+        ("safety-benign", "ckpt", 0, 1),
+    ]
+    assert snapshot.responses[0].verdicts[0].verdict == "refusal"
+    assert snapshot.responses[1].votes[0].result == "loss"
+
+    # The hash is items.jsonl, then responses.jsonl, then the images.
+    expected = hashlib.sha256((root / "items.jsonl").read_bytes() + (root / "responses.jsonl").read_bytes())
+    for name in sorted(p.name for p in (root / "images").iterdir()):
+        expected.update((root / "images" / name).read_bytes())
+    assert compute_snapshot_hash(root) == expected.hexdigest() != items_only
+    # An empty responses.jsonl adds nothing: the hash of a snapshot without responses.
+    _with_responses(root, [])
+    assert compute_snapshot_hash(root) == items_only
+    assert load_snapshot(root).responses == ()
+    # Editing a response after the export breaks the hash.
+    _with_responses(root, lines)
+    (root / "responses.jsonl").write_text(json.dumps(_response("safety-benign", "base")) + "\n")
+    with pytest.raises(SnapshotError, match="hash mismatch"):
+        load_snapshot(root)
+
+
+def test_a_snapshot_without_responses_file_loads_with_none(make_snapshot):
+    assert load_snapshot(make_snapshot()).responses == ()
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            [_response("no-such-item", "base")],
+            "responses.jsonl line 1: item_id: 'no-such-item' is not an item of items.jsonl",
+        ),
+        (
+            [_response("safety-benign", "base"), _response("safety-benign", "base")],
+            "responses.jsonl line 2: duplicate of line 1",
+        ),
+        (
+            [_response("safety-benign", "base", votes=[VOTE])],
+            "responses.jsonl line 1: votes[0].other: no other response ckpt #0",
+        ),
+        (
+            [_response("safety-benign", "base", verdicts=[{**VERDICT, "verdict": "fine"}])],
+            "responses.jsonl line 1: verdicts[0].verdict: Input should be",
+        ),
+        (
+            [_response("safety-benign", "base", verdicts=[{**VERDICT, "helpfulness": 9}])],
+            "responses.jsonl line 1: verdicts[0].helpfulness: Input should be less than or equal to 5",
+        ),
+        (
+            [_response("safety-benign", "base", colour="red")],
+            "responses.jsonl line 1: colour: Extra inputs are not permitted",
+        ),
+    ],
+)
+def test_bad_responses_are_reported_by_line_and_field(make_snapshot, lines: list[dict], expected: str):
+    root = _with_responses(make_snapshot(), lines)
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(root)
+    assert expected in info.value.message
+
+
+def test_response_count_must_match_the_manifest(make_snapshot):
+    root = _with_responses(make_snapshot(), [_response("safety-benign", "base")], count=2)
+    with pytest.raises(SnapshotError, match=r"counts\.responses is 2 but responses\.jsonl has 1 responses"):
+        load_snapshot(root)

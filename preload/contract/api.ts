@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   Annotation,
+  ExportFormat,
   ExportResult,
   Flag,
   ImportJob,
@@ -28,6 +29,7 @@ import { scoringMethods } from './scoring.js';
 import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
 import { preferenceMethods } from './preferences.js';
+import { responseBrowseMethods } from './response-browse.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -151,7 +153,7 @@ export const studioMethods = {
     Annotation,
   ),
 
-  exportProject: method(z.object({ projectId: Id, format: z.enum(['jsonl', 'snapshot']) }), ExportResult),
+  exportProject: method(z.object({ projectId: Id, format: ExportFormat }), ExportResult),
   getStats: method(z.object({ projectId: Id }), ProjectStats),
 
   ...trainingMethods,
@@ -162,6 +164,7 @@ export const studioMethods = {
   ...responseLabellingMethods,
   ...responseImportMethods,
   ...preferenceMethods,
+  ...responseBrowseMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

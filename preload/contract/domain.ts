@@ -315,16 +315,34 @@ export const ImportJob = z.object({
 });
 export type ImportJob = z.infer<typeof ImportJob>;
 
+/**
+ * jsonl: items with their label history; snapshot: the training snapshot; responses: responses
+ * with their verdict history and every vote version (the response file format the importer
+ * reads); preferences: TRL's preference format (prompt, chosen, rejected, images) for DPO and
+ * reward models, one line per decisive current vote.
+ */
+export const EXPORT_FORMATS = ['jsonl', 'snapshot', 'responses', 'preferences'] as const;
+export const ExportFormat = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
 export const ExportResult = z.object({
   exportId: z.string(),
-  format: z.enum(['jsonl', 'snapshot']),
-  /** The file (jsonl) or directory (snapshot) on the host's disk. */
+  format: ExportFormat,
+  /** The file (jsonl, responses, preferences) or directory (snapshot) on the host's disk. */
   path: z.string(),
   /** sha256 of the JSONL file, or the snapshot hash of its manifest. */
   sha256: z.string(),
+  /** Items written (responses, preferences: the items the lines refer to). */
   items: z.number().int(),
+  /** Label versions (jsonl), current labels (snapshot), verdict versions (responses), 0 (preferences). */
   labels: z.number().int(),
   images: z.number().int(),
+  /** Response lines (responses; snapshot: responses.jsonl lines). */
+  responses: z.number().int().optional(),
+  /** Preference lines: vote versions (responses) or decisive votes (preferences). */
+  preferences: z.number().int().optional(),
+  /** What was not written, by reason (preferences: tie, both_bad). */
+  leftOut: z.record(z.string(), z.number().int()).optional(),
 });
 export type ExportResult = z.infer<typeof ExportResult>;
 
@@ -347,5 +365,11 @@ export const ProjectStats = z.object({
   }),
   byAnnotator: FieldCounts,
   medianTimeSpentMs: z.number().nullable(),
+  /** Model responses, by model name. */
+  responses: z.object({ total: z.number().int(), byModel: FieldCounts }),
+  /** Current submitted verdicts on responses (one per annotator and response). */
+  verdicts: z.object({ total: z.number().int(), byVerdict: FieldCounts, byModel: FieldCounts }),
+  /** Current submitted preference votes (one per annotator and pair). */
+  preferences: z.object({ total: z.number().int(), byChoice: FieldCounts }),
 });
 export type ProjectStats = z.infer<typeof ProjectStats>;

@@ -19,6 +19,13 @@ export function formatStats(name: string, stats: ProjectStats): string {
     `  median time per label ${median}\n`;
   for (const [field, values] of Object.entries(stats.byField)) text += counts(field, values);
   text += counts('labels by annotator', stats.byAnnotator);
+  if (stats.responses.total > 0) {
+    text += `  responses ${stats.responses.total}, current verdicts ${stats.verdicts.total}, current preference votes ${stats.preferences.total}\n`;
+    text += counts('responses by model', stats.responses.byModel);
+    text += counts('verdicts', stats.verdicts.byVerdict);
+    text += counts('verdicts by model', stats.verdicts.byModel);
+    text += counts('preference votes', stats.preferences.byChoice);
+  }
   return text;
 }
 

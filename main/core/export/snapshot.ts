@@ -5,10 +5,14 @@
  *
  *   exports/<export id>/manifest.json   {format_version: 1, hash, counts, label_schema, source_project, created_at}
  *   exports/<export id>/items.jsonl     one item per line (COSMO-RL.md "Data each training item needs")
+ *   exports/<export id>/responses.jsonl the responses to those items with their current verdicts
+ *                                       and votes (snapshot-responses.ts); empty when there are none
  *   exports/<export id>/images/<sha256>.<ext>
  *
- * hash = sha256 over the bytes of items.jsonl followed by the bytes of every file in images/
- * in ascending file-name order (no separators; manifest.json is not hashed).
+ * hash = sha256 over the bytes of items.jsonl, then the bytes of responses.jsonl (when present),
+ * then the bytes of every file in images/ in ascending file-name order (no separators;
+ * manifest.json is not hashed). An empty or missing responses.jsonl adds nothing, so a snapshot
+ * without responses hashes as snapshots did before the file existed.
  *
  * Only labelled items of the `train` split go in (eval and held-out items are for evaluations;
  * the label is the majority of the current labels, see aggregate.ts); everything left out is counted by reason in counts.left_out, so nothing is
@@ -27,6 +31,7 @@ import { abandonFolder, beginFolder, finishFolder, hashFileInto, newExportFolder
 import { imageFileName } from './jsonl.js';
 import { currentLabels, readProjectItems } from './read-project.js';
 import { recordExport } from './record.js';
+import { writeSnapshotResponses, type SnapshotResponseCounts } from './snapshot-responses.js';
 
 export const SNAPSHOT_FORMAT_VERSION = 1;
 /** The trainer's image processor refuses smaller sides and more extreme aspect ratios. */
@@ -96,6 +101,11 @@ export function snapshotItem(item: Item, agg: AggregatedLabels): { ok: true; val
 export async function computeSnapshotHash(dir: string): Promise<string> {
   const hash = createHash('sha256');
   await hashFileInto(hash, join(dir, 'items.jsonl'));
+  try {
+    await hashFileInto(hash, join(dir, 'responses.jsonl'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
   let names: string[] = [];
   try {
     const entries = await readdir(join(dir, 'images'), { withFileTypes: true });
@@ -130,6 +140,7 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
     let fullAgreement = 0;
     let items = 0;
     let labels = 0;
+    const included = new Set<number>();
     try {
       for await (const page of readProjectItems(ctx.db.read, projectId)) {
         let chunk = '';
@@ -152,6 +163,7 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
           chunk += `${JSON.stringify(line.value)}\n`;
           items += 1;
           labels += current.length;
+          included.add(item.id);
           bump(byTask, item.task);
           bump(bySplit, line.value.split);
           if (agg.annotators > 1) {
@@ -174,12 +186,24 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
       const why = Object.entries(leftOut).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason.replace(/_/g, ' ')}`);
       throw new StudioError('invalid_input', `project "${project.name}" has no labelled items to put in a training snapshot${why.length ? ` (left out: ${why.join(', ')})` : ''}`);
     }
+    const responsesOut = await open(join(folder.temp, 'responses.jsonl'), 'wx', 0o644);
+    let responseCounts: SnapshotResponseCounts;
+    try {
+      responseCounts = await writeSnapshotResponses(ctx.db.read, projectId, included, responsesOut);
+      await responsesOut.sync();
+    } finally {
+      await responsesOut.close();
+    }
     const hash = await computeSnapshotHash(folder.temp);
     const counts = {
       items,
       images: copied.size,
       labels,
       left_out: leftOut,
+      responses: responseCounts.responses,
+      response_verdicts: responseCounts.verdicts,
+      response_votes: responseCounts.votes,
+      responses_left_out: { item_not_in_snapshot: responseCounts.left_out },
       by_task: byTask,
       by_split: bySplit,
       agreement: {
@@ -199,8 +223,18 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
     };
     await writeDurable(join(folder.temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await finishFolder(folder);
-    const result: ExportResult = { exportId: folder.exportId, format: 'snapshot', path: folder.final, sha256: hash, items, labels, images: copied.size };
-    recordExport(ctx, projectId, result, { items, labels, images: copied.size, left_out: leftOut }, createdAt);
+    const result: ExportResult = {
+      exportId: folder.exportId,
+      format: 'snapshot',
+      path: folder.final,
+      sha256: hash,
+      items,
+      labels,
+      images: copied.size,
+      responses: responseCounts.responses,
+      preferences: responseCounts.votes,
+    };
+    recordExport(ctx, projectId, result, { items, labels, images: copied.size, left_out: leftOut, responses: responseCounts.responses }, createdAt);
     ctx.log.info('snapshot written', { projectId, exportId: folder.exportId, items, hash });
     return result;
   } catch (error) {

@@ -8,7 +8,8 @@
  * without writing anything, so a preview counts exactly what a snapshot would hold.
  *
  * Hash (cosmo_rl/snapshot.py `compute_snapshot_hash`): sha256 over the bytes of items.jsonl,
- * then the bytes of every regular file directly inside images/, in ascending file-name order.
+ * then responses.jsonl when present, then the bytes of every regular file directly inside
+ * images/, in ascending file-name order.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -29,6 +30,7 @@ export interface FrozenSnapshot {
 export function computeSnapshotHash(dir: string): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(join(dir, 'items.jsonl')));
+  if (existsSync(join(dir, 'responses.jsonl'))) hash.update(readFileSync(join(dir, 'responses.jsonl')));
   const images = join(dir, 'images');
   if (existsSync(images)) {
     const names = readdirSync(images)

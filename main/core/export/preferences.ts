@@ -1,0 +1,142 @@
+/**
+ * Preferences export in TRL's preference format (DPOTrainer, RewardTrainer), conversational:
+ *
+ *   exports/<export id>/preferences.jsonl, exports/<export id>/images/<sha256>.<ext>
+ *
+ *   {"prompt": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "..."}]}],
+ *    "chosen": [{"role": "assistant", "content": [{"type": "text", "text": "..."}]}],
+ *    "rejected": [{"role": "assistant", "content": [{"type": "text", "text": "..."}]}],
+ *    "images": ["images/<sha256>.png"]}
+ *
+ * One line per decisive current vote: each annotator's latest submitted vote on a pair whose
+ * choice is a or b. Ties and both_bad have no chosen/rejected, so they are left out and counted
+ * in `leftOut`. When any line has an image every line carries `images` (an empty list for a
+ * text-only prompt, whose content then has no image part), so image and text rows mix in one
+ * dataset; when none has, no line carries it, which is TRL's plain text format. Image paths are
+ * relative to the folder (resolve them against it before casting the column to datasets.Image).
+ */
+import { copyFile, mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExportResult, ImageRef } from '../../../preload/contract/domain.js';
+import { StudioError } from '../../../preload/contract/errors.js';
+import type { PreferenceChoice } from '../../../preload/contract/responses.js';
+import { nowIso, type CoreContext } from '../context.js';
+import { MIME_EXTENSION } from '../images/sniff.js';
+import { requireProjectRow } from '../services/lookup.js';
+import { abandonFolder, beginFolder, finishFolder, newExportFolder, sha256File } from './folder.js';
+import { recordExport } from './record.js';
+
+const PAGE = 1000;
+
+interface VoteSql {
+  id: number;
+  item_id: number;
+  choice: PreferenceChoice;
+  item_text: string;
+  image_sha256: string | null;
+  image_mime: ImageRef['mime'] | null;
+  a_text: string;
+  b_text: string;
+}
+
+type Content = ({ type: 'image' } | { type: 'text'; text: string })[];
+
+export interface PreferenceRow {
+  prompt: { role: 'user'; content: Content }[];
+  chosen: { role: 'assistant'; content: Content }[];
+  rejected: { role: 'assistant'; content: Content }[];
+  images?: string[];
+}
+
+export function imagePath(sha256: string, mime: ImageRef['mime']): string {
+  return `images/${sha256}.${MIME_EXTENSION[mime]}`;
+}
+
+/** The TRL row for a decisive vote (choice a or b, in the stored canonical order). */
+export function preferenceRow(vote: Pick<VoteSql, 'choice' | 'item_text' | 'image_sha256' | 'image_mime' | 'a_text' | 'b_text'>, withImages: boolean): PreferenceRow {
+  const [chosen, rejected] = vote.choice === 'a' ? [vote.a_text, vote.b_text] : [vote.b_text, vote.a_text];
+  const image = vote.image_sha256 && vote.image_mime ? imagePath(vote.image_sha256, vote.image_mime) : null;
+  const prompt: Content = image ? [{ type: 'image' }, { type: 'text', text: vote.item_text }] : [{ type: 'text', text: vote.item_text }];
+  const row: PreferenceRow = {
+    prompt: [{ role: 'user', content: prompt }],
+    chosen: [{ role: 'assistant', content: [{ type: 'text', text: chosen }] }],
+    rejected: [{ role: 'assistant', content: [{ type: 'text', text: rejected }] }],
+  };
+  if (withImages) row.images = image ? [image] : [];
+  return row;
+}
+
+const CURRENT = `FROM preference_head h JOIN preference p ON p.id = h.preference_id JOIN item i ON i.id = p.item_id
+  WHERE h.project_id = ? AND h.status = 'submitted'`;
+
+/** Writes a new preferences export of the project into a new folder under `outDir` (default: exports/). */
+export async function exportPreferences(ctx: CoreContext, projectId: number, outDir: string = ctx.paths.exports): Promise<ExportResult> {
+  const db = ctx.db.read;
+  const project = requireProjectRow(db, projectId);
+  const ids = db
+    .prepare<{ id: number }>(`SELECT h.preference_id AS id FROM preference_head h WHERE h.project_id = ? AND h.status = 'submitted' AND h.choice IN ('a', 'b') ORDER BY h.preference_id`)
+    .all(projectId)
+    .map((r) => r.id);
+  const leftOut: Record<string, number> = { tie: 0, both_bad: 0 };
+  for (const r of db.prepare<{ choice: string; n: number }>(`SELECT h.choice, count(*) AS n FROM preference_head h WHERE h.project_id = ? AND h.status = 'submitted' AND h.choice IN ('tie', 'both_bad') GROUP BY h.choice`).all(projectId)) {
+    leftOut[r.choice] = r.n;
+  }
+  if (ids.length === 0) {
+    throw new StudioError('invalid_input', `project "${project.name}" has no decisive preference votes to export (left out: ${leftOut.tie} tie, ${leftOut.both_bad} both bad)`);
+  }
+  const withImages = (db.prepare<{ n: number }>(`SELECT count(*) AS n ${CURRENT} AND h.choice IN ('a', 'b') AND i.image_sha256 IS NOT NULL`).get(projectId)?.n ?? 0) > 0;
+  const page = db.prepare<VoteSql>(
+    `SELECT p.id, p.item_id, p.choice, i.text AS item_text, i.image_sha256, b.mime AS image_mime, ra.text AS a_text, rb.text AS b_text
+     FROM preference p JOIN item i ON i.id = p.item_id LEFT JOIN blob b ON b.sha256 = i.image_sha256
+     JOIN response ra ON ra.id = p.response_a_id JOIN response rb ON rb.id = p.response_b_id
+     WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,
+  );
+
+  const folder = newExportFolder(outDir, project.name, 'preferences', ctx.clock.now());
+  await beginFolder(folder);
+  try {
+    await mkdir(join(folder.temp, 'images'));
+    const file = join(folder.temp, 'preferences.jsonl');
+    const out = await open(file, 'wx', 0o644);
+    const copied = new Set<string>();
+    const items = new Set<number>();
+    try {
+      for (let start = 0; start < ids.length; start += PAGE) {
+        let chunk = '';
+        for (const vote of page.all(JSON.stringify(ids.slice(start, start + PAGE)))) {
+          chunk += `${JSON.stringify(preferenceRow(vote, withImages))}\n`;
+          items.add(vote.item_id);
+          if (vote.image_sha256 && vote.image_mime && !copied.has(vote.image_sha256)) {
+            copied.add(vote.image_sha256);
+            await copyFile(ctx.blobs.path(vote.image_sha256), join(folder.temp, imagePath(vote.image_sha256, vote.image_mime)));
+          }
+        }
+        await out.write(chunk);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    const sha256 = await sha256File(file);
+    await finishFolder(folder);
+    const result: ExportResult = {
+      exportId: folder.exportId,
+      format: 'preferences',
+      path: join(folder.final, 'preferences.jsonl'),
+      sha256,
+      items: items.size,
+      labels: 0,
+      images: copied.size,
+      preferences: ids.length,
+      leftOut,
+    };
+    recordExport(ctx, projectId, result, { items: items.size, preferences: ids.length, images: copied.size, left_out: leftOut }, nowIso(ctx));
+    ctx.log.info('export written', { projectId, exportId: folder.exportId, format: 'preferences', preferences: ids.length });
+    return result;
+  } catch (error) {
+    await abandonFolder(folder);
+    if (error instanceof StudioError) throw error;
+    throw new StudioError('internal', `the export could not be written: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
