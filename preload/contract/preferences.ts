@@ -9,6 +9,7 @@
  * `left`/`right` are what the person saw; the server maps them to the canonical a/b columns.
  */
 import { z } from 'zod';
+import { Estimate } from './compare.js';
 import { PreferenceCriterion, QueueProgress } from './domain.js';
 import { Preference, ResponseContextItem } from './responses.js';
 
@@ -48,13 +49,8 @@ export const BlindPair = z
 export type BlindPair = z.infer<typeof BlindPair>;
 
 /** A Wilson score interval for a proportion (95%), with its n. */
-export const Proportion = z.object({
-  n: z.number().int().nonnegative(),
-  /** null when n is 0. */
-  value: z.number().nullable(),
-  low: z.number().nullable(),
-  high: z.number().nullable(),
-});
+/** A share with its Wilson 95% interval and n (the comparison's Estimate). */
+export const Proportion = Estimate;
 export type Proportion = z.infer<typeof Proportion>;
 
 /** How often one person picked the left side when they picked a side at all. */

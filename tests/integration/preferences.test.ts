@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BlindPair, SideChoice } from '../../preload/contract/preferences.js';
 import { leftResponseFor } from '../../main/core/responses/pair-schedule.js';
-import { wilson } from '../../main/core/responses/preference-stats.js';
+import { wilson } from '../../main/core/evaluation/stats/index.js';
 import { seedCount, useTempCore, type TempCore } from '../helpers/core.js';
 import { seedModelResponses } from '../helpers/responses.js';
 

@@ -4,23 +4,10 @@
  * per model pair, the votes so far against the pairs available.
  */
 import type { ReadableDB } from '../../../db/handles.js';
-import type { ModelPairVotes, PositionBias, Proportion } from '../../../preload/contract/preferences.js';
+import type { ModelPairVotes, PositionBias } from '../../../preload/contract/preferences.js';
+import { wilson } from '../evaluation/stats/index.js';
 import type { PairCatalogue } from './pair-catalogue.js';
 import type { AnnotatorTally, ProjectTally } from './vote-tally.js';
-
-/** The 97.5th percentile of the standard normal distribution. */
-const Z95 = 1.959963984540054;
-
-/** Wilson score interval (Wilson 1927), as statsmodels' proportion_confint(method='wilson'). */
-export function wilson(successes: number, n: number, z = Z95): Proportion {
-  if (n === 0) return { n, value: null, low: null, high: null };
-  const p = successes / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { n, value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
 
 function toBias(annotator: { id: number; name: string }, tally: AnnotatorTally | undefined): PositionBias {
   const t = tally ?? { votes: 0, decisive: 0, leftPicks: 0, ties: 0, bothBad: 0 };
