@@ -24,7 +24,7 @@ import {
   User,
 } from './domain.js';
 import { evaluationMethods, evaluationRunMethods } from './evaluation.js';
-import { compareMethods } from './compare.js';
+import { arenaMethods, compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
@@ -161,6 +161,7 @@ export const studioMethods = {
   ...evaluationRunMethods,
   ...scoringMethods,
   ...compareMethods,
+  ...arenaMethods,
   ...responseLabellingMethods,
   ...responseImportMethods,
   ...preferenceMethods,

@@ -106,3 +106,68 @@ export const compareMethods = {
     Comparison,
   ),
 } as const;
+
+// ---------------------------------------------------------------- blind arena
+
+export const ArenaRow = z.object({
+  model: z.string(),
+  /** Bradley-Terry rating as LMArena fits it (base 10, scale 400, centred at 1000) and its bootstrap 95% interval. */
+  rating: z.number(),
+  low: z.number(),
+  high: z.number(),
+  /** 1 + how many models' lower bounds lie above this one's upper bound: ranks differ only when intervals separate. */
+  rank: z.number().int(),
+  votes: z.number().int(),
+  wins: z.number().int(),
+  /** Ties and both-bad votes (half a win each). */
+  ties: z.number().int(),
+  losses: z.number().int(),
+});
+
+export const Arena = z.object({
+  rows: z.array(ArenaRow),
+  votes: z.number().int(),
+  rounds: z.number().int(),
+  /** False when some model never won or tied, or models never met: ratings are then ridge-regularised. */
+  identified: z.boolean(),
+  /** Share of decisive votes for the response shown on the left (0.5 = no bias), over every voter. */
+  positionBias: z.object({ leftShare: Estimate, p: z.number(), undecided: z.number().int() }),
+});
+export type Arena = z.infer<typeof Arena>;
+
+// ---------------------------------------------------------------- checkpoint picker
+
+export const CheckpointPolicy = z.object({
+  /** Largest acceptable unsafe rate (a fraction), judged on the interval's upper bound when `strict`. */
+  maxUnsafe: z.number().min(0).max(1),
+  maxOverRefusal: z.number().min(0).max(1),
+  minCapability: z.number().min(0).max(1).optional(),
+  /** Judge by the 95% interval's far end instead of the point value. */
+  strict: z.boolean().default(false),
+});
+export type CheckpointPolicy = z.infer<typeof CheckpointPolicy>;
+
+export const CheckpointChoice = z.object({
+  modelId: z.number().int(),
+  model: z.string(),
+  runId: z.number().int().nullable(),
+  step: z.number().int().nullable(),
+  unsafe_rate: Estimate,
+  over_refusal_rate: Estimate,
+  capability: Estimate.nullable(),
+  meets: z.boolean(),
+  /** Why it fails the policy, one clause per rule it breaks. */
+  fails: z.array(z.string()),
+});
+
+export const arenaMethods = {
+  getArena: method(
+    z.object({ projectId: Id, models: z.array(z.string().min(1).max(200)).max(50).optional(), setId: Id.optional(), rounds: z.number().int().min(100).max(10_000).default(1000) }),
+    Arena,
+  ),
+  /** Every registered model (base and checkpoints) with generated responses, against a policy; those that meet it first, best capability first. */
+  pickCheckpoints: method(
+    z.object({ projectId: Id, policy: CheckpointPolicy, verifier: CompareVerifier.default('rules'), verifierPath: z.string().max(4096).optional(), setId: Id.optional() }),
+    z.array(CheckpointChoice),
+  ),
+} as const;

@@ -22,6 +22,8 @@ export type { CompareVerifier };
 export interface CompareResponse {
   responseId: number;
   itemId: number;
+  /** The registered model that generated it; null for imported responses. */
+  modelId: number | null;
   externalId: string;
   model: string;
   sampleIndex: number;
@@ -109,6 +111,7 @@ function readItems(db: ReadableDB, itemIds: readonly number[]): Map<number, { it
 interface ResponseSql {
   id: number;
   item_id: number;
+  model_id: number | null;
   model_name: string;
   sample_index: number;
   text: string;
@@ -117,7 +120,7 @@ interface ResponseSql {
 export function readCompareResponses(db: ReadableDB, scope: CompareScope): CompareResponse[] {
   const setFilter = scope.setId === null ? '' : 'AND r.item_id IN (SELECT item_id FROM evaluation_set_item WHERE set_id = @setId)';
   const responses = db
-    .prepare<ResponseSql>(`SELECT r.id, r.item_id, r.model_name, r.sample_index, r.text FROM response r WHERE r.project_id = @projectId ${setFilter} ORDER BY r.id`)
+    .prepare<ResponseSql>(`SELECT r.id, r.item_id, r.model_id, r.model_name, r.sample_index, r.text FROM response r WHERE r.project_id = @projectId ${setFilter} ORDER BY r.id`)
     .all({ projectId: scope.projectId, ...(scope.setId === null ? {} : { setId: scope.setId }) })
     .filter((r) => scope.models === null || scope.models.includes(r.model_name));
   const ids = responses.map((r) => r.id);
@@ -157,6 +160,7 @@ export function readCompareResponses(db: ReadableDB, scope: CompareScope): Compa
     return {
       responseId: r.id,
       itemId: r.item_id,
+      modelId: r.model_id,
       externalId: item.externalId,
       model: r.model_name,
       sampleIndex: r.sample_index,

@@ -1,6 +1,9 @@
 /** The evaluation-set methods of StudioApi (preload/contract/evaluation.ts). */
 import type { StudioHandlers } from '../../../preload/contract/api.js';
 import type { CoreContext } from '../context.js';
+import { requireProjectRow } from '../services/lookup.js';
+import { arena } from './arena.js';
+import { pickCheckpoints } from './checkpoints.js';
 import { compareModels } from './compare.js';
 import type { EvaluationJobs } from './eval-jobs.js';
 import { applyEvalSplit, planEvalSplit } from './eval-split.js';
@@ -8,6 +11,7 @@ import type { ScoreJobs } from './score-jobs.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
 
 type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels'
+  | 'getArena' | 'pickCheckpoints'
   | 'startEvaluation' | 'listEvaluations' | 'getEvaluation' | 'cancelEvaluation' | 'resumeEvaluation'
 >;
 
@@ -23,6 +27,14 @@ export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluat
     scoreResponses: (input) => scoring.start(input),
     getScoreJob: ({ jobId }) => scoring.get(jobId),
     compareModels: (input) => compareModels(ctx, input),
+    getArena: (input) => {
+      requireProjectRow(ctx.db.read, input.projectId);
+      return arena(ctx.db.read, input);
+    },
+    pickCheckpoints: (input) => {
+      requireProjectRow(ctx.db.read, input.projectId);
+      return pickCheckpoints(ctx.db.read, input);
+    },
     startEvaluation: (input) => evaluations.start(input),
     listEvaluations: ({ projectId }) => evaluations.list(projectId),
     getEvaluation: ({ evaluationId }) => evaluations.get(evaluationId),
