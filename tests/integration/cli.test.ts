@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -172,6 +172,32 @@ describe('studio import / projects / stats', () => {
     expect(existsSync(join(dataDir, 'studio.db'))).toBe(true);
     const listed = await cli(['projects', '--json', '--data-dir', dataDir]);
     expect(JSON.parse(listed.out)).toHaveLength(1);
+  });
+});
+
+describe('studio train --trust-remote-code', () => {
+  it('is the explicit consent that turns trust_remote_code on for the --model folder, and only for a folder', async () => {
+    const file = writeItems('items.jsonl', items(3));
+    expect((await cli(['import', file, '--project', 'Trust', '--create', '--data-dir', dataDir])).code).toBe(0);
+    const folder = (name: string) => {
+      const path = join(dir, name);
+      mkdirSync(path);
+      writeFileSync(join(path, 'config.json'), JSON.stringify({ model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'] }));
+      return path;
+    };
+    const plain = folder('plain-model');
+    const trusted = folder('trusted-model');
+    // No labels, so the run itself is refused; the model is registered first, as the command says.
+    expect((await cli(['train', '--project', 'Trust', '--preset', 'standard', '--model', plain, '--data-dir', dataDir])).code).toBe(1);
+    expect((await cli(['train', '--project', 'Trust', '--preset', 'standard', '--model', trusted, '--trust-remote-code', '--data-dir', dataDir])).code).toBe(1);
+    const models = JSON.parse((await cli(['runs', '--models', '--json', '--data-dir', dataDir])).out) as Array<{ path: string; trustRemoteCode: boolean }>;
+    expect(models.map((m) => [m.path, m.trustRemoteCode]).sort()).toEqual([
+      [plain, false],
+      [trusted, true],
+    ]);
+    const tiny = await cli(['train', '--project', 'Trust', '--model', 'tiny', '--trust-remote-code', '--data-dir', dataDir]);
+    expect(tiny.code).toBe(2);
+    expect(tiny.err).toMatch(/--trust-remote-code applies to a model folder/);
   });
 });
 
