@@ -3,7 +3,7 @@
  * runs and the models their checkpoints became. One instance per core (it owns the job manager).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { StudioError } from '../../../preload/contract/errors.js';
@@ -12,6 +12,7 @@ import type { EnvSetupState, ModelInfo, RunDetail, RunPreview, RunRequest, RunWa
 import { nowIso, type CoreContext } from '../context.js';
 import { estimateGpuMemory, inspectModelFolder, type BackboneInfo } from './backbone.js';
 import { checkModelFolder, verifierProblem, type PathDetail } from './local-paths.js';
+import { mkdirPrivateSync, writePrivateFileSync } from '../private-files.js';
 import { downloadHub, hubFolderName, inspectHub } from './hub.js';
 import { JobManager } from './jobs.js';
 import { presetSettings, totalSteps } from './presets.js';
@@ -322,7 +323,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       if (free > 0 && size.value.size > free) {
         throw new StudioError('too_large', `${input.hubId} needs ${(size.value.size / 1024 ** 3).toFixed(1)} GB but only ${(free / 1024 ** 3).toFixed(1)} GB are free in ${ctx.paths.models}.`);
       }
-      mkdirSync(dir, { recursive: true });
+      mkdirPrivateSync(dir);
       const model = insertBaseModel({ source: 'hub', name: input.hubId, path: dir, hubId: input.hubId, trust: input.trustRemoteCode, status: 'downloading', info: null });
       const total = size.value.size;
       void downloadHub(py, input.hubId, input.revision, dir, (done) => {
@@ -352,16 +353,16 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       throwBlockers(before.warnings);
       const dirName = runDirName(ctx.clock.now());
       const runDir = join(ctx.paths.runs, dirName);
-      mkdirSync(runDir, { recursive: true });
+      mkdirPrivateSync(runDir);
       try {
         // Freeze first: the warnings and the run are decided on exactly what the worker will read.
         const snapshot = await freeze(req.projectId, runDir);
         const preview = await evaluate(req, datasetStats(snapshotFacts(snapshot.path)), runDir, snapshot.path);
         throwBlockers(preview.warnings);
         const config = parseRunConfig(preview.config, 'run config');
-        mkdirSync(config.output_dir, { recursive: true });
-        writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-        writeFileSync(join(runDir, 'warnings.json'), `${JSON.stringify(preview.warnings, null, 2)}\n`);
+        mkdirPrivateSync(config.output_dir);
+        writePrivateFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        writePrivateFileSync(join(runDir, 'warnings.json'), `${JSON.stringify(preview.warnings, null, 2)}\n`);
         const model = getModelRow(ctx.db.read, req.baseModelId);
         const name = req.name?.trim() || `${req.preset} · ${model.name}`;
         const row = ctx.db.write
