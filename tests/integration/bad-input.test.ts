@@ -178,6 +178,48 @@ describe('bad input is refused precisely and changes nothing', () => {
     expect((await refused('items.txt')).errors).toEqual([{ file: 'items.txt', line: null, field: null, message: 'items.txt is not a .jsonl or .csv file' }]);
   });
 
+  it('JSON nested more than 64 levels, up to a depth that would break the stack, names the line and field', async () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    for (const depth of [65, 1001, 100_000]) {
+      const file = `deep-${depth}.jsonl`;
+      writeFileSync(join(dir.path, file), jsonl({ id: 'a', text: 'fine' }, `{"id": "deep", "text": "x", "meta": {"inner": ${nested(depth - 1)}}}`));
+      expect((await refused(file)).errors, file).toEqual([{ file, line: 2, field: 'meta', message: 'nested more than 64 levels' }]);
+    }
+    // 64 levels are kept as they are, and exported back.
+    writeFileSync(join(dir.path, 'deep-64.jsonl'), jsonl(`{"id": "deep", "text": "sixty-four", "meta": {"inner": ${nested(63)}}}`));
+    const report = await importPath(t().core.context, { projectId, path: join(dir.path, 'deep-64.jsonl') });
+    expect(report).toMatchObject({ committed: true, imported: 1, errors: [] });
+    const row = (await t().call('listItems', { projectId, filter: { status: 'all', search: 'sixty-four' } })).rows[0]!;
+    const item = await t().call('getItem', { itemId: row.id });
+    expect(JSON.stringify(item.item.extra)).toBe(`{"meta":{"inner":${nested(63)}}}`);
+  });
+
+  it('a NUL character in an id', async () => {
+    writeFileSync(join(dir.path, 'nul.jsonl'), jsonl({ id: 'fine', text: 'one' }, '{"id": "a\\u0000b", "text": "two"}'));
+    expect((await refused('nul.jsonl')).errors).toEqual([{ file: 'nul.jsonl', line: 2, field: 'id', message: 'the id contains a NUL character' }]);
+  });
+
+  it('a "__proto__" key (which JavaScript objects would drop silently) is refused, at the top and nested, in JSONL and CSV', async () => {
+    writeFileSync(
+      join(dir.path, 'proto.jsonl'),
+      jsonl(
+        { id: 'fine', text: 'one' },
+        '{"id": "p1", "text": "two", "__proto__": {"polluted": true}}',
+        '{"id": "p2", "text": "three", "meta": {"list": [{"__proto__": 1}]}}',
+        '{"id": "p3", "text": "four", "source_labels": {"__proto__": "x"}}',
+      ),
+    );
+    const message = 'a key named "__proto__" cannot be stored (JavaScript objects drop it); rename it';
+    expect((await refused('proto.jsonl')).errors).toEqual([
+      { file: 'proto.jsonl', line: 2, field: '__proto__', message },
+      { file: 'proto.jsonl', line: 3, field: 'meta', message: `${message} (at meta.list[0].__proto__)` },
+      { file: 'proto.jsonl', line: 4, field: 'source_labels', message: `${message} (at source_labels.__proto__)` },
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    writeFileSync(join(dir.path, 'proto.csv'), 'id,text,__proto__\n1,hello,x\n');
+    expect((await refused('proto.csv')).errors).toEqual([{ file: 'proto.csv', line: 1, field: '__proto__', message }]);
+  });
+
   it('PNG bytes named .jpeg are accepted and stored as PNG, with a notice', async () => {
     writeFileSync(join(dir.path, 'photo.jpeg'), await sharp({ create: { width: 5, height: 6, channels: 3, background: '#0a0' } }).png().toBuffer());
     writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'p', text: 'what is in the photo?', image: 'photo.jpeg' }));

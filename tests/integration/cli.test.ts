@@ -175,6 +175,29 @@ describe('studio import / projects / stats', () => {
   });
 });
 
+describe('printing what came from files', () => {
+  // ESC (a colour, a screen clear), CR (rewrites the line), U+202E (reverses what follows), a C1 control.
+  const HOSTILE = /[\u001b\r\u202e\u2066\u0085]/;
+
+  it('escapes control and bidi characters in problems and names, and keeps --json valid', async () => {
+    const evil = 'x\u001b[2J\r\u202eevil\u2066\u0085';
+    const file = writeItems('evil\u202e.jsonl', [{ id: 'ok', text: 'fine' }, { id: 'bad', text: 'x', task: evil }]);
+    const refused = await cli(['import', file, '--project', `P${evil}`, '--create', '--data-dir', dataDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).not.toMatch(HOSTILE);
+    expect(refused.err).toContain('\\u001b[2J\\u000d\\u202eevil\\u2066\\u0085');
+    expect(refused.err).toContain('evil\\u202e.jsonl, line 2, task: task');
+
+    const listed = await cli(['projects', '--json', '--data-dir', dataDir]);
+    expect(listed.out).not.toMatch(HOSTILE);
+    const names = (JSON.parse(listed.out) as Array<{ name: string }>).map((p) => p.name);
+    expect(names).toEqual([`P${evil}`]);
+    const table = await cli(['projects', '--data-dir', dataDir]);
+    expect(table.out).not.toMatch(HOSTILE);
+    expect(table.out).toContain('Px\\u001b[2J\\u000d\\u202eevil');
+  });
+});
+
 describe('studio train --trust-remote-code', () => {
   it('is the explicit consent that turns trust_remote_code on for the --model folder, and only for a folder', async () => {
     const file = writeItems('items.jsonl', items(3));
