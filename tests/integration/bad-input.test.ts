@@ -220,6 +220,52 @@ describe('bad input is refused precisely and changes nothing', () => {
     expect((await refused('proto.csv')).errors).toEqual([{ file: 'proto.csv', line: 1, field: '__proto__', message }]);
   });
 
+  it('damaged images are decoded at import and refused with the file and the reason', async () => {
+    // Noise compresses badly, so the pixel data is most of the file and a cut lands inside it.
+    const noise = Buffer.alloc(96 * 64 * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    const raw = () => sharp(noise, { raw: { width: 96, height: 64, channels: 3 } });
+    const png = await raw().png().toBuffer();
+    const jpeg = await raw().jpeg().toBuffer();
+    const hugeChunk = Buffer.from(png);
+    hugeChunk.writeUInt32BE(0xfffffff0, 33); // the chunk after IHDR claims 4 GB
+    const sos = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+    expect(sos).toBeGreaterThan(0);
+    const files: Record<string, Buffer> = {
+      'truncated.png': png.subarray(0, Math.floor(png.length / 2)),
+      'header-only.png': pngHeader(96, 64),
+      'huge-chunk.png': hugeChunk,
+      'header-only.jpg': jpeg.subarray(0, sos),
+      'truncated.jpg': jpeg.subarray(0, Math.floor(jpeg.length / 2)),
+    };
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir.path, name), bytes);
+    writeFileSync(join(dir.path, 'fine.png'), png);
+    const names = Object.keys(files);
+    writeFileSync(
+      join(dir.path, 'items.jsonl'),
+      jsonl({ id: 'fine', text: 'a good image', image: 'fine.png' }, ...names.map((name) => ({ id: name, text: `look at ${name}`, image: name }))),
+    );
+    const errors = (await refused('items.jsonl')).errors;
+    expect(errors.map((e) => [e.file, e.line, e.field])).toEqual(names.map((_, i) => ['items.jsonl', i + 2, 'image']));
+    errors.forEach((error, i) => {
+      const name = names[i]!;
+      const format = name.endsWith('.png') ? 'PNG' : 'JPEG';
+      expect(error.message).toMatch(new RegExp(`^${name.replace('.', '\\.')} is a damaged ${format} that cannot be decoded: \\S`));
+      expect(error.message).not.toContain('\n');
+    });
+  });
+
+  it('stores the size a viewer shows: a JPEG with EXIF orientation 6 has its width and height swapped', async () => {
+    const rotated = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#36c' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    expect((await sharp(rotated).metadata()).orientation).toBe(6);
+    writeFileSync(join(dir.path, 'rotated.jpg'), rotated);
+    writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'r', text: 'a phone photo held upright', image: 'rotated.jpg' }));
+    const report = await importPath(t().core.context, { projectId, path: join(dir.path, 'items.jsonl') });
+    expect(report).toMatchObject({ committed: true, imported: 1, errors: [] });
+    const row = (await t().call('listItems', { projectId, filter: { status: 'all', search: 'held upright' } })).rows[0]!;
+    expect(row.image).toMatchObject({ mime: 'image/jpeg', width: 20, height: 40 });
+  });
+
   it('PNG bytes named .jpeg are accepted and stored as PNG, with a notice', async () => {
     writeFileSync(join(dir.path, 'photo.jpeg'), await sharp({ create: { width: 5, height: 6, channels: 3, background: '#0a0' } }).png().toBuffer());
     writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'p', text: 'what is in the photo?', image: 'photo.jpeg' }));
