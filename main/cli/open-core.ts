@@ -1,6 +1,7 @@
 /** Opens the studio core the way every CLI command does: same data dir rules as the desktop app. */
 import { resolve } from 'node:path';
 import { createLogger, type LogLevel, type Logger } from '../core/logger.js';
+import type { LocalCaller } from '../core/context.js';
 import { openStudio, type StudioCore } from '../core/studio.js';
 import { defaultDataDir } from '../server/data-dir.js';
 import type { CliIo } from './io.js';
@@ -20,14 +21,30 @@ export function cliLogger(io: CliIo, fallback: LogLevel): Logger {
   return createLogger({ level, write: (line) => io.stderr(`${line}\n`) });
 }
 
-export async function openCliCore(io: CliIo, dataDirOption: string | undefined, log: Logger): Promise<StudioCore> {
+/**
+ * The person typing a command is the local caller (precise errors for local paths); only an
+ * explicit flag (`studio train --trust-remote-code`) says yes to trust_remote_code. `studio serve`
+ * passes null: its callers are whoever holds the link.
+ */
+export function cliLocalCaller(trustRemoteCode: boolean): LocalCaller {
+  return { confirmTrustRemoteCode: async () => trustRemoteCode };
+}
+
+export async function openCliCore(io: CliIo, dataDirOption: string | undefined, log: Logger, localCaller: LocalCaller | null): Promise<StudioCore> {
   const info = packageInfo();
-  return openStudio({ dataDir: resolveDataDir(io, dataDirOption), host: 'server', version: info.version, demoDataDir: info.demoDataDir, log });
+  return openStudio({
+    dataDir: resolveDataDir(io, dataDirOption),
+    host: 'server',
+    version: info.version,
+    demoDataDir: info.demoDataDir,
+    log,
+    ...(localCaller ? { localCaller } : {}),
+  });
 }
 
 /** Runs `fn` with an open core and always closes it. */
-export async function withCore<T>(io: CliIo, dataDirOption: string | undefined, fn: (core: StudioCore) => Promise<T>): Promise<T> {
-  const core = await openCliCore(io, dataDirOption, cliLogger(io, 'warn'));
+export async function withCore<T>(io: CliIo, dataDirOption: string | undefined, fn: (core: StudioCore) => Promise<T>, localCaller: LocalCaller = cliLocalCaller(false)): Promise<T> {
+  const core = await openCliCore(io, dataDirOption, cliLogger(io, 'warn'), localCaller);
   try {
     return await fn(core);
   } finally {

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../../preload/contract/domain.js';
 import { EXIT, reportFailure } from './errors.js';
+import { escapeOutput } from './escape.js';
 import type { CliIo } from './io.js';
 import { packageInfo } from './package-root.js';
 import { compareCommand } from './commands/compare.js';
@@ -104,7 +105,24 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   return program;
 }
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Everything the CLI prints passes escapeOutput: names and values from files can hold control or
+ * bidi characters, and a terminal must never act on them (problem lines escape line breaks too).
+ */
+function safeIo(io: CliIo): CliIo {
+  return {
+    stdout: (text) => io.stdout(escapeOutput(text)),
+    stderr: (text) => io.stderr(escapeOutput(text)),
+    isTTY: io.isTTY,
+    env: io.env,
+    get stop() {
+      return io.stop;
+    },
+  };
+}
+
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  const io = safeIo(rawIo);
   let exitCode: number = EXIT.ok;
   const program = buildProgram(io, (code) => {
     exitCode = code;

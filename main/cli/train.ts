@@ -16,7 +16,8 @@ import { configIssues } from '../core/training/run-config.js';
 import { callMethod } from '../server/dispatch.js';
 import { requireProjectByName } from './commands/projects.js';
 import type { CliIo } from './io.js';
-import { withCore } from './open-core.js';
+import { UsageError } from './errors.js';
+import { cliLocalCaller, withCore } from './open-core.js';
 
 const DATA_DIR_HELP = 'the studio data directory (default: $STUDIO_DATA_DIR, else the OS app-data folder)';
 const TERMINAL = new Set(['completed', 'cancelled', 'failed', 'interrupted']);
@@ -29,6 +30,8 @@ export interface TrainOptions {
   name?: string;
   dataDir?: string;
   json?: boolean;
+  /** Lets the --model folder's own Python code run (transformers' trust_remote_code). */
+  trustRemoteCode?: boolean;
 }
 
 /** Reads a settings file (the `settings` of a preview, or the form's JSON); errors name the file and field. */
@@ -47,14 +50,17 @@ export function readSettingsFile(path: string): RunSettings {
 }
 
 /** `tiny` (built on first use), a registered model id, or a model folder (registered on the fly). */
-async function resolveModel(core: StudioCore, spec: string): Promise<ModelInfo> {
+async function resolveModel(core: StudioCore, spec: string, trustRemoteCode: boolean): Promise<ModelInfo> {
+  if (trustRemoteCode && (spec === 'tiny' || /^\d+$/.test(spec))) {
+    throw new UsageError('--trust-remote-code applies to a model folder given with --model DIR');
+  }
   if (spec === 'tiny') return callMethod(core.handlers, 'buildTinyModel', {});
   if (/^\d+$/.test(spec)) {
     const model = (await callMethod(core.handlers, 'listModels', {})).find((m) => m.id === Number(spec));
     if (!model) throw new StudioError('not_found', `There is no model ${spec}; \`studio runs --models\` lists them.`);
     return model;
   }
-  return callMethod(core.handlers, 'addBaseModel', { source: 'local', path: resolve(spec) });
+  return callMethod(core.handlers, 'addBaseModel', { source: 'local', path: resolve(spec), trustRemoteCode });
 }
 
 function formatMetrics(values: Record<string, number>): string {
@@ -71,7 +77,7 @@ export async function trainCommand(io: CliIo, opts: TrainOptions): Promise<numbe
     const settings = opts.config ? readSettingsFile(opts.config) : undefined;
     const spec = opts.model ?? (opts.preset === 'quick' ? 'tiny' : null);
     if (spec === null) throw new StudioError('invalid_input', 'The standard preset needs a real model: pass --model with a model folder or a model id (`studio runs --models`).');
-    const model = await resolveModel(core, spec);
+    const model = await resolveModel(core, spec, opts.trustRemoteCode === true);
     const request = { projectId: project.id, baseModelId: model.id, preset: opts.preset, ...(settings ? { settings } : {}), ...(opts.name ? { name: opts.name } : {}) };
     const preview = await callMethod(core.handlers, 'previewRun', request);
     for (const w of preview.warnings) io.stderr(`${w.severity}: ${w.message}\n`);
@@ -107,7 +113,7 @@ export async function trainCommand(io: CliIo, opts: TrainOptions): Promise<numbe
     if (firstMetricMs !== null) io.stderr(`first metric ${(firstMetricMs / 1000).toFixed(1)} s after start\n`);
     if (final.status === 'failed' && final.error) io.stderr(`error: ${final.error}\n`);
     return final.status === 'completed' ? 0 : 1;
-  });
+  }, cliLocalCaller(opts.trustRemoteCode === true));
 }
 
 export async function runsCommand(io: CliIo, opts: { project?: string; json?: boolean; models?: boolean; dataDir?: string }): Promise<number> {
@@ -144,6 +150,7 @@ export function registerTrainCommands(program: Command, io: CliIo, run: (fn: () 
     .option('--config <file>', 'run settings as JSON (the form: method, stages, rewards, LoRA, ...), instead of the preset')
     .option('--model <model>', '"tiny", a model id from `studio runs --models`, or a model folder (default: tiny for quick)')
     .option('--name <name>', 'a name for the run')
+    .option('--trust-remote-code', "let the --model folder's own Python code run in the worker (transformers' trust_remote_code); only for folders you trust")
     .option('--json', 'print metrics as JSON lines')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action((opts: TrainOptions) => run(() => trainCommand(io, opts))());

@@ -11,9 +11,22 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * What only the person at this machine may do, handed to the core by the hosts whose caller is
+ * that person: the desktop app (a dialog) and the CLI (its flags). `studio serve` hands none: its
+ * callers are whoever holds the link, so over it trust_remote_code is refused and errors for
+ * local model and verifier paths are one uniform sentence (no probing which paths exist).
+ */
+export interface LocalCaller {
+  /** Asks whether this model's own Python code may run in the worker; names the folder. */
+  confirmTrustRemoteCode(model: { name: string; folder: string }): Promise<boolean>;
+}
+
 export interface StudioOptions {
   dataDir: string;
   host: 'electron' | 'server';
+  /** Present for the desktop app and the CLI, absent for `studio serve` (see LocalCaller). */
+  localCaller?: LocalCaller;
   version: string;
   /** better-sqlite3 .node build for the Electron ABI; Node uses the default build. */
   nativeBinding?: string;

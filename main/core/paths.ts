@@ -1,6 +1,6 @@
 /** Where a studio keeps its files inside one data directory. */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { mkdirPrivateSync } from './private-files.js';
 
 export interface DataPaths {
   root: string;
@@ -28,9 +28,12 @@ export function dataPaths(dataDir: string): DataPaths {
   };
 }
 
-/** Creates the data directory and its folders (idempotent). */
+/**
+ * Creates the data directory and its folders (idempotent), 0700 whatever the umask; folders made
+ * by an older version with looser modes are tightened on every open.
+ */
 export function ensureDataDirs(paths: DataPaths): void {
   for (const dir of [paths.root, paths.blobs, paths.uploads, paths.exports, paths.runs, paths.models]) {
-    mkdirSync(dir, { recursive: true });
+    mkdirPrivateSync(dir);
   }
 }

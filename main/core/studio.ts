@@ -16,7 +16,9 @@ import { statsHandlers } from './stats.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
+import { existsSync } from 'node:fs';
 import { dataPaths, ensureDataDirs, type DataPaths } from './paths.js';
+import { ensurePrivateFileSync } from './private-files.js';
 import { infoHandlers } from './services/info.js';
 import { itemHandlers } from './services/items.js';
 import { labellingHandlers } from './services/labelling.js';
@@ -64,6 +66,10 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   const log = opts.log ?? createLogger();
   const paths = dataPaths(opts.dataDir);
   ensureDataDirs(paths);
+  // SQLite creates -wal and -shm with the database file's own mode, so 0600 here covers all three.
+  for (const file of [paths.db, `${paths.db}-wal`, `${paths.db}-shm`]) {
+    if (file === paths.db || existsSync(file)) ensurePrivateFileSync(file);
+  }
   const db = openDatabase(paths.db, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   if (db.migration.applied.length > 0) log.info('database migrated', { ...db.migration });
 

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, dialog } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import { createLogger } from '../core/logger.js';
 import { openStudio, type StudioCore } from '../core/studio.js';
 import { defaultDataDir } from '../server/data-dir.js';
@@ -14,6 +14,7 @@ import type { ErrorLog } from '../server/dispatch.js';
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { electronSqliteBinding } from './native-binding.js';
 import { handleAppProtocol, handleBlobProtocol, registerPrivilegedSchemes } from './protocols.js';
+import { trustDialog } from './trust-dialog.js';
 import { createMainWindow, installAppGuards } from './window.js';
 
 const log = createLogger().child({ component: 'electron' });
@@ -54,8 +55,11 @@ async function start(): Promise<void> {
   }
   let core: StudioCore;
   const dataDir = defaultDataDir();
+  // The person at the desktop confirms trust_remote_code in a dialog over the main window.
+  let mainWindow: BrowserWindow | null = null;
+  const localCaller = trustDialog(() => mainWindow);
   try {
-    core = await openStudio({ dataDir, host: 'electron', version: app.getVersion(), nativeBinding, demoDataDir: files.demoDataDir, log });
+    core = await openStudio({ dataDir, host: 'electron', version: app.getVersion(), nativeBinding, demoDataDir: files.demoDataDir, log, localCaller });
   } catch (err) {
     fail('COSMO Studio cannot open its data', `${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
     return;
@@ -65,6 +69,7 @@ async function start(): Promise<void> {
   const removeHandlers = registerIpcHandlers(core, errorLog);
 
   const window = createMainWindow(files.preload);
+  mainWindow = window;
   forwardEvents(core, window.webContents);
 
   app.on('second-instance', () => {

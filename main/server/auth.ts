@@ -1,15 +1,21 @@
 /**
- * The token that guards every request of `studio serve`. Anyone who can reach the port but was
- * not handed the printed URL gets 401: other local users, other browser tabs, DNS-rebinding
- * pages. The token travels in the `x-studio-token` header (API calls), in `?token=` (the first
- * page load, image and download URLs, the WebSocket), or in an HttpOnly SameSite=Strict cookie
- * set on the first page load, so a reload of the page works without the URL's token.
+ * The token that guards every data route of `studio serve` (API calls, images, exports, the
+ * event WebSocket). Anyone who can reach the port but was not handed the printed URL gets 401:
+ * other local users, other browser tabs, DNS-rebinding pages.
+ *
+ * The token travels only in the `x-studio-token` header. Browsers cannot set headers on a
+ * WebSocket, so the page offers it as a subprotocol value (`cosmo-studio.token.<token>` beside
+ * `cosmo-studio.events`) and the server answers with the plain `cosmo-studio.events`, never echoing
+ * the token. It is never read from a cookie (cookies are not scoped by port: every other web server
+ * on 127.0.0.1 the browser visits would receive it) nor from a URL (URLs land in logs, history and
+ * proxies). The page shell itself holds no data and is served without the token, so a reload works
+ * once the page has moved the token from its first URL into sessionStorage.
  */
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HTTP } from '../../preload/contract/channels.js';
 
-/** 32 random bytes, base64url: 43 characters, safe in URLs, headers and cookies. */
+/** 32 random bytes, base64url: 43 characters, safe in URLs, headers and subprotocol values. */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -31,49 +37,25 @@ export function tokensEqual(expected: string, candidate: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/**
- * Cookies are shared by every port of a host, so two studios on 127.0.0.1 would overwrite each
- * other's cookie if it had one name: the name carries the port.
- */
-export function cookieName(port: number): string {
-  return `studio_token_${port}`;
-}
-
-export function tokenCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-}
-
-function cookieValue(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
-}
-
-export type TokenSource = 'header' | 'query' | 'cookie';
-
-/** Every token the request carries, from each place it may come from. */
-export function presentedTokens(req: IncomingMessage, url: URL, port: number): Array<{ source: TokenSource; token: string }> {
-  const found: Array<{ source: TokenSource; token: string }> = [];
+/** The request is authorised when its `x-studio-token` header matches. */
+export function authorise(req: IncomingMessage, expected: string): boolean {
   const header = req.headers[HTTP.tokenHeader];
-  if (typeof header === 'string') found.push({ source: 'header', token: header });
-  const query = url.searchParams.get('token');
-  if (query !== null) found.push({ source: 'query', token: query });
-  const cookie = cookieValue(req.headers.cookie, cookieName(port));
-  if (cookie !== null) found.push({ source: 'cookie', token: cookie });
-  return found;
+  return typeof header === 'string' && tokensEqual(expected, header);
+}
+
+/** The subprotocols a WebSocket upgrade offers (`Sec-WebSocket-Protocol: a, b`). */
+export function offeredProtocols(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return [];
+  return header.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
 }
 
 /**
- * The request is authorised when a presented token matches. A wrong token in one place is not
- * rescued by a right one elsewhere: the header and query are checked before the cookie, and the
- * first one present decides, so a stale cookie never hides a bad header and vice versa.
+ * A WebSocket upgrade is authorised by the header (clients that are not browsers) or, for
+ * browsers, by the token offered as a subprotocol value. The first token-bearing protocol decides.
  */
-export function authorise(req: IncomingMessage, url: URL, port: number, expected: string): { ok: boolean; source: TokenSource | null } {
-  const first = presentedTokens(req, url, port)[0];
-  if (!first) return { ok: false, source: null };
-  return { ok: tokensEqual(expected, first.token), source: first.source };
+export function authoriseWebSocket(req: IncomingMessage, expected: string): boolean {
+  if (req.headers[HTTP.tokenHeader] !== undefined) return authorise(req, expected);
+  const offered = offeredProtocols(req).find((protocol) => protocol.startsWith(HTTP.tokenProtocolPrefix));
+  return offered !== undefined && tokensEqual(expected, offered.slice(HTTP.tokenProtocolPrefix.length));
 }

@@ -1,11 +1,13 @@
 /**
  * GET /events: a WebSocket that pushes every contract StudioEvent as one JSON text message.
  * The upgrade is refused (401/403, no WebSocket) unless the token is right and, for browsers,
- * the Origin is this server's own; clients never send anything we act on.
+ * the Origin is this server's own; clients never send anything we act on. Browsers offer the
+ * token as a subprotocol value (auth.ts); the answer names only `cosmo-studio.events`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { HTTP } from '../../preload/contract/channels.js';
 import type { StudioEvent } from '../../preload/contract/events.js';
 
 /** A client that stops reading is dropped (it reconnects) rather than buffered without end. */
@@ -24,7 +26,14 @@ export interface EventSocketServer {
 }
 
 export function createEventSockets(events: EventSource): EventSocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 4096,
+    perMessageDeflate: false,
+    // Never echo the token-bearing protocol: answer with the plain one (browsers need an answer
+    // naming one of the protocols they offered, or they drop the connection).
+    handleProtocols: (protocols) => (protocols.has(HTTP.eventsProtocol) ? HTTP.eventsProtocol : false),
+  });
   const alive = new WeakMap<WebSocket, boolean>();
 
   wss.on('connection', (ws: WebSocket) => {

@@ -1,6 +1,7 @@
 /**
- * Host and Origin checks. The token already stops strangers; these stop a page from another
- * origin from using a browser that holds the cookie (cross-site WebSocket hijacking, CSRF), and,
+ * Host and Origin checks. The token already stops strangers (and no browser holds it in a cookie
+ * for another page to ride on); these stop a page from another origin from talking to the server
+ * through a browser (cross-site WebSocket, CSRF) as defence in depth, and,
  * while the server is bound to loopback, any Host other than the loopback names (DNS rebinding).
  */
 import type { IncomingMessage } from 'node:http';

@@ -13,7 +13,7 @@ import { StudioError } from '../../preload/contract/errors.js';
 import type { StudioHandlers } from '../../preload/contract/api.js';
 import type { BlobStore } from '../core/blobs/store.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { authorise, isAcceptableToken, newToken, tokenCookie } from './auth.js';
+import { authorise, authoriseWebSocket, isAcceptableToken, newToken } from './auth.js';
 import { blobFile, IMMUTABLE_CACHE, parseThumbSize, thumbFile, type BlobFile } from './blob-files.js';
 import { readJson, MB } from './body.js';
 import { callByName, httpStatus, toErrorBody, type ErrorLog } from './dispatch.js';
@@ -23,6 +23,7 @@ import { serverCsp, setCommonHeaders } from './headers.js';
 import { hostAllowed, isLoopbackAddress, originAllowed, requestHost } from './origin.js';
 import { errorBody, sendError, sendJson } from './respond.js';
 import { openStatic, resolveStatic } from './static-files.js';
+import { LINK_LIFETIME_MS, signExportLink, verifyExportLink } from './signed-links.js';
 import { tarStream } from './tar.js';
 
 /** What the server needs of the core: the handlers, its events, its blobs and where exports live. */
@@ -141,7 +142,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stream.pipe(res);
   };
 
-  const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL, setCookie: boolean) => {
+  const handleExportLink = async (req: IncomingMessage, res: ServerResponse, exportId: string) => {
+    req.resume();
+    if (!originAllowed(req)) {
+      sendError(res, errorBody('unauthorized', 'Calls from another origin are refused'), 403);
+      return;
+    }
+    // Only an export that exists gets a link (exportDownload validates the id and the folder).
+    await exportDownload(core.paths.exports, exportId);
+    sendJson(res, 200, { url: signExportLink(token, exportId, Date.now() + LINK_LIFETIME_MS) });
+  };
+
+  const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const file = options.rendererDir ? await resolveStatic(options.rendererDir, url.pathname) : null;
     if (!file) {
       sendError(res, errorBody('not_found', `Nothing is served at ${url.pathname.slice(0, 200)}`));
@@ -153,7 +165,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       'Content-Security-Policy': serverCsp(requestHost(req)),
       'Cache-Control': file.immutable ? IMMUTABLE_CACHE : 'no-cache',
     };
-    if (setCookie) headers['Set-Cookie'] = tokenCookie(port, token);
     res.writeHead(200, headers);
     if (req.method === 'HEAD') {
       res.end();
@@ -171,14 +182,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const url = new URL(req.url ?? '/', 'http://studio.invalid');
-    const auth = authorise(req, url, port, token);
-    if (!auth.ok) {
+    const path = url.pathname;
+    const exportPath = path.startsWith('/exports/') ? path.slice('/exports/'.length) : null;
+    // A GET of an export may carry a signed link instead of the header (a followed link has none).
+    const signedDownload = exportPath !== null && url.searchParams.has('sig') && verifyExportLink(token, exportPath, url);
+    const dataRoute = path.startsWith('/api/') || path.startsWith('/blobs/') || exportPath !== null || path === HTTP.events;
+    if (dataRoute && !signedDownload && !authorise(req, token)) {
       req.resume();
       sendError(res, errorBody('unauthorized', 'Missing or wrong token: open the link that `studio serve` printed'), 401);
       return;
     }
-    const path = url.pathname;
     if (path.startsWith('/api/')) return handleApi(req, res, path.slice('/api/'.length));
+    if (exportPath?.endsWith('/link') && req.method === 'POST' && !signedDownload) return handleExportLink(req, res, exportPath.slice(0, -'/link'.length));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       req.resume();
       res.setHeader('Allow', 'GET, HEAD');
@@ -186,12 +201,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (path.startsWith('/blobs/')) return handleBlob(req, res, url, path.slice('/blobs/'.length));
-    if (path.startsWith('/exports/')) return handleExport(req, res, path.slice('/exports/'.length));
+    if (exportPath !== null) return handleExport(req, res, exportPath);
     if (path === HTTP.events) {
       sendError(res, errorBody('invalid_input', '/events is a WebSocket: connect with an Upgrade request'), 426);
       return;
     }
-    return handleStatic(req, res, url, auth.source === 'query');
+    // The page shell (the built app) holds no data: it is served without the token so a reload
+    // works after the page moved the token from its URL into sessionStorage.
+    return handleStatic(req, res, url);
   };
 
   const server: Server = createServer((req, res) => {
@@ -209,7 +226,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(req.url ?? '/', 'http://studio.invalid');
     if (url.pathname !== HTTP.events) return sockets.refuse(socket, 404, 'Only /events accepts a WebSocket');
     if (!hostAllowed(req, port, exposed, host) || !originAllowed(req)) return sockets.refuse(socket, 403, 'Cross-origin WebSocket refused');
-    if (!authorise(req, url, port, token).ok) return sockets.refuse(socket, 401, 'Missing or wrong token');
+    if (!authoriseWebSocket(req, token)) return sockets.refuse(socket, 401, 'Missing or wrong token');
     sockets.accept(req, socket, head);
   });
 

@@ -218,6 +218,11 @@ describe('labelling workflow', () => {
     // Every image row shows its thumbnail (made by the server on first request).
     expect(await page.locator('[data-testid="item-row"] img').count()).toBeGreaterThan(0);
     await page.waitForFunction("[...document.querySelectorAll('[data-testid=item-row] img')].every((img) => img.complete && img.naturalWidth > 0)");
+    // The images came without a cookie and without the token in their URL: fetched with the
+    // header and shown from blob: URLs. The browser holds no cookie at all.
+    const sources = await page.locator('[data-testid="item-row"] img').evaluateAll((imgs) => imgs.map((img) => (img as unknown as { src: string }).src));
+    expect(sources.every((src) => src.startsWith('blob:'))).toBe(true);
+    expect(await page.context().cookies()).toEqual([]);
     await screenshot(page, 'browse');
 
     await page.getByTestId('browse-search').fill(labelled[0]!);
@@ -281,6 +286,10 @@ describe('labelling workflow', () => {
     await screenshot(page, 'export');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-export').click()]);
+    // The download followed a link signed for this one export, not one carrying the token.
+    expect(download.url()).toMatch(/\/exports\/[^/?]+\?expires=\d+&sig=[A-Za-z0-9_-]+$/);
+    expect(download.url()).not.toContain(server.token);
+    expect(await page.context().cookies()).toEqual([]);
     // A JSONL export is a folder (items.jsonl + images/), downloaded as one tar archive.
     const unpacked = mkdtempSync(join(tmpdir(), 'studio-export-'));
     execFileSync('tar', ['-xf', await download.path(), '-C', unpacked]);

@@ -8,6 +8,7 @@
  * Interpreter: STUDIO_PYTHON or native-models/.venv (tests/helpers/python.ts); without one the
  * suite fails with how to make one, unless STUDIO_TESTS_WITHOUT_PYTHON=1 skips it on purpose.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,11 +169,12 @@ describe.skipIf(!python).sequential('training from the studio', () => {
     for (const c of checkpoints) await page.getByTestId(`checkpoint-${c.id}`).waitFor();
     await screenshot(page, 'training-models');
 
-    // A folder that is not a model is refused with the core's sentence, and nothing is added.
+    // A folder that is not a model is refused with the core's sentence, and nothing is added. Over
+    // `studio serve` that sentence is the same whatever the reason (no probing which paths exist).
     const before = (await server.call('listBaseModels', {})).length;
     await page.locator('#local-path').fill(join(server.dataDir, 'no-such-model'));
     await page.getByRole('button', { name: 'Add folder' }).click();
-    await expect.poll(async () => page.getByTestId('add-model-error').textContent()).toContain('is not a folder');
+    await expect.poll(async () => page.getByTestId('add-model-error').textContent()).toContain('No model folder this studio can use at');
     expect((await server.call('listBaseModels', {})).length).toBe(before);
     // The browser logs the refused request (HTTP 400) as a console error: that one was asked for.
     const refused = problems.findIndex((p) => p.includes('status of 400'));
@@ -217,9 +219,12 @@ describe.skipIf(!python).sequential('training from the studio', () => {
   it('shows why a run failed: the error, its advice and the worker log tail', async () => {
     await page.getByTestId('train-setup').click();
     await page.getByTestId('dataset-items').waitFor({ timeout: 60_000 });
-    // A learned verifier pointed at a folder that holds no classifier: the worker refuses it at start.
+    // A learned verifier that passes the studio's check (a file named .onnx) but is no ONNX model:
+    // the worker refuses it at start. (A folder with no classifier is refused by the preview already.)
+    const bogus = join(server.dataDir, 'not-a-classifier.onnx');
+    writeFileSync(bogus, 'this is not an ONNX model');
     await page.getByTestId('verifier-tier').selectOption('learned');
-    await page.locator('#verifier-path').fill(server.dataDir);
+    await page.locator('#verifier-path').fill(bogus);
     await expect.poll(async () => page.getByTestId('config-json').locator('pre').textContent(), { timeout: 15_000 }).toContain('"tier": "learned"');
     await expect.poll(async () => page.getByTestId('train').isEnabled(), { timeout: 15_000 }).toBe(true);
     await page.getByTestId('train').click();

@@ -178,6 +178,94 @@ describe('bad input is refused precisely and changes nothing', () => {
     expect((await refused('items.txt')).errors).toEqual([{ file: 'items.txt', line: null, field: null, message: 'items.txt is not a .jsonl or .csv file' }]);
   });
 
+  it('JSON nested more than 64 levels, up to a depth that would break the stack, names the line and field', async () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    for (const depth of [65, 1001, 100_000]) {
+      const file = `deep-${depth}.jsonl`;
+      writeFileSync(join(dir.path, file), jsonl({ id: 'a', text: 'fine' }, `{"id": "deep", "text": "x", "meta": {"inner": ${nested(depth - 1)}}}`));
+      expect((await refused(file)).errors, file).toEqual([{ file, line: 2, field: 'meta', message: 'nested more than 64 levels' }]);
+    }
+    // 64 levels are kept as they are, and exported back.
+    writeFileSync(join(dir.path, 'deep-64.jsonl'), jsonl(`{"id": "deep", "text": "sixty-four", "meta": {"inner": ${nested(63)}}}`));
+    const report = await importPath(t().core.context, { projectId, path: join(dir.path, 'deep-64.jsonl') });
+    expect(report).toMatchObject({ committed: true, imported: 1, errors: [] });
+    const row = (await t().call('listItems', { projectId, filter: { status: 'all', search: 'sixty-four' } })).rows[0]!;
+    const item = await t().call('getItem', { itemId: row.id });
+    expect(JSON.stringify(item.item.extra)).toBe(`{"meta":{"inner":${nested(63)}}}`);
+  });
+
+  it('a NUL character in an id', async () => {
+    writeFileSync(join(dir.path, 'nul.jsonl'), jsonl({ id: 'fine', text: 'one' }, '{"id": "a\\u0000b", "text": "two"}'));
+    expect((await refused('nul.jsonl')).errors).toEqual([{ file: 'nul.jsonl', line: 2, field: 'id', message: 'the id contains a NUL character' }]);
+  });
+
+  it('a "__proto__" key (which JavaScript objects would drop silently) is refused, at the top and nested, in JSONL and CSV', async () => {
+    writeFileSync(
+      join(dir.path, 'proto.jsonl'),
+      jsonl(
+        { id: 'fine', text: 'one' },
+        '{"id": "p1", "text": "two", "__proto__": {"polluted": true}}',
+        '{"id": "p2", "text": "three", "meta": {"list": [{"__proto__": 1}]}}',
+        '{"id": "p3", "text": "four", "source_labels": {"__proto__": "x"}}',
+      ),
+    );
+    const message = 'a key named "__proto__" cannot be stored (JavaScript objects drop it); rename it';
+    expect((await refused('proto.jsonl')).errors).toEqual([
+      { file: 'proto.jsonl', line: 2, field: '__proto__', message },
+      { file: 'proto.jsonl', line: 3, field: 'meta', message: `${message} (at meta.list[0].__proto__)` },
+      { file: 'proto.jsonl', line: 4, field: 'source_labels', message: `${message} (at source_labels.__proto__)` },
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    writeFileSync(join(dir.path, 'proto.csv'), 'id,text,__proto__\n1,hello,x\n');
+    expect((await refused('proto.csv')).errors).toEqual([{ file: 'proto.csv', line: 1, field: '__proto__', message }]);
+  });
+
+  it('damaged images are decoded at import and refused with the file and the reason', async () => {
+    // Noise compresses badly, so the pixel data is most of the file and a cut lands inside it.
+    const noise = Buffer.alloc(96 * 64 * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    const raw = () => sharp(noise, { raw: { width: 96, height: 64, channels: 3 } });
+    const png = await raw().png().toBuffer();
+    const jpeg = await raw().jpeg().toBuffer();
+    const hugeChunk = Buffer.from(png);
+    hugeChunk.writeUInt32BE(0xfffffff0, 33); // the chunk after IHDR claims 4 GB
+    const sos = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+    expect(sos).toBeGreaterThan(0);
+    const files: Record<string, Buffer> = {
+      'truncated.png': png.subarray(0, Math.floor(png.length / 2)),
+      'header-only.png': pngHeader(96, 64),
+      'huge-chunk.png': hugeChunk,
+      'header-only.jpg': jpeg.subarray(0, sos),
+      'truncated.jpg': jpeg.subarray(0, Math.floor(jpeg.length / 2)),
+    };
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir.path, name), bytes);
+    writeFileSync(join(dir.path, 'fine.png'), png);
+    const names = Object.keys(files);
+    writeFileSync(
+      join(dir.path, 'items.jsonl'),
+      jsonl({ id: 'fine', text: 'a good image', image: 'fine.png' }, ...names.map((name) => ({ id: name, text: `look at ${name}`, image: name }))),
+    );
+    const errors = (await refused('items.jsonl')).errors;
+    expect(errors.map((e) => [e.file, e.line, e.field])).toEqual(names.map((_, i) => ['items.jsonl', i + 2, 'image']));
+    errors.forEach((error, i) => {
+      const name = names[i]!;
+      const format = name.endsWith('.png') ? 'PNG' : 'JPEG';
+      expect(error.message).toMatch(new RegExp(`^${name.replace('.', '\\.')} is a damaged ${format} that cannot be decoded: \\S`));
+      expect(error.message).not.toContain('\n');
+    });
+  });
+
+  it('stores the size a viewer shows: a JPEG with EXIF orientation 6 has its width and height swapped', async () => {
+    const rotated = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#36c' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    expect((await sharp(rotated).metadata()).orientation).toBe(6);
+    writeFileSync(join(dir.path, 'rotated.jpg'), rotated);
+    writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'r', text: 'a phone photo held upright', image: 'rotated.jpg' }));
+    const report = await importPath(t().core.context, { projectId, path: join(dir.path, 'items.jsonl') });
+    expect(report).toMatchObject({ committed: true, imported: 1, errors: [] });
+    const row = (await t().call('listItems', { projectId, filter: { status: 'all', search: 'held upright' } })).rows[0]!;
+    expect(row.image).toMatchObject({ mime: 'image/jpeg', width: 20, height: 40 });
+  });
+
   it('PNG bytes named .jpeg are accepted and stored as PNG, with a notice', async () => {
     writeFileSync(join(dir.path, 'photo.jpeg'), await sharp({ create: { width: 5, height: 6, channels: 3, background: '#0a0' } }).png().toBuffer());
     writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'p', text: 'what is in the photo?', image: 'photo.jpeg' }));

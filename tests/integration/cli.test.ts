@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -172,6 +172,55 @@ describe('studio import / projects / stats', () => {
     expect(existsSync(join(dataDir, 'studio.db'))).toBe(true);
     const listed = await cli(['projects', '--json', '--data-dir', dataDir]);
     expect(JSON.parse(listed.out)).toHaveLength(1);
+  });
+});
+
+describe('printing what came from files', () => {
+  // ESC (a colour, a screen clear), CR (rewrites the line), U+202E (reverses what follows), a C1 control.
+  const HOSTILE = /[\u001b\r\u202e\u2066\u0085]/;
+
+  it('escapes control and bidi characters in problems and names, and keeps --json valid', async () => {
+    const evil = 'x\u001b[2J\r\u202eevil\u2066\u0085';
+    const file = writeItems('evil\u202e.jsonl', [{ id: 'ok', text: 'fine' }, { id: 'bad', text: 'x', task: evil }]);
+    const refused = await cli(['import', file, '--project', `P${evil}`, '--create', '--data-dir', dataDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).not.toMatch(HOSTILE);
+    expect(refused.err).toContain('\\u001b[2J\\u000d\\u202eevil\\u2066\\u0085');
+    expect(refused.err).toContain('evil\\u202e.jsonl, line 2, task: task');
+
+    const listed = await cli(['projects', '--json', '--data-dir', dataDir]);
+    expect(listed.out).not.toMatch(HOSTILE);
+    const names = (JSON.parse(listed.out) as Array<{ name: string }>).map((p) => p.name);
+    expect(names).toEqual([`P${evil}`]);
+    const table = await cli(['projects', '--data-dir', dataDir]);
+    expect(table.out).not.toMatch(HOSTILE);
+    expect(table.out).toContain('Px\\u001b[2J\\u000d\\u202eevil');
+  });
+});
+
+describe('studio train --trust-remote-code', () => {
+  it('is the explicit consent that turns trust_remote_code on for the --model folder, and only for a folder', async () => {
+    const file = writeItems('items.jsonl', items(3));
+    expect((await cli(['import', file, '--project', 'Trust', '--create', '--data-dir', dataDir])).code).toBe(0);
+    const folder = (name: string) => {
+      const path = join(dir, name);
+      mkdirSync(path);
+      writeFileSync(join(path, 'config.json'), JSON.stringify({ model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'] }));
+      return path;
+    };
+    const plain = folder('plain-model');
+    const trusted = folder('trusted-model');
+    // No labels, so the run itself is refused; the model is registered first, as the command says.
+    expect((await cli(['train', '--project', 'Trust', '--preset', 'standard', '--model', plain, '--data-dir', dataDir])).code).toBe(1);
+    expect((await cli(['train', '--project', 'Trust', '--preset', 'standard', '--model', trusted, '--trust-remote-code', '--data-dir', dataDir])).code).toBe(1);
+    const models = JSON.parse((await cli(['runs', '--models', '--json', '--data-dir', dataDir])).out) as Array<{ path: string; trustRemoteCode: boolean }>;
+    expect(models.map((m) => [m.path, m.trustRemoteCode]).sort()).toEqual([
+      [plain, false],
+      [trusted, true],
+    ]);
+    const tiny = await cli(['train', '--project', 'Trust', '--model', 'tiny', '--trust-remote-code', '--data-dir', dataDir]);
+    expect(tiny.code).toBe(2);
+    expect(tiny.err).toMatch(/--trust-remote-code applies to a model folder/);
   });
 });
 

@@ -56,7 +56,7 @@ function readTar(buf: Buffer): Array<{ name: string; type: string; data: Buffer 
 describe('labelling through HTTP', () => {
   it('goes from an empty studio to labelled items, images and exports', async () => {
     const events: StudioEvent[] = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${HTTP.events}?token=${server.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${HTTP.events}`, { headers: { [HTTP.tokenHeader]: server.token } });
     ws.on('message', (data) => events.push(StudioEvent.parse(JSON.parse(String(data)))));
     await new Promise((resolve) => ws.once('open', resolve));
 

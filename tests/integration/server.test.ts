@@ -128,65 +128,123 @@ describe('binding', () => {
 });
 
 describe('the token', () => {
-  const routes = () => [
+  const dataRoutes = () => [
     { method: 'POST', path: HTTP.api('getInfo') },
     { method: 'POST', path: HTTP.api('listProjects') },
     { method: 'GET', path: HTTP.blob(pngSha) },
     { method: 'GET', path: HTTP.thumb(pngSha) },
     { method: 'GET', path: HTTP.exportDownload('nothing-here') },
-    { method: 'GET', path: '/' },
-    { method: 'GET', path: '/index.html' },
-    { method: 'GET', path: '/assets/app-1234.js' },
-    { method: 'GET', path: '/no/such/file.js' },
+    { method: 'POST', path: HTTP.exportLink('nothing-here') },
   ];
+  const staticRoutes = ['/', '/index.html', '/assets/app-1234.js', `/?token=${'q'.repeat(43)}`];
 
-  it('is required on every route: none, a wrong one and an empty one all get 401', async () => {
-    for (const route of routes()) {
+  it('is required on every data route: none, a wrong one, an empty one and one in the query all get 401', async () => {
+    for (const route of dataRoutes()) {
       for (const headers of [{}, { [HTTP.tokenHeader]: 'x'.repeat(43) }, { [HTTP.tokenHeader]: '' }] as Record<string, string>[]) {
         const res = await raw(server.origin, route.path, { method: route.method, headers });
         const body = expectError(res, 401, 'unauthorized');
         expect(body.message, route.path).toMatch(/token/);
       }
-      const wrongQuery = await raw(server.origin, `${route.path}?token=${'y'.repeat(43)}`, { method: route.method });
-      expect(wrongQuery.status, route.path).toBe(401);
+      // The token never travels in a URL (URLs land in logs, history and proxies).
+      const inQuery = await raw(server.origin, `${route.path}?token=${server.token}`, { method: route.method });
+      expect(inQuery.status, route.path).toBe(401);
     }
   });
 
-  it('is accepted in the header, in ?token= and in the cookie set by the first page load', async () => {
+  it('is accepted in the x-studio-token header', async () => {
     expect((await raw(server.origin, HTTP.api('getInfo'), { method: 'POST', headers: { [HTTP.tokenHeader]: server.token } })).status).toBe(200);
-    expect((await raw(server.origin, `${HTTP.blob(pngSha)}?token=${server.token}`)).status).toBe(200);
-
-    const page = await raw(server.origin, `/?token=${server.token}`);
-    expect(page.status).toBe(200);
-    const setCookie = String(page.headers['set-cookie']);
-    expect(setCookie).toMatch(new RegExp(`^studio_token_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`));
-    const cookie = setCookie.split(';')[0]!;
-    expect((await raw(server.origin, '/', { headers: { cookie } })).status).toBe(200);
-    expect((await raw(server.origin, HTTP.api('getInfo'), { method: 'POST', headers: { cookie } })).status).toBe(200);
-    expect((await raw(server.origin, HTTP.thumb(pngSha), { headers: { cookie } })).status).toBe(200);
-    // Another port's cookie is not this server's.
-    const otherPort = `studio_token_${server.port + 1}=${server.token}`;
-    expect((await raw(server.origin, '/', { headers: { cookie: otherPort } })).status).toBe(401);
+    expect((await raw(server.origin, HTTP.blob(pngSha), { headers: { [HTTP.tokenHeader]: server.token } })).status).toBe(200);
   });
 
-  it('is required to open the event WebSocket, and browsers from other origins are refused', async () => {
+  it('never travels in a cookie: no answer sets one, and a cookie alone is refused', async () => {
+    const answers = [
+      ...staticRoutes.map((path) => raw(server.origin, path)),
+      raw(server.origin, `/?token=${server.token}`),
+      ...dataRoutes().map((route) => raw(server.origin, route.path, { method: route.method, headers: { [HTTP.tokenHeader]: server.token } })),
+      ...dataRoutes().map((route) => raw(server.origin, route.path, { method: route.method })),
+    ];
+    for (const res of await Promise.all(answers)) expect(res.headers['set-cookie']).toBeUndefined();
+    for (const cookie of [`studio_token_${server.port}=${server.token}`, `token=${server.token}`, `${HTTP.tokenHeader}=${server.token}`]) {
+      for (const route of dataRoutes()) {
+        const res = await raw(server.origin, route.path, { method: route.method, headers: { cookie } });
+        expect(res.status, `${route.path} with ${cookie.split('=')[0]}`).toBe(401);
+      }
+    }
+  });
+
+  it('is not needed for the page itself, which holds no data, so a reload without the token in the URL works', async () => {
+    for (const path of staticRoutes) {
+      const res = await raw(server.origin, path);
+      expect(res.status, path).toBe(200);
+    }
+    // The Host check still applies to the page (DNS rebinding).
+    expectError(await raw(server.origin, '/', { headers: { host: `evil.example:${server.port}` } }), 403, 'unauthorized');
+  });
+
+  it('signs export download links per export for a minute; tampered, expired or borrowed links are refused', async () => {
+    const exportsDir = join(server.dataDir, 'exports');
+    mkdirSync(join(exportsDir, 'exp-a'), { recursive: true });
+    mkdirSync(join(exportsDir, 'exp-b'), { recursive: true });
+    writeFileSync(join(exportsDir, 'exp-a', 'items.jsonl'), '{"id":"a"}\n');
+    writeFileSync(join(exportsDir, 'exp-b', 'items.jsonl'), '{"id":"b"}\n');
+    const issue = await raw(server.origin, HTTP.exportLink('exp-a'), { method: 'POST', headers: { [HTTP.tokenHeader]: server.token } });
+    expect(issue.status).toBe(200);
+    const { url } = issue.json() as { url: string };
+    expect(url).toMatch(/^\/exports\/exp-a\?expires=\d+&sig=[A-Za-z0-9_-]{43}$/);
+    expect(url).not.toContain(server.token);
+    const ok = await raw(server.origin, url);
+    expect(ok.status).toBe(200);
+    expect(ok.headers['content-type']).toBe('application/x-tar');
+    expect(ok.body.toString('latin1')).toContain('{"id":"a"}');
+
+    const parsed = new URL(url, server.origin);
+    const sig = parsed.searchParams.get('sig')!;
+    const expires = Number(parsed.searchParams.get('expires'));
+    expect(expires - Date.now()).toBeLessThanOrEqual(60_000);
+    const flipped = `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
+    for (const bad of [
+      `/exports/exp-b?expires=${expires}&sig=${sig}`,
+      `/exports/exp-a?expires=${expires + 1000}&sig=${sig}`,
+      `/exports/exp-a?expires=${expires}&sig=${flipped}`,
+      `/exports/exp-a?expires=${expires}`,
+      `/exports/exp-a?sig=${sig}`,
+    ]) {
+      expectError(await raw(server.origin, bad), 401, 'unauthorized');
+    }
+    // A link that has run out is refused even with a right signature: sign one that expired.
+    const { signExportLink } = await import('../../main/server/signed-links');
+    const stale = signExportLink(server.token, 'exp-a', Date.now() - 1000);
+    expectError(await raw(server.origin, stale), 401, 'unauthorized');
+    // A signature made with another server's token is not this server's.
+    expectError(await raw(server.origin, signExportLink('t'.repeat(43), 'exp-a', Date.now() + 30_000)), 401, 'unauthorized');
+    // Links are issued only for exports that exist.
+    expectError(await raw(server.origin, HTTP.exportLink('no-such-export'), { method: 'POST', headers: { [HTTP.tokenHeader]: server.token } }), 404, 'not_found');
+  });
+
+  it('is required to open the event WebSocket, as a subprotocol value (never in the URL or a cookie)', async () => {
     const wsUrl = `ws://127.0.0.1:${server.port}${HTTP.events}`;
-    const outcome = (url: string, headers: Record<string, string> = {}) =>
-      new Promise<number | 'open'>((resolve) => {
-        const ws = new WebSocket(url, { headers });
+    const outcome = (url: string, protocols: string[] = [], headers: Record<string, string> = {}) =>
+      new Promise<number | { protocol: string }>((resolve) => {
+        const ws = new WebSocket(url, protocols, { headers });
         ws.on('open', () => {
+          const protocol = ws.protocol;
           ws.close();
-          resolve('open');
+          resolve({ protocol });
         });
         ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
         ws.on('error', () => undefined);
       });
+    const offer = (token: string) => [HTTP.eventsProtocol, `${HTTP.tokenProtocolPrefix}${token}`];
     expect(await outcome(wsUrl)).toBe(401);
-    expect(await outcome(`${wsUrl}?token=${'z'.repeat(43)}`)).toBe(401);
-    expect(await outcome(`${wsUrl}?token=${server.token}`, { Origin: 'http://evil.example' })).toBe(403);
-    expect(await outcome(`ws://127.0.0.1:${server.port}/other?token=${server.token}`)).toBe(404);
-    expect(await outcome(`${wsUrl}?token=${server.token}`, { Origin: server.origin })).toBe('open');
-    expect(await outcome(wsUrl, { [HTTP.tokenHeader]: server.token })).toBe('open');
+    expect(await outcome(wsUrl, offer('z'.repeat(43)))).toBe(401);
+    expect(await outcome(`${wsUrl}?token=${server.token}`)).toBe(401);
+    expect(await outcome(wsUrl, [], { cookie: `studio_token_${server.port}=${server.token}` })).toBe(401);
+    expect(await outcome(wsUrl, offer(server.token), { Origin: 'http://evil.example' })).toBe(403);
+    expect(await outcome(`ws://127.0.0.1:${server.port}/other`, offer(server.token))).toBe(404);
+    // The server answers with the plain protocol name, never echoing the token back.
+    expect(await outcome(wsUrl, offer(server.token), { Origin: server.origin })).toEqual({ protocol: HTTP.eventsProtocol });
+    // Clients that are not browsers may send the header instead.
+    expect(await outcome(wsUrl, [], { [HTTP.tokenHeader]: server.token })).toEqual({ protocol: '' });
   });
 });
 
@@ -352,7 +410,7 @@ describe('static files', () => {
 
 describe('events', () => {
   it('pushes contract events to connected clients', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${HTTP.events}?token=${server.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${HTTP.events}`, [HTTP.eventsProtocol, `${HTTP.tokenProtocolPrefix}${server.token}`]);
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);

@@ -5,7 +5,7 @@
  * worker is exercised in training.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerPython } from '../helpers/python.js';
@@ -38,6 +38,9 @@ for step in range(1, 1000):
     emit(type="progress", stage="stage2", step=step, total_steps=4, stage_step=step, stage_total=4, eta_seconds=None)
     emit(type="metrics", step=step, stage="stage2", values={"loss": 1.0 / step})
     if mode == "crash" and step == 2:
+        config_path = sys.argv[sys.argv.index("--config") + 1]
+        with open(os.path.join(os.path.dirname(config_path), "output", "worker-made.txt"), "w") as f:
+            f.write("a file the worker wrote")
         print("Traceback (most recent call last):\\nRuntimeError: boom", file=sys.stderr, flush=True)
         sys.exit(3)
     if cancelled.is_set() and mode == "obey":
@@ -106,9 +109,25 @@ describe.skipIf(!python)('job manager with a stand-in worker', () => {
 
   it('keeps stray stdout as log entries, stores stderr, and fails a worker that dies without finishing', async () => {
     const tr = training('crash');
+    // A permissive umask: the run folder's modes must not come from it (folders 0700, files 0600).
+    const umask = process.umask(0o000);
     try {
       const run = await tr.handlers.startRun({ projectId, baseModelId: modelId, preset: 'quick' });
       const end = await waitEnded(t, tr, run.id);
+      const runDir = join(t.dataDir, 'runs', run.dir);
+      const loose: string[] = [];
+      const walk = (folder: string) => {
+        for (const entry of readdirSync(folder, { withFileTypes: true })) {
+          const path = join(folder, entry.name);
+          const mode = statSync(path).mode & 0o777;
+          if (entry.isDirectory() ? mode !== 0o700 : ![0o600, 0o400].includes(mode)) loose.push(`${entry.name} ${mode.toString(8)}`);
+          if (entry.isDirectory()) walk(path);
+        }
+      };
+      walk(runDir);
+      expect(readdirSync(join(runDir, 'output'))).toContain('worker-made.txt');
+      expect(statSync(runDir).mode & 0o777).toBe(0o700);
+      expect(loose).toEqual([]);
       expect(end.status).toBe('failed');
       expect(end.exitReason).toBe('The worker exited with code 3 without finishing: RuntimeError: boom.');
       const detail = await tr.handlers.getRun({ runId: run.id, sinceStep: 0, samples: 5 });
@@ -120,6 +139,7 @@ describe.skipIf(!python)('job manager with a stand-in worker', () => {
       expect(messages.some((m) => m.startsWith('{"v": 1, "type": "metr'))).toBe(true);
       expect(detail.run.canResume).toBe(false);
     } finally {
+      process.umask(umask);
       tr.close();
     }
   });

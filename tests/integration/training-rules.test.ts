@@ -103,7 +103,7 @@ function inputs(items: ItemFacts[], patch: Partial<WarningInputs> = {}): Warning
     memory: { neededMb: 1, availableMb: 80_000, fits: true, basis: '' },
     hasGpu: true,
     envProblem: null,
-    verifierPathExists: null,
+    verifierProblem: null,
     ...patch,
   };
 }

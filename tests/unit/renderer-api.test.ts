@@ -30,9 +30,10 @@ function fakeTransport(reply: (name: MethodName, input: unknown) => unknown) {
       listener('open');
       return () => undefined;
     },
-    blobUrl: (sha) => `/blobs/${sha}`,
-    thumbUrl: (sha) => `/blobs/${sha}/thumb`,
-    exportUrl: (id) => `/exports/${id}`,
+    imageUrl: async (sha: string, kind) => (kind === 'thumb' ? `/blobs/${sha}/thumb` : `/blobs/${sha}`),
+    releaseImageUrl: () => undefined,
+    preloadImage: () => undefined,
+    exportUrl: async (id: string) => `/exports/${id}`,
   };
   return { transport, calls, emit: (raw: unknown) => listeners.forEach((listener) => listener(raw)) };
 }
@@ -178,8 +179,8 @@ describe('desktop transport', () => {
     await expect(client.api.listUsers({})).resolves.toEqual([user]);
     expect(calls).toEqual([['listUsers', {}]]);
     const sha = 'a'.repeat(64);
-    expect(parseBlobRequest(client.blobUrl(sha))).toEqual({ kind: 'blob', sha256: sha });
-    expect(parseBlobRequest(client.thumbUrl(sha))).toMatchObject({ kind: 'thumb', sha256: sha });
-    expect(parseBlobRequest(client.exportUrl('20260101-export'))).toEqual({ kind: 'export', exportId: '20260101-export' });
+    expect(parseBlobRequest(await client.imageUrl(sha, 'full'))).toEqual({ kind: 'blob', sha256: sha });
+    expect(parseBlobRequest(await client.imageUrl(sha, 'thumb'))).toMatchObject({ kind: 'thumb', sha256: sha });
+    expect(parseBlobRequest(await client.exportUrl('20260101-export'))).toEqual({ kind: 'export', exportId: '20260101-export' });
   });
 });

@@ -30,7 +30,8 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
   const info = packageInfo();
   const rendererDir = existsSync(info.rendererDir) ? info.rendererDir : null;
   const log = cliLogger(io, 'info');
-  const core = await openCliCore(io, options.dataDir, log);
+  // No local caller: whoever holds the link is not the person at this machine (no trust_remote_code).
+  const core = await openCliCore(io, options.dataDir, log, null);
   let server;
   try {
     server = await startServer({ core, host, port, allowRemote: options.expose === true, rendererDir, log });

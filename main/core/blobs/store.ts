@@ -5,8 +5,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants, existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mkdirPrivate, PRIVATE_FILE, READ_ONLY_FILE, setMode } from '../private-files.js';
 
 export interface StoredBlob {
   sha256: string;
@@ -26,10 +27,11 @@ export function isSha256(value: string): boolean {
 }
 
 /** Writes bytes durably to `path` through a temp file in the same folder and a rename. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array, dir: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, bytes: Uint8Array, dir: string, mode = PRIVATE_FILE): Promise<void> {
   const temp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
   const handle = await open(temp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, mode);
   try {
+    await setMode(handle, mode);
     await handle.writeFile(bytes);
     await handle.sync();
   } finally {
@@ -92,8 +94,8 @@ export class BlobStore {
       // A size mismatch means a damaged earlier write outside our rename protocol: replace it.
     }
     const dir = join(this.root, sha256.slice(0, 2));
-    await mkdir(dir, { recursive: true });
-    await writeFileAtomic(target, bytes, dir, 0o444);
+    await mkdirPrivate(dir);
+    await writeFileAtomic(target, bytes, dir, READ_ONLY_FILE);
     return { sha256, bytes: bytes.length, created: true };
   }
 }

@@ -10,13 +10,14 @@
  *   dead studio process left running are marked interrupted when the next one opens.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import { Evaluation, GenerationSettings, type EvaluationStatus } from '../../../preload/contract/evaluation.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { nowIso, type CoreContext } from '../context.js';
+import { mkdirPrivateSync, withPrivateUmask, writePrivateFileSync } from '../private-files.js';
 import { insertResponse } from '../responses/store.js';
 import { parseJson } from '../services/rows.js';
 import { RingBuffer, WORKER_ENV } from '../training/jobs.js';
@@ -232,12 +233,12 @@ export class EvaluationJobs {
     const python = this.worker.python();
     if (!python) return Promise.resolve(this.worker.pythonMissing);
     const dir = join(this.ctx.paths.root, 'evaluations', 'runs', String(row.id));
-    mkdirSync(dir, { recursive: true });
+    mkdirPrivateSync(dir);
     const attempt = `${row.attempts + 1}-${index}`;
     const evalFile = join(dir, `items-${attempt}.jsonl`);
     const outFile = join(dir, `responses-${attempt}.jsonl`);
-    writeFileSync(evalFile, `${group.lines.join('\n')}\n`, { mode: 0o600 });
-    writeFileSync(outFile, '', { mode: 0o600 });
+    writePrivateFileSync(evalFile, `${group.lines.join('\n')}\n`);
+    writePrivateFileSync(outFile, '');
     const args = ['-m', 'cosmo_rl.generate', '--base', group.basePath, '--eval', evalFile, '--out', outFile];
     for (const a of group.adapters) args.push('--adapter', `${a.workerName}=${a.path}`);
     if (!group.withBase) args.push('--no-base');
@@ -250,11 +251,13 @@ export class EvaluationJobs {
     return new Promise((resolve) => {
       let finished: string | null = null;
       let workerError: string | null = null;
-      const child = spawn(python, args, {
-        cwd: this.worker.workerDir,
-        env: { ...process.env, ...WORKER_ENV, PYTHONPATH: [this.worker.workerDir, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = withPrivateUmask(() =>
+        spawn(python, args, {
+          cwd: this.worker.workerDir,
+          env: { ...process.env, ...WORKER_ENV, PYTHONPATH: [this.worker.workerDir, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        }),
+      );
       active.child = child;
       child.stdin.on('error', () => undefined);
       const splitter = new LineSplitter((line) => {

@@ -7,7 +7,7 @@
  * doing); the verdicts it produced live in SQLite.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../../../preload/contract/errors.js';
@@ -16,6 +16,8 @@ import type { ScoreJob, VerifierTier } from '../../../preload/contract/scoring.j
 import { nowIso, type CoreContext } from '../context.js';
 import { aggregateLabels } from '../export/aggregate.js';
 import { currentLabels, readProjectItems } from '../export/read-project.js';
+import { createExportFile } from '../export/folder.js';
+import { mkdirPrivate, withPrivateUmask } from '../private-files.js';
 import { requireProjectRow } from '../services/lookup.js';
 import { WORKER_ENV } from '../training/jobs.js';
 import { lastErrorLine, runPython } from '../training/python-probe.js';
@@ -111,7 +113,7 @@ export class ScoreJobs {
     this.emit(job);
     try {
       const dir = join(this.ctx.paths.root, 'evaluations', 'scoring', job.jobId);
-      await mkdir(dir, { recursive: true });
+      await mkdirPrivate(dir);
       const input = join(dir, 'input.jsonl');
       const output = join(dir, 'verdicts.jsonl');
       job.total = await this.writeInput(req, input);
@@ -145,7 +147,7 @@ export class ScoreJobs {
         if (wanted.has(item.id)) byItem.set(item.id, verifierItemFields(item, aggregateLabels(currentLabels(history))).fields);
       }
     }
-    const out = await open(path, 'wx', 0o600);
+    const out = await createExportFile(path);
     let count = 0;
     try {
       let chunk = '';
@@ -197,11 +199,13 @@ export class ScoreJobs {
         finished = e.status;
       }
     });
-    const run = await runPython(python, args, {
+    const run = await withPrivateUmask(() =>
+      runPython(python, args, {
       cwd: this.worker.workerDir,
       env: { ...process.env, ...WORKER_ENV, PYTHONPATH: [this.worker.workerDir, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') },
       onStdout: (chunk) => splitter.push(chunk),
-    });
+    }),
+    );
     if (run.spawnError) return `The worker could not start: ${run.spawnError}`;
     if (finished === 'completed' && run.code === 0) return null;
     if (workerError) return `The verifier failed: ${workerError}`;

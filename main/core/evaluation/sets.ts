@@ -12,14 +12,15 @@
  * `compute_snapshot_hash` checks a set as it checks a snapshot; the item lines are what the
  * worker's `generate --eval` reads.
  */
-import { copyFile, mkdir, open } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EvalSet, type TruthSource } from '../../../preload/contract/evaluation.js';
 import type { Item } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { aggregateLabels } from '../export/aggregate.js';
-import { abandonFolder, beginFolder, finishFolder, newExportFolder, writeDurable } from '../export/folder.js';
+import { abandonFolder, beginFolder, createExportFile, finishFolder, newExportFolder, writeDurable } from '../export/folder.js';
+import { mkdirPrivate } from '../private-files.js';
 import { imageFileName } from '../export/jsonl.js';
 import { currentLabels, readProjectItems } from '../export/read-project.js';
 import { computeSnapshotHash } from '../export/snapshot.js';
@@ -79,12 +80,12 @@ export async function freezeEvalSet(ctx: CoreContext, projectId: number, name: s
   }
   const createdAt = nowIso(ctx);
   const parent = join(ctx.paths.root, 'evaluations');
-  await mkdir(parent, { recursive: true });
+  await mkdirPrivate(parent);
   const folder = newExportFolder(parent, project.name, 'evalset', ctx.clock.now());
   await beginFolder(folder);
   try {
-    await mkdir(join(folder.temp, 'images'));
-    const out = await open(join(folder.temp, 'items.jsonl'), 'wx', 0o644);
+    await mkdirPrivate(join(folder.temp, 'images'));
+    const out = await createExportFile(join(folder.temp, 'items.jsonl'));
     const itemIds: number[] = [];
     const copied = new Set<string>();
     const truthCounts: Record<TruthSource, number> = { labels: 0, hint: 0, none: 0 };

@@ -1,13 +1,15 @@
 /**
  * Export folders: each export is a new folder (exports/<id>/, never reused or overwritten),
  * written under a temporary name and renamed into place when complete, its files made read-only,
- * so a half-written export is never mistaken for a finished one.
+ * so a half-written export is never mistaken for a finished one. Like the rest of the data
+ * directory it is private: folders 0700, files 0600 while written and 0400 when finished.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, type Hash } from 'node:crypto';
+import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE, READ_ONLY_FILE, setMode } from '../private-files.js';
 
 export interface ExportFolder {
   exportId: string;
@@ -34,12 +36,19 @@ export function newExportFolder(parent: string, projectName: string, format: str
 }
 
 export async function beginFolder(folder: ExportFolder): Promise<void> {
-  await mkdir(folder.temp, { recursive: true });
+  await mkdirPrivate(folder.temp);
+}
+
+/** A new file of an export, 0600 whatever the umask; the caller closes it. */
+export async function createExportFile(path: string): Promise<FileHandle> {
+  const handle = await open(path, 'wx', PRIVATE_FILE);
+  await setMode(handle);
+  return handle;
 }
 
 /** Writes a whole file and flushes it to disk. */
 export async function writeDurable(path: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(path, 'wx', 0o644);
+  const handle = await createExportFile(path);
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -48,12 +57,13 @@ export async function writeDurable(path: string, data: string | Uint8Array): Pro
   }
 }
 
-/** Makes every file under dir read-only (folders stay writable so a user can delete an export). */
+/** Makes every file under dir read-only and private (folders stay writable by the owner so a user can delete an export). */
 async function freeze(dir: string): Promise<void> {
+  await chmod(dir, PRIVATE_DIR);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await freeze(path);
-    else if (entry.isFile()) await chmod(path, 0o444);
+    else if (entry.isFile()) await chmod(path, READ_ONLY_FILE);
   }
 }
 

@@ -7,14 +7,15 @@
  *
  *   exports/<export id>/items.jsonl, exports/<export id>/images/...
  */
-import { copyFile, mkdir, open } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportResult, Item } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { MIME_EXTENSION } from '../images/sniff.js';
 import { requireProjectRow } from '../services/lookup.js';
-import { abandonFolder, beginFolder, finishFolder, newExportFolder, sha256File } from './folder.js';
+import { abandonFolder, beginFolder, createExportFile, finishFolder, newExportFolder, sha256File } from './folder.js';
+import { mkdirPrivate } from '../private-files.js';
 import { readProjectItems, type ExportItem } from './read-project.js';
 import { recordExport } from './record.js';
 
@@ -61,9 +62,9 @@ export async function exportJsonl(ctx: CoreContext, projectId: number, outDir: s
   const folder = newExportFolder(outDir, project.name, 'jsonl', ctx.clock.now());
   await beginFolder(folder);
   try {
-    await mkdir(join(folder.temp, 'images'));
+    await mkdirPrivate(join(folder.temp, 'images'));
     const file = join(folder.temp, 'items.jsonl');
-    const out = await open(file, 'wx', 0o644);
+    const out = await createExportFile(file);
     const copied = new Set<string>();
     let items = 0;
     let labels = 0;

@@ -15,7 +15,7 @@
  * dataset; when none has, no line carries it, which is TRL's plain text format. Image paths are
  * relative to the folder (resolve them against it before casting the column to datasets.Image).
  */
-import { copyFile, mkdir, open } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportResult, ImageRef } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
@@ -23,7 +23,8 @@ import type { PreferenceChoice } from '../../../preload/contract/responses.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { MIME_EXTENSION } from '../images/sniff.js';
 import { requireProjectRow } from '../services/lookup.js';
-import { abandonFolder, beginFolder, finishFolder, newExportFolder, sha256File } from './folder.js';
+import { abandonFolder, beginFolder, createExportFile, finishFolder, newExportFolder, sha256File } from './folder.js';
+import { mkdirPrivate } from '../private-files.js';
 import { recordExport } from './record.js';
 
 const PAGE = 1000;
@@ -95,9 +96,9 @@ export async function exportPreferences(ctx: CoreContext, projectId: number, out
   const folder = newExportFolder(outDir, project.name, 'preferences', ctx.clock.now());
   await beginFolder(folder);
   try {
-    await mkdir(join(folder.temp, 'images'));
+    await mkdirPrivate(join(folder.temp, 'images'));
     const file = join(folder.temp, 'preferences.jsonl');
-    const out = await open(file, 'wx', 0o644);
+    const out = await createExportFile(file);
     const copied = new Set<string>();
     const items = new Set<number>();
     try {

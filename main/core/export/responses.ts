@@ -14,13 +14,12 @@
  * the one shown on the left), time_spent_ms, status, version, origin, created_at}.
  * Preference lines follow all response lines, so a reader has every response before a vote on it.
  */
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportResult } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { requireProjectRow } from '../services/lookup.js';
-import { abandonFolder, beginFolder, finishFolder, newExportFolder, sha256File } from './folder.js';
+import { abandonFolder, beginFolder, createExportFile, finishFolder, newExportFolder, sha256File } from './folder.js';
 import { readProjectResponses, readProjectVotes, type ExportResponse, type ExportVote } from './read-responses.js';
 import { recordExport } from './record.js';
 
@@ -79,7 +78,7 @@ export async function exportResponses(ctx: CoreContext, projectId: number, outDi
   await beginFolder(folder);
   try {
     const file = join(folder.temp, 'responses.jsonl');
-    const out = await open(file, 'wx', 0o644);
+    const out = await createExportFile(file);
     const items = new Set<number>();
     let responses = 0;
     let labels = 0;

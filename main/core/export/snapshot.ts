@@ -19,7 +19,7 @@
  * dropped silently. The folder is new for every export and its files are read-only.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, open, readdir } from 'node:fs/promises';
+import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportResult, Item, Split } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
@@ -27,7 +27,8 @@ import { nowIso, type CoreContext } from '../context.js';
 import { requireProject } from '../services/lookup.js';
 import { aggregateLabels, type AggregatedLabels } from './aggregate.js';
 import { constraintLines, constraintProblem } from './constraints.js';
-import { abandonFolder, beginFolder, finishFolder, hashFileInto, newExportFolder, writeDurable } from './folder.js';
+import { abandonFolder, beginFolder, createExportFile, finishFolder, hashFileInto, newExportFolder, writeDurable } from './folder.js';
+import { mkdirPrivate } from '../private-files.js';
 import { imageFileName } from './jsonl.js';
 import { currentLabels, readProjectItems } from './read-project.js';
 import { recordExport } from './record.js';
@@ -129,8 +130,8 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
   const folder = newExportFolder(outDir, project.name, 'snapshot', ctx.clock.now());
   await beginFolder(folder);
   try {
-    await mkdir(join(folder.temp, 'images'));
-    const out = await open(join(folder.temp, 'items.jsonl'), 'wx', 0o644);
+    await mkdirPrivate(join(folder.temp, 'images'));
+    const out = await createExportFile(join(folder.temp, 'items.jsonl'));
     const copied = new Set<string>();
     const leftOut: Record<LeftOutReason, number> = { evaluation_split: 0, unlabelled: 0, missing_harmful: 0, missing_reference: 0, invalid_constraints: 0, image_unusable: 0 };
     const byTask: Record<string, number> = {};
@@ -186,7 +187,7 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
       const why = Object.entries(leftOut).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason.replace(/_/g, ' ')}`);
       throw new StudioError('invalid_input', `project "${project.name}" has no labelled items to put in a training snapshot${why.length ? ` (left out: ${why.join(', ')})` : ''}`);
     }
-    const responsesOut = await open(join(folder.temp, 'responses.jsonl'), 'wx', 0o644);
+    const responsesOut = await createExportFile(join(folder.temp, 'responses.jsonl'));
     let responseCounts: SnapshotResponseCounts;
     try {
       responseCounts = await writeSnapshotResponses(ctx.db.read, projectId, included, responsesOut);

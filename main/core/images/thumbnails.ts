@@ -4,10 +4,10 @@
  * the key is the source hash and the size and a cached file never goes stale (blobs never change).
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic, type BlobStore } from '../blobs/store.js';
+import { mkdirPrivate, READ_ONLY_FILE } from '../private-files.js';
 import { DEFAULT_IMAGE_LIMITS } from './accept.js';
 
 export const THUMBNAIL_SIZES = [128, 256, 512] as const;
@@ -38,7 +38,7 @@ export async function ensureThumbnail(
   if (existsSync(target)) return target;
   const webp = await renderThumbnail(await blobs.read(sha256), size, maxPixels);
   const dir = join(blobs.root, 'thumbs', sha256.slice(0, 2));
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(target, webp, dir, 0o444);
+  await mkdirPrivate(dir);
+  await writeFileAtomic(target, webp, dir, READ_ONLY_FILE);
   return target;
 }

@@ -1,12 +1,14 @@
 /**
  * Turns an import row's image reference into a stored blob: a relative path that must stay
  * inside the imported folder (after following symlinks), or a base64 data URI. The bytes pass
- * the image gate (real format, byte and pixel limits) before they are written to the store.
+ * the image gate (real format, byte and pixel limits, then a full decode) before they are written
+ * to the store.
  */
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex, type BlobStore } from '../blobs/store.js';
 import { acceptImage, ImageRejected, type ImageLimits } from '../images/accept.js';
+import { decodeImage } from '../images/decode.js';
 import { FORMAT_NAME, type ImageMime } from '../images/sniff.js';
 import { isInside, normaliseRelativePath } from '../uploads/relative-path.js';
 import type { ImageSpec } from './row.js';
@@ -77,13 +79,15 @@ export class ImageResolver {
         throw new ImageRejected(`${name} is ${(sizeOnDisk / 1048576).toFixed(1)} MB, above the ${(this.limits.maxBytes / 1048576).toFixed(1)} MB image limit`);
       }
       const accepted = acceptImage(bytes, name, this.limits);
+      // Sniffed from the header, then decoded for real: a damaged file never reaches the store.
+      const shown = await decodeImage(bytes, name, accepted, this.limits.maxPixels);
       const notices = [...accepted.notices];
       if (declaredMime && declaredMime !== accepted.mime && declaredMime in FORMAT_NAME) {
         notices.push(`${name} says ${declaredMime} but its bytes are ${FORMAT_NAME[accepted.mime]}; stored as ${FORMAT_NAME[accepted.mime]}`);
       }
       const sha256 = sha256Hex(bytes);
       if (this.store) await this.blobs.put(bytes, sha256);
-      return { ok: true, image: { sha256, mime: accepted.mime, width: accepted.width, height: accepted.height, bytes: bytes.length }, notices };
+      return { ok: true, image: { sha256, mime: accepted.mime, width: shown.width, height: shown.height, bytes: bytes.length }, notices };
     } catch (error) {
       if (error instanceof ImageRejected) return { ok: false, message: error.message };
       throw error;

@@ -6,7 +6,10 @@
  */
 import { CsvRecordReader } from './csv.js';
 import { readLines } from './lines.js';
+import { PROTO_KEY_MESSAGE } from './row.js';
 import type { ImportSource } from './source.js';
+
+const PROTO_KEY = '__proto__';
 
 export type SourceRecord =
   | { kind: 'row'; line: number; record: Record<string, unknown> }
@@ -96,6 +99,10 @@ async function* csvRecords(source: ImportSource, options: RecordOptions): AsyncG
           return;
         }
         seen.add(name);
+      }
+      if (seen.has(PROTO_KEY)) {
+        yield { kind: 'fatal', line, field: PROTO_KEY, message: PROTO_KEY_MESSAGE };
+        return;
       }
       const missing = REQUIRED_CSV_COLUMNS.filter((name) => !seen.has(name));
       if (missing.length) {

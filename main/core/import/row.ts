@@ -11,6 +11,14 @@ import { LabelValues, ROLES, SPLITS, TASKS, type Role, type Split, type Task } f
 export const MAX_TEXT_BYTES = 100 * 1024;
 export const MAX_ID_LENGTH = 256;
 export const MAX_TAGS = 100;
+/**
+ * Deepest nesting of lists and objects kept in a field. SQLite's json_valid() gives up past 1000
+ * levels, and JSON.stringify overflows the stack long before a line's size limit is reached.
+ */
+export const MAX_NESTING = 64;
+/** JSON.parse keeps an own `__proto__` key, but assigning or copying it drops it silently. */
+const PROTO_KEY = '__proto__';
+export const PROTO_KEY_MESSAGE = `a key named "${PROTO_KEY}" cannot be stored (JavaScript objects drop it); rename it`;
 
 export type ImageSpec = { kind: 'path'; path: string } | { kind: 'data'; bytes: Buffer; declaredMime: string };
 
@@ -62,6 +70,29 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'n']);
 const DATA_URI = /^data:([a-z]+\/[a-z0-9.+-]+)?((?:;[a-z0-9-]+=[^;,]*)*)(;base64)?,/i;
 /** Values of `attack` / `jailbreak_type` that mean "no attack". */
 const NO_ATTACK = new Set(['', 'none', 'no', 'false', 'null', 'benign']);
+
+/**
+ * Checks one field's value without recursion (a row may be nested 100,000 levels deep): too
+ * deep, or holding a `__proto__` key somewhere (its path is given).
+ */
+function structureProblem(field: string, value: unknown): FieldProblem | null {
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: field }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    const depth = next.depth + 1;
+    if (depth > MAX_NESTING) return { field, message: `nested more than ${MAX_NESTING} levels` };
+    if (Array.isArray(next.value)) {
+      next.value.forEach((child, index) => stack.push({ value: child, depth, path: `${next.path}[${index}]` }));
+      continue;
+    }
+    for (const [key, child] of Object.entries(next.value)) {
+      if (key === PROTO_KEY) return { field, message: `${PROTO_KEY_MESSAGE} (at ${next.path}.${key})` };
+      stack.push({ value: child, depth, path: `${next.path}.${key}` });
+    }
+  }
+  return null;
+}
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -277,13 +308,20 @@ export interface RowContext {
 
 export function validateRecord(record: Record<string, unknown>, ctx: RowContext): RowResult {
   const problems: FieldProblem[] = [];
+  // Structure first: a field too deep or with a __proto__ key is refused before anything reads it.
+  for (const [key, value] of Object.entries(record)) {
+    const problem = key === PROTO_KEY ? { field: key, message: PROTO_KEY_MESSAGE } : structureProblem(key, value);
+    if (problem) problems.push(problem);
+  }
+  if (problems.length) return { ok: false, problems };
 
   let externalId = '';
   const id = record.id;
   if (isBlank(id)) problems.push({ field: 'id', message: 'every row needs an id' });
   else if (typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id))) {
     externalId = String(id).trim();
-    if (externalId.length > MAX_ID_LENGTH) problems.push({ field: 'id', message: `id is ${externalId.length} characters; at most ${MAX_ID_LENGTH}` });
+    if (externalId.includes('\0')) problems.push({ field: 'id', message: 'the id contains a NUL character' });
+    else if (externalId.length > MAX_ID_LENGTH) problems.push({ field: 'id', message: `id is ${externalId.length} characters; at most ${MAX_ID_LENGTH}` });
   } else problems.push({ field: 'id', message: `id must be text or a whole number, not ${describe(id)}` });
 
   const image = parseImage(record.image, problems);

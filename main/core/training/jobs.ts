@@ -22,6 +22,7 @@ import type { RunStatus, RunSummary } from '../../../preload/contract/training.j
 import { nowIso, type Clock } from '../context.js';
 import type { EventHub } from '../events.js';
 import type { Logger } from '../logger.js';
+import { ensurePrivateFileSync, withPrivateUmask } from '../private-files.js';
 import { ACTIVE_STATUSES, getModelRow, getRunRow, metricsAt, toModelInfo, toRunSummary, updateRun, type ModelRow, type RunRow } from './store.js';
 import { LineSplitter, parseWorkerLine, toRollout, type WorkerEvent, type WorkerEventOf } from './worker-events.js';
 
@@ -257,6 +258,8 @@ export class JobManager {
       PYTHONPATH: [this.o.workerDir, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':'),
       ...this.o.extraEnv,
     };
+    // Created 0600 before the streams append to them (a stream's mode passes through the umask).
+    for (const name of ['worker.log', 'events.jsonl']) ensurePrivateFileSync(join(dir, name));
     const workerLog = createWriteStream(join(dir, 'worker.log'), { flags: 'a' });
     const eventLog = createWriteStream(join(dir, 'events.jsonl'), { flags: 'a' });
     workerLog.write(`\n==== ${now} ${resume ? 'resume' : 'start'}: ${python} ${args.join(' ')}\n`);
@@ -273,7 +276,8 @@ export class JobManager {
 
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(python, args, { cwd: this.o.workerDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      // The checkpoints the worker writes into runs/ are private like the rest of the data directory.
+      child = withPrivateUmask(() => spawn(python, args, { cwd: this.o.workerDir, env, stdio: ['pipe', 'pipe', 'pipe'] }));
     } catch (err) {
       workerLog.end();
       eventLog.end();

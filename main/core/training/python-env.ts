@@ -6,9 +6,10 @@
  * whole, in a log file the user can read.
  */
 import { lookup } from 'node:dns/promises';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EnvSetupState } from '../../../preload/contract/training.js';
+import { mkdirPrivateSync, writePrivateFileSync } from '../private-files.js';
 import { lastErrorLine, runPython } from './python-probe.js';
 import { WORKER_PACKAGES, appVenvDir, probePython, venvPython } from './system-info.js';
 
@@ -159,8 +160,8 @@ async function findBasePython(explicit: string | undefined): Promise<string | nu
 /** Runs the whole setup; resolves with the final state (never rejects). */
 export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState> {
   const logPath = setupLogPath(opts.dataDir);
-  mkdirSync(dirname(logPath), { recursive: true });
-  writeFileSync(logPath, `COSMO Studio: training environment setup (${opts.variant}), ${new Date().toISOString()}\n`);
+  mkdirPrivateSync(dirname(logPath));
+  writePrivateFileSync(logPath, `COSMO Studio: training environment setup (${opts.variant}), ${new Date().toISOString()}\n`);
   const log = (text: string) => appendFileSync(logPath, text);
   const state: EnvSetupState = {
     jobId: opts.jobId,
@@ -208,9 +209,9 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
   // The pins also go to their own requirements file: the original names its index inside, and
   // pip would read an unreachable one from there too.
   const constraints = join(venvDir, 'constraints.txt');
-  writeFileSync(constraints, `${req.pins.join('\n')}\n`);
+  writePrivateFileSync(constraints, `${req.pins.join('\n')}\n`);
   const pinsFile = join(venvDir, 'requirements.txt');
-  writeFileSync(pinsFile, `${req.pins.join('\n')}\n`);
+  writePrivateFileSync(pinsFile, `${req.pins.join('\n')}\n`);
   const indexOptions = await reachableIndexOptions(req.indexOptions, log);
 
   const pipStep = async (phase: 'torch' | 'requirements', args: string[], expected: number): Promise<string | null> => {

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
+import { withPrivateUmask } from '../private-files.js';
 
 export interface PythonRun {
   code: number | null;
@@ -25,7 +26,8 @@ export function runPython(
     let stderr = '';
     let timedOut = false;
     let settled = false;
-    const child = spawn(python, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // What it writes into the data directory (the tiny model, downloads, the environment) stays private.
+    const child = withPrivateUmask(() => spawn(python, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;

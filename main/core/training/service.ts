@@ -3,7 +3,7 @@
  * runs and the models their checkpoints became. One instance per core (it owns the job manager).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { StudioError } from '../../../preload/contract/errors.js';
@@ -11,6 +11,8 @@ import { RunConfig, type RunSettings } from '../../../preload/contract/run-confi
 import type { EnvSetupState, ModelInfo, RunDetail, RunPreview, RunRequest, RunWarning, SystemInfo, trainingMethods } from '../../../preload/contract/training.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { estimateGpuMemory, inspectModelFolder, type BackboneInfo } from './backbone.js';
+import { checkModelFolder, verifierProblem, type PathDetail } from './local-paths.js';
+import { mkdirPrivateSync, writePrivateFileSync } from '../private-files.js';
 import { downloadHub, hubFolderName, inspectHub } from './hub.js';
 import { JobManager } from './jobs.js';
 import { presetSettings, totalSteps } from './presets.js';
@@ -23,6 +25,9 @@ import { freezeSnapshot, projectFacts, snapshotFacts, type FrozenSnapshot } from
 import { datasetStats, runWarnings, type DatasetStats } from './warnings.js';
 import { SampleEvent, toRollout } from './worker-events.js';
 import { locateWorkerDir } from './worker-dir.js';
+
+const TRUST_OVER_SERVER =
+  'trust_remote_code lets the model folder\'s own Python code run, so it is turned on only at this machine: in the desktop app (after a confirmation naming the folder) or with `studio train --trust-remote-code`, never over `studio serve`. Add the model without it.';
 
 export type TrainingMethodName =
   | 'getSystemInfo'
@@ -91,6 +96,9 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   const workerDir = opts.workerDir ?? locateWorkerDir() ?? join(ctx.paths.root, 'native-models-missing');
   const envPython = opts.envPython ?? process.env.STUDIO_PYTHON;
   const dataDir = ctx.paths.root;
+  // Only the person at this machine may turn trust_remote_code on or learn why a path fails.
+  const localCaller = ctx.options.localCaller;
+  const pathDetail: PathDetail = localCaller ? 'precise' : 'uniform';
   const python = () => locatePython({ dataDir, workerDir, envPython })?.path ?? null;
   const jobs = new JobManager({
     db: ctx.db,
@@ -123,8 +131,23 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   const modelRows = (where: string, ...params: (string | number)[]) =>
     ctx.db.read.prepare<ModelRow>(`SELECT * FROM model ${where} ORDER BY id`).all(...params).map(toModelInfo);
 
+  /** Asks the person at this machine (the desktop dialog, the CLI flag); a "no" refuses the add. */
+  async function confirmTrust(name: string, folder: string): Promise<void> {
+    if (!localCaller) throw new StudioError('unauthorized', TRUST_OVER_SERVER);
+    if (!(await localCaller.confirmTrustRemoteCode({ name, folder }))) {
+      throw new StudioError('invalid_input', `trust_remote_code for ${folder} was not confirmed, so the model was not added; add it without trust_remote_code, or confirm.`);
+    }
+  }
+
   function insertBaseModel(fields: { source: 'local' | 'hub' | 'tiny'; name: string; path: string; hubId: string | null; trust: boolean; status: 'ready' | 'downloading'; info: BackboneInfo | null }): ModelInfo {
     const existing = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND path = ?`).get(fields.path);
+    if (existing && fields.trust && existing.trust_remote_code !== 1) {
+      // Turning trust on for a folder already registered (confirmed by the caller just before).
+      const updated = ctx.db.write.prepare<ModelRow>('UPDATE model SET trust_remote_code = 1 WHERE id = ? RETURNING *').get(existing.id);
+      const model = toModelInfo(updated ?? existing);
+      ctx.events.emit({ type: 'model.changed', model });
+      return model;
+    }
     if (existing) return toModelInfo(existing);
     const info = fields.info;
     const row = ctx.db.write
@@ -194,7 +217,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
     const gpu = sys.gpus.reduce<number | null>((m, g) => Math.max(m ?? 0, g.memoryTotalMb), null);
     const memory = estimateGpuMemory(model.path, info, settings, gpu);
     const envProblem = sys.problems.find((p) => p.blocking);
-    const verifierPath = settings.reward.verifier.path;
+    const { tier: verifierTier, path: verifierPath } = settings.reward.verifier;
     const warnings = runWarnings({
       settings,
       stats,
@@ -202,7 +225,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       memory,
       hasGpu: sys.gpus.length > 0 && (sys.torch?.cudaAvailable ?? false),
       envProblem: envProblem ? `${envProblem.message} ${envProblem.advice}` : null,
-      verifierPathExists: verifierPath ? existsSync(verifierPath) : null,
+      verifierProblem: verifierTier !== 'rules' && verifierPath ? verifierProblem(verifierTier, verifierPath, pathDetail) : null,
     });
     const project = ctx.db.read.prepare<{ name: string }>('SELECT name FROM project WHERE id = ?').get(req.projectId);
     const py = python() ?? 'python';
@@ -287,24 +310,25 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
     },
 
     addBaseModel: async (input) => {
+      if (input.trustRemoteCode && !localCaller) throw new StudioError('unauthorized', TRUST_OVER_SERVER);
       if (input.source === 'local') {
         const path = resolve(input.path);
         if (!isAbsolute(input.path)) throw new StudioError('invalid_input', `Give the model folder as an absolute path (got "${input.path}").`);
-        if (!existsSync(path) || !statSync(path).isDirectory()) throw new StudioError('invalid_input', `${path} is not a folder.`);
-        const info = inspectModelFolder(path);
-        if (info.modelType === null && !info.supported) throw new StudioError('invalid_input', info.unsupportedReason ?? `${path} is not a model folder.`);
+        const info = checkModelFolder(path, pathDetail);
         const name = input.name?.trim() || path.split(/[\\/]/).filter(Boolean).pop() || path;
+        if (input.trustRemoteCode) await confirmTrust(name, path);
         return insertBaseModel({ source: 'local', name, path, hubId: null, trust: input.trustRemoteCode, status: 'ready', info });
       }
-      const py = requirePython();
       const dir = join(ctx.paths.models, 'hub', hubFolderName(input.hubId));
+      if (input.trustRemoteCode) await confirmTrust(input.hubId, dir);
+      const py = requirePython();
       const size = await inspectHub(py, input.hubId, input.revision);
       if (!size.ok) throw new StudioError('unsupported', size.message);
       const free = diskSpace(ctx.paths.models).freeBytes;
       if (free > 0 && size.value.size > free) {
         throw new StudioError('too_large', `${input.hubId} needs ${(size.value.size / 1024 ** 3).toFixed(1)} GB but only ${(free / 1024 ** 3).toFixed(1)} GB are free in ${ctx.paths.models}.`);
       }
-      mkdirSync(dir, { recursive: true });
+      mkdirPrivateSync(dir);
       const model = insertBaseModel({ source: 'hub', name: input.hubId, path: dir, hubId: input.hubId, trust: input.trustRemoteCode, status: 'downloading', info: null });
       const total = size.value.size;
       void downloadHub(py, input.hubId, input.revision, dir, (done) => {
@@ -334,16 +358,16 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       throwBlockers(before.warnings);
       const dirName = runDirName(ctx.clock.now());
       const runDir = join(ctx.paths.runs, dirName);
-      mkdirSync(runDir, { recursive: true });
+      mkdirPrivateSync(runDir);
       try {
         // Freeze first: the warnings and the run are decided on exactly what the worker will read.
         const snapshot = await freeze(req.projectId, runDir);
         const preview = await evaluate(req, datasetStats(snapshotFacts(snapshot.path)), runDir, snapshot.path);
         throwBlockers(preview.warnings);
         const config = parseRunConfig(preview.config, 'run config');
-        mkdirSync(config.output_dir, { recursive: true });
-        writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-        writeFileSync(join(runDir, 'warnings.json'), `${JSON.stringify(preview.warnings, null, 2)}\n`);
+        mkdirPrivateSync(config.output_dir);
+        writePrivateFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        writePrivateFileSync(join(runDir, 'warnings.json'), `${JSON.stringify(preview.warnings, null, 2)}\n`);
         const model = getModelRow(ctx.db.read, req.baseModelId);
         const name = req.name?.trim() || `${req.preset} · ${model.name}`;
         const row = ctx.db.write

@@ -77,7 +77,8 @@ export interface WarningInputs {
   hasGpu: boolean;
   /** The Python environment problem that blocks training, if any. */
   envProblem: string | null;
-  verifierPathExists: boolean | null;
+  /** Why the configured learned/judge verifier cannot be used (local-paths.ts), else null. */
+  verifierProblem: string | null;
 }
 
 export function runWarnings(w: WarningInputs): RunWarning[] {
@@ -131,8 +132,8 @@ export function runWarnings(w: WarningInputs): RunWarning[] {
   if (stats.images > 0 && stats.imagesWithCues === 0 && settings.reward.weights.visual > 0) {
     warn('no_visual_cues', 'No image item has visual cues, so the Visual-Focus reward is skipped for every item.');
   }
-  if (settings.reward.verifier.tier !== 'rules' && w.verifierPathExists === false) {
-    blocker('verifier_missing', `The ${settings.reward.verifier.tier} verifier at ${settings.reward.verifier.path ?? '(none)'} does not exist.`);
+  if (settings.reward.verifier.tier !== 'rules' && w.verifierProblem !== null) {
+    blocker('verifier_missing', `The ${settings.reward.verifier.tier} verifier at ${settings.reward.verifier.path ?? '(none)'} ${w.verifierProblem}.`);
   }
   if (settings.method === 'cpgd' && settings.cpgd.steps_per_generation === 1) {
     warn('cpgd_on_policy', 'With one optimizer step per rollout batch every step is on-policy, so CPGD\'s clip and drift terms do nothing; use 2 or more.');

@@ -5,10 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { writeFileAtomic } from '../blobs/store.js';
+import { mkdirPrivate } from '../private-files.js';
 import { normaliseRelativePath } from './relative-path.js';
 
 export interface UploadLimits {
@@ -68,7 +69,7 @@ export class UploadArea {
 
   async begin(): Promise<{ uploadId: string }> {
     const uploadId = randomBytes(18).toString('base64url');
-    await mkdir(join(this.root, uploadId), { recursive: true });
+    await mkdirPrivate(join(this.root, uploadId));
     this.usage.set(uploadId, { bytes: 0, files: new Map() });
     return { uploadId };
   }
@@ -116,7 +117,7 @@ export class UploadArea {
     const target = join(dir, ...checked.path.split('/'));
     try {
       if (offset === 0) {
-        await mkdir(dirname(target), { recursive: true });
+        await mkdirPrivate(dirname(target));
         await writeFileAtomic(target, bytes, dirname(target));
       } else {
         await appendAt(target, bytes, offset);

@@ -43,8 +43,17 @@ export function createElectronTransport(): Transport {
       listener('open');
       return () => undefined;
     },
-    blobUrl: (sha) => protocolUrl(HTTP.blob(sha)),
-    thumbUrl: (sha) => protocolUrl(HTTP.thumb(sha)),
-    exportUrl: (id) => protocolUrl(HTTP.exportDownload(id)),
+    // The desktop protocol needs no token: the URLs are plain and release has nothing to free.
+    imageUrl: async (sha, kind) => protocolUrl(kind === 'thumb' ? HTTP.thumb(sha) : HTTP.blob(sha)),
+    releaseImageUrl: () => undefined,
+    preloadImage(sha) {
+      // globalThis keeps this module free of DOM types (unit tests run it without a DOM).
+      const ImageConstructor = (globalThis as { Image?: new () => { decoding: string; src: string } }).Image;
+      if (!ImageConstructor) return;
+      const image = new ImageConstructor();
+      image.decoding = 'async';
+      image.src = protocolUrl(HTTP.blob(sha));
+    },
+    exportUrl: async (id) => protocolUrl(HTTP.exportDownload(id)),
   };
 }

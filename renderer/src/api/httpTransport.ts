@@ -4,10 +4,16 @@
  * WebSocket on /events that reconnects with backoff. The token arrives once in the page URL
  * (`?token=`); it is kept in sessionStorage (this tab only) and removed from the address bar so
  * it does not end up in history, bookmarks or screenshots.
+ *
+ * The token then travels only in the `x-studio-token` header: images are fetched with it and
+ * shown from blob: URLs, the WebSocket offers it as a subprotocol value (browsers cannot give a
+ * WebSocket headers; a URL would land in logs), and export downloads follow a link the server
+ * signs for one export and one minute. The server sets and reads no cookie.
  */
 import type { MethodName } from '../../../preload/contract/api';
 import { HTTP } from '../../../preload/contract/channels';
-import type { ConnectionState, Transport } from './transport';
+import { toStudioError } from './errors';
+import type { ConnectionState, ImageKind, Transport } from './transport';
 
 const TOKEN_KEY = 'cosmo-studio.token';
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
@@ -25,7 +31,12 @@ export function takeToken(): string {
 }
 
 export function createHttpTransport(token: string): Transport {
-  const withToken = (path: string) => `${path}?token=${encodeURIComponent(token)}`;
+  const authHeaders = { [HTTP.tokenHeader]: token };
+  const fetchImage = async (path: string): Promise<Blob> => {
+    const response = await fetch(path, { headers: authHeaders });
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    return response.blob();
+  };
   const eventListeners = new Set<(raw: unknown) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'connecting';
@@ -40,7 +51,7 @@ export function createHttpTransport(token: string): Transport {
   const connect = () => {
     const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     setState('connecting');
-    socket = new WebSocket(`${scheme}//${window.location.host}${withToken(HTTP.events)}`);
+    socket = new WebSocket(`${scheme}//${window.location.host}${HTTP.events}`, [HTTP.eventsProtocol, `${HTTP.tokenProtocolPrefix}${token}`]);
     socket.addEventListener('open', () => {
       attempt = 0;
       setState('open');
@@ -72,7 +83,7 @@ export function createHttpTransport(token: string): Transport {
       try {
         response = await fetch(HTTP.api(name), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [HTTP.tokenHeader]: token },
+          headers: { 'content-type': 'application/json', ...authHeaders },
           body: JSON.stringify(input ?? {}),
         });
       } catch {
@@ -104,8 +115,22 @@ export function createHttpTransport(token: string): Transport {
       listener(state);
       return () => connectionListeners.delete(listener);
     },
-    blobUrl: (sha) => withToken(HTTP.blob(sha)),
-    thumbUrl: (sha) => withToken(HTTP.thumb(sha)),
-    exportUrl: (id) => withToken(HTTP.exportDownload(id)),
+    async imageUrl(sha: string, kind: ImageKind) {
+      return URL.createObjectURL(await fetchImage(kind === 'thumb' ? HTTP.thumb(sha) : HTTP.blob(sha)));
+    },
+    releaseImageUrl(url: string) {
+      if (url.startsWith('blob:')) URL.revokeObjectURL(url);
+    },
+    preloadImage(sha: string) {
+      // Blobs are served with immutable caching, so the fetched bytes wait in the HTTP cache.
+      fetchImage(HTTP.blob(sha)).catch(() => undefined);
+    },
+    async exportUrl(id: string) {
+      const response = await fetch(HTTP.exportLink(id), { method: 'POST', headers: authHeaders });
+      const body: unknown = await response.json().catch(() => null);
+      const url = typeof body === 'object' && body !== null ? (body as { url?: unknown }).url : undefined;
+      if (!response.ok || typeof url !== 'string') throw toStudioError(body, `No download link for ${id}: HTTP ${response.status}`);
+      return url;
+    },
   };
 }

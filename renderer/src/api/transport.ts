@@ -10,7 +10,17 @@ export interface Transport {
   /** Raw pushed events (validated by the client). Returns an unsubscribe function. */
   onRawEvent(listener: (raw: unknown) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
-  blobUrl(sha256: string): string;
-  thumbUrl(sha256: string): string;
-  exportUrl(exportId: string): string;
+  /**
+   * A URL an <img> can show for a stored image: over HTTP a blob: URL of the bytes fetched with
+   * the token header (the token is never put in a URL or a cookie), on the desktop a
+   * studio-blob: URL. Hand it to releaseImageUrl when the image leaves the screen.
+   */
+  imageUrl(sha256: string, kind: ImageKind): Promise<string>;
+  releaseImageUrl(url: string): void;
+  /** Warms the cache for an image the annotator will see next. */
+  preloadImage(sha256: string): void;
+  /** A link that downloads the export; over HTTP signed for that export and valid for a minute. */
+  exportUrl(exportId: string): Promise<string>;
 }
+
+export type ImageKind = 'full' | 'thumb';

@@ -7,16 +7,17 @@ import { METHOD_NAMES, type MethodName, type StudioApi } from '../../../preload/
 import { StudioEvent } from '../../../preload/contract/events';
 import { unwrapEnvelope } from './envelope';
 import { toStudioError } from './errors';
-import type { ConnectionState, Transport } from './transport';
+import type { ConnectionState, ImageKind, Transport } from './transport';
 
 export interface StudioClient {
   readonly api: StudioApi;
   readonly host: Transport['kind'];
   onEvent(listener: (event: StudioEvent) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
-  blobUrl(sha256: string): string;
-  thumbUrl(sha256: string): string;
-  exportUrl(exportId: string): string;
+  imageUrl(sha256: string, kind: ImageKind): Promise<string>;
+  releaseImageUrl(url: string): void;
+  preloadImage(sha256: string): void;
+  exportUrl(exportId: string): Promise<string>;
 }
 
 export function clientFromTransport(transport: Transport): StudioClient {
@@ -42,8 +43,9 @@ export function clientFromTransport(transport: Transport): StudioClient {
       });
     },
     onConnection: (listener) => transport.onConnection(listener),
-    blobUrl: (sha) => transport.blobUrl(sha),
-    thumbUrl: (sha) => transport.thumbUrl(sha),
+    imageUrl: (sha, kind) => transport.imageUrl(sha, kind),
+    releaseImageUrl: (url) => transport.releaseImageUrl(url),
+    preloadImage: (sha) => transport.preloadImage(sha),
     exportUrl: (id) => transport.exportUrl(id),
   };
 }

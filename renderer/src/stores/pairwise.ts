@@ -62,9 +62,7 @@ export const usePairwise = defineStore('pairwise', () => {
       const sha = pair.item.image?.sha256;
       if (!sha || preloaded.has(sha)) continue;
       preloaded.add(sha);
-      const image = new Image();
-      image.decoding = 'async';
-      image.src = client.blobUrl(sha);
+      client.preloadImage(sha);
     }
   }
 

@@ -58,9 +58,7 @@ export const useResponseLabelling = defineStore('responseLabelling', () => {
       const sha = entry.item.image?.sha256;
       if (!sha || preloaded.has(sha)) continue;
       preloaded.add(sha);
-      const image = new Image();
-      image.decoding = 'async';
-      image.src = client.blobUrl(sha);
+      client.preloadImage(sha);
     }
   }
 
