@@ -124,8 +124,8 @@ export const studioMethods = {
       projectId: Id,
       annotatorId: Id,
       count: z.number().int().min(1).max(10).default(3),
-      /** Never-touched items in an order of their own per annotator (seeded by the annotator id) instead of import order. */
-      shuffle: z.boolean().default(false),
+      /** Never-touched items in an order of their own per annotator (seeded by the annotator id) instead of import order (the default). */
+      shuffle: z.boolean().optional(),
     }),
     z.object({ items: z.array(ItemDetail), progress: QueueProgress }),
   ),
