@@ -1,5 +1,8 @@
 /** The pure pieces behind what a new user trips over (issue 12): picker digits, prefs, toasts, task mix, chart ticks, counts. */
 import { describe, expect, it } from 'vitest';
+import { ref } from 'vue';
+import { emptyLabels } from '../../preload/contract/domain';
+import { plainCopy } from '../../renderer/src/composables/plain';
 import { distinctTickLabels, setMixShare } from '../../renderer/src/components/training/runLogic';
 import { inlineCodeParts } from '../../renderer/src/composables/inlineCode';
 import { actionForKey, digitChoice, SHORTCUT_SHEET } from '../../renderer/src/composables/labelKeys';
@@ -40,6 +43,17 @@ describe('picker digits', () => {
         expect(digitChoice(digits, count)?.final).toBe(n * 10 > count);
       }
     }
+  });
+});
+
+describe('plain copies of reactive labels', () => {
+  it('copies labels rebuilt by spreading reactive state (a proxied visualCues inside), as skip and a tab switch do', () => {
+    const labels = ref({ ...emptyLabels(), visualCues: ['numbered list'] });
+    labels.value = { ...labels.value, rationale: 'spread keeps the proxied array' };
+    const copy = plainCopy(labels.value);
+    expect(copy).toEqual({ ...emptyLabels(), visualCues: ['numbered list'], rationale: 'spread keeps the proxied array' });
+    copy.visualCues.push('changed');
+    expect(labels.value.visualCues).toEqual(['numbered list']);
   });
 });
 

@@ -29,11 +29,3 @@ export function parseLabelPrefs(raw: string | null): LabelPrefs {
     return { ...DEFAULTS };
   }
 }
-
-export function loadLabelPrefs(annotatorId: number): LabelPrefs {
-  return parseLabelPrefs(localStorage.getItem(labelPrefsKey(annotatorId)));
-}
-
-export function saveLabelPrefs(annotatorId: number, prefs: LabelPrefs): void {
-  localStorage.setItem(labelPrefsKey(annotatorId), JSON.stringify(prefs));
-}

@@ -10,7 +10,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { emptyLabels, labelProblems, type ItemDetail, type LabelProblem, type LabelValues, type QueueProgress } from '../../../preload/contract/domain';
 import { createActiveTimer } from '../composables/activeTimer';
-import { loadLabelPrefs, saveLabelPrefs, type LabelPrefs } from '../composables/labelPrefs';
+import { labelPrefsKey, parseLabelPrefs, type LabelPrefs } from '../composables/labelPrefs';
 import { plainCopy } from '../composables/plain';
 import { useStudio } from '../composables/useStudio';
 import { useProjects } from './projects';
@@ -23,6 +23,9 @@ export type QueueAction =
   | { kind: 'skip'; itemId: number; externalId: string; draft: LabelValues };
 /** Enough to undo a whole session's worth of skips and submits in order, without growing forever. */
 const MAX_ACTIONS = 200;
+
+const loadLabelPrefs = (annotatorId: number): LabelPrefs => parseLabelPrefs(localStorage.getItem(labelPrefsKey(annotatorId)));
+const saveLabelPrefs = (annotatorId: number, prefs: LabelPrefs): void => localStorage.setItem(labelPrefsKey(annotatorId), JSON.stringify(prefs));
 
 export const useLabelling = defineStore('labelling', () => {
   const client = useStudio();

@@ -305,7 +305,7 @@ export function mixShares(mix: Partial<Record<string, number>>): { task: string;
  * rest, so the weights sum to 1 and every slider shows exactly the share beside it. With no
  * other weight to scale, the task keeps the whole stage.
  */
-export function setMixShare<T extends string>(mix: Partial<Record<T, number>>, task: T, share: number): Partial<Record<T, number>> {
+export function setMixShare<T extends string>(mix: Partial<Record<T, number>>, task: NoInfer<T>, share: number): Partial<Record<T, number>> {
   const round = (value: number) => Math.round(value * 1000) / 1000;
   const clamped = Math.min(1, Math.max(0, share));
   const others = (Object.keys(mix) as T[]).filter((key) => key !== task);
