@@ -380,7 +380,6 @@ describe.skipIf(!python).sequential('a new user training', () => {
     await page.getByTestId('cancel-run').click();
     await page.getByTestId('confirm-cancel-run').click();
     await page.locator('[data-testid="run-status"][data-status="cancelled"]').waitFor({ timeout: 180_000 });
-    await page.getByTestId('chart-memory').scrollIntoViewIfNeeded();
     await screenshot(page, 'newcomer-run-cancelled');
   });
 });
