@@ -5,7 +5,7 @@
  * text-only items, skip feedback and undo of a skip, shuffle, the empty queue's next steps), the
  * browse drawer (label keys, previous / next across pages), the keyboard focus ring measured in
  * the page (WCAG 2.2 focus appearance, both themes), and with the worker's Python the training
- * glitches (Reinstall once ready, the tiny build's elapsed time, parameter counts, the task-mix
+ * glitches (code in toasts, Reinstall once ready, the tiny build's elapsed time, parameter counts, the task-mix
  * slider, empty charts, cancel asking first). Screenshots land in tests/artifacts/newcomer-*.png.
  */
 import { resolve } from 'node:path';
@@ -223,6 +223,25 @@ describe.sequential('a new user', () => {
     await page.getByTestId('source-hints').waitFor();
     await page.getByTestId('shuffle-toggle').click();
     await expect.poll(currentId).toBe(importHead);
+  });
+
+  it('shows a command in an error toast as code, not between raw backticks', async () => {
+    // The server refuses one request as it would a stale token; the toast quotes the client's advice.
+    await page.route('**/api/setFlag', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: '{}' }));
+    const before = problems.length;
+    await page.keyboard.press('f');
+    await page.locator('#flag-note').waitFor();
+    await page.keyboard.type('Checking the toast.');
+    await page.keyboard.press('Enter');
+    const toast = page.getByTestId('toast').filter({ hasText: 'Could not flag' });
+    await toast.waitFor();
+    expect(await toast.locator('code').textContent()).toBe('studio serve');
+    expect(await toast.getByTestId('toast-message').textContent()).not.toContain('`');
+    await screenshot(page, 'newcomer-toast-code');
+    await page.unroute('**/api/setFlag');
+    // The refused request is the browser's console error this step caused on purpose.
+    const caused = problems.splice(before);
+    expect(caused.every((problem) => problem.includes('401'))).toBe(true);
   });
 
   it('points to what comes next once the queue is empty', async () => {
