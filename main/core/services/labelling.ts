@@ -242,7 +242,9 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
         requireUser(db.write, annotatorId);
         const item = requireItemRow(db.write, itemId);
         const removed = db.write.prepare('DELETE FROM queue_skip WHERE annotator_id = ? AND item_id = ?').run(annotatorId, itemId);
-        if (removed.changes === 0) throw new StudioError('conflict', `item ${itemId} is not skipped by annotator ${annotatorId}`);
+        if (removed.changes === 0) {
+          throw new StudioError('conflict', `item ${item.external_id} is no longer skipped (it was labelled or brought back since)`);
+        }
         return item.project_id;
       });
       return {

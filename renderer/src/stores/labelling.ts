@@ -9,6 +9,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { emptyLabels, labelProblems, type ItemDetail, type LabelProblem, type LabelValues, type QueueProgress } from '../../../preload/contract/domain';
+import { StudioError } from '../api';
 import { createActiveTimer } from '../composables/activeTimer';
 import { labelPrefsKey, parseLabelPrefs, type LabelPrefs } from '../composables/labelPrefs';
 import { plainCopy } from '../composables/plain';
@@ -191,7 +192,14 @@ export const useLabelling = defineStore('labelling', () => {
 
   /** The skipped item comes back to the front, with what was filled in when S was pressed. */
   async function unskip(action: Extract<QueueAction, { kind: 'skip' }>): Promise<boolean> {
-    const reply = await run('undo', () => client.api.unskipItem({ itemId: action.itemId, annotatorId: annotatorId.value as number }));
+    let reply;
+    try {
+      reply = await run('undo', () => client.api.unskipItem({ itemId: action.itemId, annotatorId: annotatorId.value as number }));
+    } catch (err) {
+      // Labelled or un-skipped elsewhere since: this skip is gone, so the next Backspace goes further back.
+      if (err instanceof StudioError && err.code === 'conflict') actions.value = actions.value.slice(0, -1);
+      throw err;
+    }
     if (!reply) return false;
     generation += 1;
     progress.value = reply.progress;
