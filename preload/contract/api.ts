@@ -129,7 +129,13 @@ export const studioMethods = {
 
   /** The annotator's next items (the first is current, the rest are prefetched). */
   getQueue: method(
-    z.object({ projectId: Id, annotatorId: Id, count: z.number().int().min(1).max(10).default(3) }),
+    z.object({
+      projectId: Id,
+      annotatorId: Id,
+      count: z.number().int().min(1).max(10).default(3),
+      /** Never-touched items in an order of their own per annotator (seeded by the annotator id) instead of import order (the default). */
+      shuffle: z.boolean().optional(),
+    }),
     z.object({ items: z.array(ItemDetail), progress: QueueProgress }),
   ),
   /** Durable (committed with synchronous=FULL) before it resolves. */
@@ -143,6 +149,8 @@ export const studioMethods = {
     z.object({ restored: ItemDetail.nullable(), labels: LabelValues.nullable(), progress: QueueProgress }),
   ),
   skipItem: method(z.object({ itemId: Id, annotatorId: Id }), z.object({ progress: QueueProgress })),
+  /** Takes a skip back (Backspace right after S): the item is no longer at the back of the queue. */
+  unskipItem: method(z.object({ itemId: Id, annotatorId: Id }), z.object({ restored: ItemDetail, progress: QueueProgress })),
   setFlag: method(
     z.object({ itemId: Id, annotatorId: Id, flagged: z.boolean(), note: z.string().max(2000).default('') }),
     z.object({ flags: z.array(Flag) }),

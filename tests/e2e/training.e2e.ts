@@ -203,6 +203,8 @@ describe.skipIf(!python).sequential('training from the studio', () => {
     // Cancel once it has trained a step: the worker saves a checkpoint, then stops.
     await expect.poll(async () => Number(/Step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1]), { timeout: 240_000, interval: 250 }).toBeGreaterThan(0);
     await page.getByTestId('cancel-run').click();
+    // Cancelling asks first.
+    await page.getByTestId('confirm-cancel-run').click();
     await page.locator('[data-testid="run-status"][data-status="cancelled"]').waitFor({ timeout: 120_000 });
     const cancelled = await server.call('getRun', { runId: second });
     expect(cancelled.run.step).toBeLessThan(12);

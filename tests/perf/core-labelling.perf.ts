@@ -1,6 +1,7 @@
 /**
  * Core-level latency of the labelling loop on a 100,000-item project: getQueue and submitLabel
- * (input and output parsed with the contract's zod schemas, as a host does), plus browse
+ * (input and output parsed with the contract's zod schemas, as a host does), in import order and
+ * shuffled, plus browse
  * filters and search. Prints figures; asserts nothing. The API-level benchmark is `npm run bench`.
  *
  *   npx esbuild tests/perf/core-labelling.perf.ts --bundle --platform=node --format=esm \
@@ -106,6 +107,17 @@ async function main(): Promise<void> {
     const qs: number[] = [];
     for (let i = 0; i < 200; i++) await timed(qs, () => call(core, 'getQueue', { projectId: project.id, annotatorId: ada.id, count: 3 }));
     report('getQueue after 200 skips', qs);
+
+    // The shuffled queue (a third annotator): every open item is ranked on each call.
+    const cy = await call(core, 'createUser', { name: 'Cy', role: 'annotator' });
+    const qr: number[] = [];
+    const sr: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const queue = await timed(qr, () => call(core, 'getQueue', { projectId: project.id, annotatorId: cy.id, count: 3, shuffle: true }));
+      await timed(sr, () => call(core, 'submitLabel', { itemId: queue.items[0]!.item.id, annotatorId: cy.id, labels: labels(i), timeSpentMs: 1000 }));
+    }
+    report('getQueue (count 3, shuffle), 1 annotator/item', qr);
+    report('submitLabel after a shuffled getQueue', sr);
 
     // 2. annotatorsPerItem = 2 (re-decides completeness of all items in one UPDATE).
     const t0 = performance.now();

@@ -1,6 +1,7 @@
 /**
  * The labelling workflow for one annotator: their queue (undone items first, then unlabelled
- * items in import order, skipped items last), submit, undo, skip, flag, and edits from browse.
+ * items in import order or, when asked, in the annotator's own shuffled order, skipped items
+ * last), submit, undo, skip and un-skip, flag, and edits from browse.
  *
  * Queue membership: an item is in A's queue while it is not complete (fewer submitted labels
  * than the project's annotatorsPerItem) and A has no submitted label on it. The queue shows A
@@ -20,12 +21,13 @@ import { StudioError } from '../../../preload/contract/errors.js';
 import type { ReadableDB } from '../../../db/handles.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { QueueLeases } from './leases.js';
+import { SHUFFLE_RANK_SQL, shuffleSeed } from './queue-order.js';
 import { appendAnnotation, assertLabelsValid, type AnnotationOrigin } from './annotations.js';
 import { itemDetail, itemDetailFromRow, itemFlags, itemRowsByIds } from './item-detail.js';
 import { requireItemRow, requireProject, requireProjectRow, requireUser } from './lookup.js';
 import { ANNOTATION_COLUMNS, parseStoredLabels, toAnnotation, type AnnotationRow } from './rows.js';
 
-type LabellingHandlers = Pick<StudioHandlers, 'getQueue' | 'submitLabel' | 'undoLastSubmit' | 'skipItem' | 'setFlag' | 'saveAnnotation'>;
+type LabellingHandlers = Pick<StudioHandlers, 'getQueue' | 'submitLabel' | 'undoLastSubmit' | 'skipItem' | 'unskipItem' | 'setFlag' | 'saveAnnotation'>;
 
 // Items A undid, most recent undo first (unless since skipped or completed by others).
 const FRONT_SQL = `SELECT h.item_id AS id FROM annotation_head h JOIN item i ON i.id = h.item_id
@@ -33,11 +35,26 @@ const FRONT_SQL = `SELECT h.item_id AS id FROM annotation_head h JOIN item i ON 
     AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = h.annotator_id AND s.item_id = h.item_id)
   ORDER BY h.annotation_id DESC LIMIT ?`;
 // Items A never touched, in id (import) order: walks item_queue(project_id, complete).
-const FRESH_SQL = `SELECT i.id, i.label_count FROM item i
+const FRESH_WHERE = `FROM item i
   WHERE i.project_id = ? AND i.complete = 0
     AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = i.id AND h.annotator_id = ?)
-    AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = ? AND s.item_id = i.id)
-  ORDER BY i.id LIMIT ?`;
+    AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = ? AND s.item_id = i.id)`;
+const FRESH_SQL = `SELECT i.id, i.label_count ${FRESH_WHERE} ORDER BY i.id LIMIT ?`;
+// The same items in A's shuffled order, in two steps: rank the open items from the item_queue
+// index alone (no table row, no per-item lookup) keeping the top LIMIT, then drop the ones A
+// already touched. Ranking every open item is unavoidable (no index can hold a per-annotator
+// order); the lookups are what made a one-step query three times slower on 100,000 items.
+const SHUFFLED_CANDIDATES_SQL = `SELECT i.id FROM item i WHERE i.project_id = ? AND i.complete = 0
+  ORDER BY ${SHUFFLE_RANK_SQL}, i.id LIMIT ?`;
+const UNTOUCHED_SQL = `SELECT i.id, i.label_count FROM item i
+  WHERE i.id IN (SELECT value FROM json_each(?))
+    AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = i.id AND h.annotator_id = ?)
+    AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = ? AND s.item_id = i.id)`;
+// How many open items A touched: that many candidates at most are dropped in the second step.
+const TOUCHED_OPEN_SQL = `SELECT
+    (SELECT COUNT(*) FROM annotation_head h JOIN item i ON i.id = h.item_id
+      WHERE h.project_id = ? AND h.annotator_id = ? AND i.complete = 0) +
+    (SELECT COUNT(*) FROM queue_skip s WHERE s.project_id = ? AND s.annotator_id = ?) AS n`;
 // Skipped items, the longest-skipped first (a skip moves an item to the very back).
 const SKIPPED_SQL = `SELECT s.item_id AS id FROM queue_skip s JOIN item i ON i.id = s.item_id
   WHERE s.project_id = ? AND s.annotator_id = ? AND i.complete = 0
@@ -49,6 +66,22 @@ export interface QueueOptions {
   heldByOthers?: ReadonlyMap<number, number>;
   /** The project's annotatorsPerItem (needed with heldByOthers). */
   annotatorsPerItem?: number;
+  /** Never-touched items in the annotator's shuffled order (queue-order.ts) instead of import order. */
+  shuffle?: boolean;
+}
+
+/** Up to `limit` never-touched open items in the annotator's shuffled order (queue-order.ts). */
+function shuffledFresh(db: ReadableDB, projectId: number, annotatorId: number, limit: number): { id: number; label_count: number }[] {
+  const seed = shuffleSeed(annotatorId);
+  const touched = db.prepare<{ n: number }>(TOUCHED_OPEN_SQL).get(projectId, annotatorId, projectId, annotatorId)?.n ?? 0;
+  const candidates = db.prepare<{ id: number }>(SHUFFLED_CANDIDATES_SQL).all(projectId, seed, seed, limit + touched).map((r) => r.id);
+  const rows = new Map(db.prepare<{ id: number; label_count: number }>(UNTOUCHED_SQL).all(JSON.stringify(candidates), annotatorId, annotatorId).map((r) => [r.id, r]));
+  const ordered: { id: number; label_count: number }[] = [];
+  for (const id of candidates) {
+    const row = rows.get(id);
+    if (row && ordered.length < limit) ordered.push(row);
+  }
+  return ordered;
 }
 
 /**
@@ -70,7 +103,9 @@ export function queueItemIds(db: ReadableDB, projectId: number, annotatorId: num
   if (ids.length < count) {
     const need = count - ids.length;
     // At most held.size candidates can be deferred, so this many rows always yield `need` others.
-    const rows = db.prepare<{ id: number; label_count: number }>(FRESH_SQL).all(projectId, annotatorId, annotatorId, need + held.size);
+    const rows = options.shuffle
+      ? shuffledFresh(db, projectId, annotatorId, need + held.size)
+      : db.prepare<{ id: number; label_count: number }>(FRESH_SQL).all(projectId, annotatorId, annotatorId, need + held.size);
     for (const r of rows) {
       const taken = (held.get(r.id) ?? 0) + r.label_count >= quota;
       if (taken) deferred.push(r.id);
@@ -131,13 +166,14 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
     });
 
   return {
-    getQueue: ({ projectId, annotatorId, count }) => {
+    getQueue: ({ projectId, annotatorId, count, shuffle }) => {
       const project = requireProjectRow(db.read, projectId);
       requireUser(db.read, annotatorId);
       const nowMs = ctx.clock.now().getTime();
       const ids = queueItemIds(db.read, projectId, annotatorId, count, {
         heldByOthers: leases.heldByOthers(annotatorId, nowMs),
         annotatorsPerItem: project.annotators_per_item,
+        shuffle,
       });
       leases.hold(annotatorId, ids, nowMs);
       const items: ItemDetail[] = itemRowsByIds(db.read, ids).map((row) => itemDetailFromRow(db.read, row, { onlyAnnotatorId: annotatorId }));
@@ -199,6 +235,22 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
       });
       leases.release(annotatorId, itemId);
       return { progress: queueProgress(db.read, projectId, annotatorId) };
+    },
+
+    unskipItem: ({ itemId, annotatorId }) => {
+      const projectId = db.write.transaction(() => {
+        requireUser(db.write, annotatorId);
+        const item = requireItemRow(db.write, itemId);
+        const removed = db.write.prepare('DELETE FROM queue_skip WHERE annotator_id = ? AND item_id = ?').run(annotatorId, itemId);
+        if (removed.changes === 0) {
+          throw new StudioError('conflict', `item ${item.external_id} is no longer skipped (it was labelled or brought back since)`);
+        }
+        return item.project_id;
+      });
+      return {
+        restored: itemDetail(db.read, itemId, { onlyAnnotatorId: annotatorId }),
+        progress: queueProgress(db.read, projectId, annotatorId),
+      };
     },
 
     setFlag: ({ itemId, annotatorId, flagged, note }) => {

@@ -138,6 +138,14 @@ function shapeOf(path: string): { layers: number; hidden: number; kvDim: number 
 
 const MB = 1024 * 1024;
 
+/** A parameter count people read at a glance: 450K, 72.3M, 7.6B (a tiny model is not "0.000B"). */
+export function parameterCount(params: number): string {
+  if (params >= 1e9) return `${(params / 1e9).toFixed(1)}B`;
+  if (params >= 1e6) return `${(params / 1e6).toFixed(1)}M`;
+  if (params >= 1e3) return `${Math.round(params / 1e3)}K`;
+  return String(Math.round(params));
+}
+
 /**
  * A rough GPU memory estimate: weights in bf16; LoRA adds little, full fine-tuning adds fp32
  * gradients and Adam moments; rollouts add the KV cache of every sequence of a rollout batch;
@@ -160,13 +168,12 @@ export function estimateGpuMemory(modelPath: string, info: BackboneInfo, setting
   const reference = settings.cpgd.kl_beta > 0 ? weights : 0;
   const neededMb = Math.round((weights + training + kvCache + activations + reference) / MB + 1024);
   const fits = availableMb === null ? null : neededMb <= availableMb * 0.95;
-  const billions = (params / 1e9).toFixed(params < 1e9 ? 3 : 1);
   return {
     neededMb,
     availableMb,
     fits,
     basis:
-      `About ${billions}B parameters in bf16, ${settings.lora.enabled ? 'LoRA adapters' : 'full fine-tuning with Adam'}, ` +
+      `About ${parameterCount(params)} parameters in bf16, ${settings.lora.enabled ? 'LoRA adapters' : 'full fine-tuning with Adam'}, ` +
       `the KV cache of ${sequences} rollouts of ${seqLen} tokens and 1 GB for CUDA; a rough guide, not a guarantee.`,
   };
 }

@@ -21,6 +21,7 @@ export type LabelAction =
   | { type: 'flag' }
   | { type: 'help' }
   | { type: 'guidelines' }
+  | { type: 'hints' }
   | { type: 'reveal' }
   | { type: 'zoom'; step: 'in' | 'out' | 'reset' }
   | { type: 'blur' };
@@ -47,6 +48,7 @@ const LETTERS: Record<string, LabelAction> = {
   s: { type: 'skip' },
   f: { type: 'flag' },
   g: { type: 'guidelines' },
+  d: { type: 'hints' },
   b: { type: 'reveal' },
   z: { type: 'zoom', step: 'reset' },
 };
@@ -72,6 +74,20 @@ export function actionForKey(event: KeyInput, inTextField: boolean): LabelAction
   return LETTERS[key.toLowerCase()] ?? null;
 }
 
+/**
+ * Digits typed in a quick picker (K, J) name an option by its number, so every option is
+ * reachable however long the list: a number picks at once when no longer number starts with it
+ * ("2" of 13), and otherwise waits for the next digit or Enter ("1" of 13 may become "10"–"13").
+ * Returns the 0-based option highlighted, whether the choice is final, or null when the digits
+ * name no option.
+ */
+export function digitChoice(digits: string, optionCount: number): { index: number; final: boolean } | null {
+  if (!/^[1-9][0-9]*$/.test(digits)) return null;
+  const number = Number(digits);
+  if (number > optionCount) return null;
+  return { index: number - 1, final: number * 10 > optionCount };
+}
+
 /** X walks none, text, image, combined and round again. */
 export function nextCrossModal(current: CrossModalRisk | null): CrossModalRisk {
   if (current === null) return CROSS_MODAL_RISKS[0];
@@ -90,7 +106,7 @@ export const SHORTCUT_SHEET: ShortcutGroup[] = [
     keys: [
       { keys: ['H'], label: 'Harmful' },
       { keys: ['N'], label: 'Benign look-alike' },
-      { keys: ['K'], label: 'Risk category (then 1–9 or type)' },
+      { keys: ['K'], label: 'Risk category (then its number, or type)' },
       { keys: ['0', '1', '2', '3'], label: 'Severity' },
       { keys: ['C'], label: 'Expected: comply' },
       { keys: ['W'], label: 'Expected: comply with care' },
@@ -113,7 +129,7 @@ export const SHORTCUT_SHEET: ShortcutGroup[] = [
     title: 'Queue',
     keys: [
       { keys: ['Enter'], label: 'Submit and go to the next item' },
-      { keys: ['Backspace'], label: 'Undo the last submit' },
+      { keys: ['Backspace'], label: 'Undo the last submit or skip' },
       { keys: ['S'], label: 'Skip (comes back later)' },
       { keys: ['F'], label: 'Flag for review, with a note' },
     ],
@@ -125,6 +141,7 @@ export const SHORTCUT_SHEET: ShortcutGroup[] = [
       { keys: ['+', '−'], label: 'Zoom in / out (or wheel)' },
       { keys: ['Z'], label: 'Fit image' },
       { keys: ['G'], label: 'Guidelines panel' },
+      { keys: ['D'], label: "Show or hide the dataset's own hints" },
       { keys: ['?'], label: 'This sheet' },
     ],
   },

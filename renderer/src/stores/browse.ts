@@ -25,8 +25,25 @@ export const useBrowse = defineStore('browse', () => {
   const loaded = ref(false);
   const detail = ref<ItemDetail | null>(null);
   let request = 0;
+  /** The newest load: a superseded load returns early, so whoever needs the rows waits for this one. */
+  let latest: Promise<void> = Promise.resolve();
 
-  async function load(): Promise<void> {
+  function load(): Promise<void> {
+    const run = loadOnce();
+    latest = run;
+    return run;
+  }
+
+  /** Resolves once no newer load is in flight: the rows are those of the current filter and page. */
+  async function settled(): Promise<void> {
+    let seen: Promise<void> | null = null;
+    while (seen !== latest) {
+      seen = latest;
+      await seen.catch(() => undefined);
+    }
+  }
+
+  async function loadOnce(): Promise<void> {
     if (projectId.value === null) return;
     const mine = ++request;
     loading.value = true;
@@ -78,10 +95,12 @@ export const useBrowse = defineStore('browse', () => {
     }, SEARCH_DEBOUNCE_MS),
   );
 
-  function page(delta: number): Promise<void> {
+  async function page(delta: number): Promise<void> {
     const next = Math.min(Math.max(0, offset.value + delta * PAGE_SIZE), Math.max(0, total.value - 1));
     offset.value = next - (next % PAGE_SIZE);
-    return load();
+    await load();
+    // A reload that started meanwhile (someone's label arriving) may have superseded this one.
+    await settled();
   }
 
   async function openItem(itemId: number): Promise<void> {

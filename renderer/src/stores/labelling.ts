@@ -1,19 +1,32 @@
 /**
  * The labelling queue of one annotator in one project. The first item is on screen, the next
  * ones are fetched (and their images preloaded) ahead. A submit waits for the server's durable
- * write before the next item appears; Undo asks the server to retract the latest submit and
- * puts the item back, prefilled.
+ * write before the next item appears. Undo takes back the latest action on this screen: a skip
+ * comes back from the end of the queue (with what was filled in), a submit is retracted on the
+ * server and the item comes back prefilled. With no action left on this screen, Undo retracts
+ * the annotator's latest submit in the project, as before a reload.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { emptyLabels, labelProblems, type ItemDetail, type LabelProblem, type LabelValues, type QueueProgress } from '../../../preload/contract/domain';
+import { StudioError } from '../api';
 import { createActiveTimer } from '../composables/activeTimer';
+import { labelPrefsKey, parseLabelPrefs, type LabelPrefs } from '../composables/labelPrefs';
 import { plainCopy } from '../composables/plain';
 import { useStudio } from '../composables/useStudio';
 import { useProjects } from './projects';
 
 const PREFETCH = 4;
 export type BusyAction = 'submit' | 'undo' | 'skip' | 'flag' | null;
+/** What this screen did, newest last: what Backspace takes back. */
+export type QueueAction =
+  | { kind: 'submit'; itemId: number; externalId: string }
+  | { kind: 'skip'; itemId: number; externalId: string; draft: LabelValues };
+/** Enough to undo a whole session's worth of skips and submits in order, without growing forever. */
+const MAX_ACTIONS = 200;
+
+const loadLabelPrefs = (annotatorId: number): LabelPrefs => parseLabelPrefs(localStorage.getItem(labelPrefsKey(annotatorId)));
+const saveLabelPrefs = (annotatorId: number, prefs: LabelPrefs): void => localStorage.setItem(labelPrefsKey(annotatorId), JSON.stringify(prefs));
 
 export const useLabelling = defineStore('labelling', () => {
   const client = useStudio();
@@ -30,7 +43,9 @@ export const useLabelling = defineStore('labelling', () => {
   const busy = ref<BusyAction>(null);
   /** Submits made on this screen; Backspace is offered while there is one to take back. */
   const submitted = ref(0);
-  const lastSaved = ref<{ itemId: number; externalId: string } | null>(null);
+  const actions = ref<QueueAction[]>([]);
+  const lastAction = computed(() => actions.value.at(-1) ?? null);
+  const prefs = ref<LabelPrefs>({ shuffle: false, hideHints: false });
   /** Bumped by every change to the queue, so a slower refill cannot resurrect a handled item. */
   let generation = 0;
   const preloaded = new Set<string>();
@@ -73,12 +88,13 @@ export const useLabelling = defineStore('labelling', () => {
     queue.value = [];
     progress.value = null;
     submitted.value = 0;
-    lastSaved.value = null;
+    if (!sameQueue) actions.value = [];
+    prefs.value = loadLabelPrefs(nextAnnotatorId);
     loading.value = true;
     refilling.value = false;
     generation += 1;
     try {
-      const reply = await client.api.getQueue({ projectId: nextProjectId, annotatorId: nextAnnotatorId, count: PREFETCH });
+      const reply = await client.api.getQueue({ projectId: nextProjectId, annotatorId: nextAnnotatorId, count: PREFETCH, shuffle: prefs.value.shuffle });
       progress.value = reply.progress;
       if (draft && reply.items[0]?.item.id === draft.itemId) {
         // The timer keeps running too: the time on this item is not reset by the detour.
@@ -99,7 +115,7 @@ export const useLabelling = defineStore('labelling', () => {
     const at = generation;
     refilling.value = true;
     try {
-      const reply = await client.api.getQueue({ projectId: projectId.value, annotatorId: annotatorId.value, count: PREFETCH });
+      const reply = await client.api.getQueue({ projectId: projectId.value, annotatorId: annotatorId.value, count: PREFETCH, shuffle: prefs.value.shuffle });
       if (at !== generation) return;
       progress.value = reply.progress;
       const head = queue.value[0];
@@ -143,24 +159,50 @@ export const useLabelling = defineStore('labelling', () => {
       generation += 1;
       progress.value = reply.progress;
       submitted.value += 1;
-      lastSaved.value = { itemId: detail.item.id, externalId: detail.item.externalId };
+      remember({ kind: 'submit', itemId: detail.item.id, externalId: detail.item.externalId });
       show(queue.value.slice(1));
       void refill();
     });
     return [];
   }
 
-  async function undo(): Promise<boolean> {
-    if (projectId.value === null || annotatorId.value === null) return false;
+  function remember(action: QueueAction): void {
+    actions.value = [...actions.value, action].slice(-MAX_ACTIONS);
+  }
+
+  /** What was taken back, or null when there was nothing to undo. */
+  async function undo(): Promise<QueueAction['kind'] | null> {
+    if (projectId.value === null || annotatorId.value === null) return null;
+    const last = actions.value.at(-1);
+    if (last?.kind === 'skip') return (await unskip(last)) ? 'skip' : null;
     const reply = await run('undo', () => client.api.undoLastSubmit({ projectId: projectId.value as number, annotatorId: annotatorId.value as number }));
+    if (!reply) return null;
+    generation += 1;
+    progress.value = reply.progress;
+    if (last) actions.value = actions.value.slice(0, -1);
+    if (!reply.restored) return null;
+    submitted.value = Math.max(0, submitted.value - 1);
+    const restoredId = reply.restored.item.id;
+    show([reply.restored, ...queue.value.filter((detail) => detail.item.id !== restoredId)], reply.labels ?? emptyLabels());
+    void refill();
+    return 'submit';
+  }
+
+  /** The skipped item comes back to the front, with what was filled in when S was pressed. */
+  async function unskip(action: Extract<QueueAction, { kind: 'skip' }>): Promise<boolean> {
+    let reply;
+    try {
+      reply = await run('undo', () => client.api.unskipItem({ itemId: action.itemId, annotatorId: annotatorId.value as number }));
+    } catch (err) {
+      // Labelled or un-skipped elsewhere since: this skip is gone, so the next Backspace goes further back.
+      if (err instanceof StudioError && err.code === 'conflict') actions.value = actions.value.slice(0, -1);
+      throw err;
+    }
     if (!reply) return false;
     generation += 1;
     progress.value = reply.progress;
-    if (!reply.restored) return false;
-    submitted.value = Math.max(0, submitted.value - 1);
-    lastSaved.value = null;
-    const restoredId = reply.restored.item.id;
-    show([reply.restored, ...queue.value.filter((detail) => detail.item.id !== restoredId)], reply.labels ?? emptyLabels());
+    actions.value = actions.value.slice(0, -1);
+    show([reply.restored, ...queue.value.filter((detail) => detail.item.id !== action.itemId)], action.draft);
     void refill();
     return true;
   }
@@ -168,13 +210,24 @@ export const useLabelling = defineStore('labelling', () => {
   async function skip(): Promise<void> {
     const detail = current.value;
     if (!detail || annotatorId.value === null) return;
+    const draft = plainCopy(labels.value);
     await run('skip', async () => {
       const reply = await client.api.skipItem({ itemId: detail.item.id, annotatorId: annotatorId.value as number });
       generation += 1;
       progress.value = reply.progress;
+      remember({ kind: 'skip', itemId: detail.item.id, externalId: detail.item.externalId, draft });
       show(queue.value.slice(1));
       void refill();
     });
+  }
+
+  /** Changes a preference of this annotator; a change of order reloads the queue (the draft on screen stays when its item is still first). */
+  async function setPrefs(patch: Partial<LabelPrefs>): Promise<void> {
+    if (annotatorId.value === null) return;
+    const reorder = patch.shuffle !== undefined && patch.shuffle !== prefs.value.shuffle;
+    prefs.value = { ...prefs.value, ...patch };
+    saveLabelPrefs(annotatorId.value, prefs.value);
+    if (reorder && projectId.value !== null) await start(projectId.value, annotatorId.value);
   }
 
   async function setFlag(flagged: boolean, note: string): Promise<void> {
@@ -201,7 +254,9 @@ export const useLabelling = defineStore('labelling', () => {
     refilling,
     busy,
     submitted,
-    lastSaved,
+    actions,
+    lastAction,
+    prefs,
     isEmpty,
     myFlag,
     start,
@@ -211,5 +266,6 @@ export const useLabelling = defineStore('labelling', () => {
     undo,
     skip,
     setFlag,
+    setPrefs,
   };
 });

@@ -244,6 +244,20 @@ export function formatMetric(value: number | undefined | null, format: ValueForm
   }
 }
 
+/**
+ * An axis's tick labels in a unit: a label equal to the one before it is left blank, so a small
+ * range in a coarse unit (tokens, MB over 0-1) reads "0 … 1" instead of "0 0 0 1 1".
+ */
+export function distinctTickLabels(values: readonly number[], format: ValueFormat): string[] {
+  let previous: string | null = null;
+  return values.map((value) => {
+    const label = formatMetric(value, format);
+    if (label === previous) return '';
+    previous = label;
+    return label;
+  });
+}
+
 export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   const s = Math.max(0, Math.round(seconds));
@@ -285,6 +299,23 @@ export function mixShares(mix: Partial<Record<string, number>>): { task: string;
 }
 
 /** The short form of a snapshot hash shown on a run (the full hash sits in its title). */
+/**
+ * The mix after one task's slider moved to `share` (0-1) of the stage's prompts: that task's
+ * weight becomes the share, the other tasks keep their proportions between them and fill the
+ * rest, so the weights sum to 1 and every slider shows exactly the share beside it. With no
+ * other weight to scale, the task keeps the whole stage.
+ */
+export function setMixShare<T extends string>(mix: Partial<Record<T, number>>, task: NoInfer<T>, share: number): Partial<Record<T, number>> {
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  const clamped = Math.min(1, Math.max(0, share));
+  const others = (Object.keys(mix) as T[]).filter((key) => key !== task);
+  const rest = others.reduce((sum, key) => sum + (mix[key] ?? 0), 0);
+  if (rest <= 0) return { ...mix, [task]: others.length === 0 ? 1 : round(clamped) };
+  const next: Partial<Record<T, number>> = { [task]: round(clamped) } as Partial<Record<T, number>>;
+  for (const key of others) next[key] = round(((mix[key] ?? 0) / rest) * (1 - clamped));
+  return next;
+}
+
 export const shortHash = (hash: string): string => hash.slice(0, 12);
 
 /** Disk and model sizes: GB once past a gigabyte (format.ts stops at MB). */
