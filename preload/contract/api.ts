@@ -25,6 +25,7 @@ import {
 import { evaluationMethods, evaluationRunMethods } from './evaluation.js';
 import { compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
+import { sideBySideMethods } from './side-by-side.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -155,6 +156,7 @@ export const studioMethods = {
   ...evaluationRunMethods,
   ...scoringMethods,
   ...compareMethods,
+  ...sideBySideMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

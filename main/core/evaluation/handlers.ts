@@ -6,8 +6,9 @@ import type { EvaluationJobs } from './eval-jobs.js';
 import { applyEvalSplit, planEvalSplit } from './eval-split.js';
 import type { ScoreJobs } from './score-jobs.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
+import { getSideBySide } from './side-by-side.js';
 
-type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels'
+type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels' | 'getSideBySide'
   | 'startEvaluation' | 'listEvaluations' | 'getEvaluation' | 'cancelEvaluation' | 'resumeEvaluation'
 >;
 
@@ -23,6 +24,7 @@ export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluat
     scoreResponses: (input) => scoring.start(input),
     getScoreJob: ({ jobId }) => scoring.get(jobId),
     compareModels: (input) => compareModels(ctx, input),
+    getSideBySide: (input) => getSideBySide(ctx, input),
     startEvaluation: (input) => evaluations.start(input),
     listEvaluations: ({ projectId }) => evaluations.list(projectId),
     getEvaluation: ({ evaluationId }) => evaluations.get(evaluationId),
