@@ -65,7 +65,13 @@ async function seed(dataDir: string): Promise<{ projectId: number; items: number
   }
 }
 
+/** Toasts of earlier steps would cover the screenshots. */
+async function dismissToasts(page: Page): Promise<void> {
+  for (const close of await page.getByTestId('toast').getByRole('button', { name: 'Dismiss' }).all()) await close.click();
+}
+
 async function fullShot(page: Page, name: string): Promise<void> {
+  await dismissToasts(page);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
@@ -99,7 +105,7 @@ describe('compare tab', () => {
   });
 
   it('makes an evaluation split with a preview and freezes a set', async () => {
-    await page.evaluate((id) => (window.location.hash = `#/p/${id}`), projectId);
+    await page.evaluate(`window.location.hash = '#/p/${projectId}'`);
     await page.getByTestId('tab-compare').click();
     await page.getByTestId('compare-evaluate-panel').waitFor();
     expect(Number(await page.getByTestId('split-eval').textContent())).toBe(0);
@@ -107,8 +113,12 @@ describe('compare tab', () => {
     await page.getByTestId('open-split').click();
     await page.getByTestId('split-dialog').waitFor();
     await page.getByTestId('split-share').fill('25');
-    await expect.poll(async () => Number(await page.getByTestId('split-taken').textContent()), { timeout: 10_000 }).toBeGreaterThan(0);
+    // Apply is enabled once the preview answers the share typed (25%), not the default shown before
+    const plan = await server.call('planEvalSplit', { projectId, fraction: 0.25, seed: 0, split: 'eval' });
+    await expect.poll(async () => page.getByTestId('split-apply').isEnabled(), { timeout: 10_000 }).toBe(true);
     const taken = Number(await page.getByTestId('split-taken').textContent());
+    expect(taken).toBe(plan.taken);
+    expect(taken).toBeGreaterThan(0);
     await screenshot(page, 'compare-split-dialog');
     await page.getByTestId('split-apply').click();
     await page.getByTestId('split-dialog').waitFor({ state: 'detached' });
@@ -184,6 +194,7 @@ describe('compare tab', () => {
     const differ = await server.call('getSideBySide', { projectId, verifier: 'rules', filter: { differ: true }, limit: 1 });
     await expect.poll(async () => page.getByTestId('sbs-total').textContent()).toBe(`${differ.total} shown by the filter`);
     await page.evaluate('window.scrollTo(0, 0)');
+    await dismissToasts(page);
     await screenshot(page, 'compare-side-by-side');
 
     await page.getByRole('button', { name: '☾' }).click();
