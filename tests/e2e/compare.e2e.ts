@@ -35,6 +35,32 @@ function verdictFor(model: 'base' | 'tuned', harmful: boolean | null, i: number)
 }
 const TEXT: Record<Verdict, string> = { refusal: REFUSE, unnecessary_refusal: REFUSE, care: CARE, unsafe: UNSAFE, answered: ANSWER, illogical: 'Banana the the of seventeen.' };
 
+/**
+ * A small held-out set frozen with two registered models and three evaluations on it: one
+ * completed, one failed (error and log), one running in a live process (this one), so the list
+ * shows each state without a GPU worker.
+ */
+async function seedEvaluations(core: Awaited<ReturnType<typeof openStudio>>, projectId: number): Promise<void> {
+  await callHandler(core, 'applyEvalSplit', { projectId, fraction: 0.05, seed: 1, split: 'heldout' });
+  const set = await callHandler(core, 'freezeEvalSet', { projectId, name: 'Baseline held-out' });
+  const w = core.context.db.write;
+  const now = new Date().toISOString();
+  w.transaction(() => {
+    const model = (name: string) =>
+      w.prepare<{ id: number }>(`INSERT INTO model (kind, source, name, path, family, status, created_at) VALUES ('base', 'local', ?, ?, 'qwen2_vl', 'ready', ?) RETURNING id`).get(name, `/models/${name}`, now)!.id;
+    const ids = JSON.stringify([model('Qwen2-VL-2B'), model('Qwen2-VL-2B-safety')]);
+    const settings = JSON.stringify({ samples: 1, temperature: 0.7, maxNewTokens: 256, topP: 0.95, seed: 0, systemPrompt: 'training' });
+    const add = w.prepare(
+      `INSERT INTO evaluation (project_id, set_id, name, models, settings, status, responses, done, total, eta_seconds, error, log_tail, owner_pid, attempts, created_at, started_at, finished_at)
+       VALUES (@projectId, @setId, @name, @models, @settings, @status, @responses, @done, @total, @eta, @error, @log, @pid, 1, @now, @now, @finished)`,
+    );
+    const base = { projectId, setId: set.id, models: ids, settings, now, total: set.items * 2, eta: null, error: null, log: '', pid: null, finished: now };
+    add.run({ ...base, name: 'Baseline, both models', status: 'completed', responses: set.items * 2, done: set.items * 2 });
+    add.run({ ...base, name: 'Long answers', status: 'failed', responses: 8, done: 8, error: 'The worker ran out of GPU memory generating 2048 tokens; lower max tokens and resume.', log: 'generate: sample 9 of 50\nCUDA out of memory. Tried to allocate 1.20 GiB' });
+    add.run({ ...base, name: 'Sampled, T 1.0', status: 'running', responses: 14, done: 14, eta: 95, pid: process.pid, finished: null });
+  });
+}
+
 /** Builds the demo project in `dataDir` and stores both models' responses with rules verdicts, then closes the core. */
 async function seed(dataDir: string): Promise<{ projectId: number; items: number }> {
   const core = await openStudio({ dataDir, host: 'server', version: '0.0.0-test', log: silentLogger(), demoDataDir: join(REPO_ROOT, 'demo-data') });
@@ -59,6 +85,7 @@ async function seed(dataDir: string): Promise<{ projectId: number; items: number
         }
       });
     });
+    await seedEvaluations(core, project.id);
     return { projectId: project.id, items: items.length };
   } finally {
     core.close();
@@ -109,6 +136,8 @@ describe('compare tab', () => {
     await page.getByTestId('tab-compare').click();
     await page.getByTestId('compare-evaluate-panel').waitFor();
     expect(Number(await page.getByTestId('split-eval').textContent())).toBe(0);
+    const heldout = Number(await page.getByTestId('split-heldout').textContent());
+    expect(heldout).toBeGreaterThan(0);
 
     await page.getByTestId('open-split').click();
     await page.getByTestId('split-dialog').waitFor();
@@ -123,16 +152,31 @@ describe('compare tab', () => {
     await page.getByTestId('split-apply').click();
     await page.getByTestId('split-dialog').waitFor({ state: 'detached' });
     await expect.poll(async () => Number(await page.getByTestId('split-eval').textContent())).toBe(taken);
-    expect(Number((await page.getByTestId('split-train').textContent())?.replace(/\D/g, ''))).toBe(itemCount - taken);
+    expect(Number((await page.getByTestId('split-train').textContent())?.replace(/\D/g, ''))).toBe(itemCount - taken - heldout);
 
     await page.getByTestId('open-freeze').click();
     await page.getByTestId('freeze-name').fill('Demo eval v1');
     await page.getByTestId('freeze-submit').click();
     await page.getByTestId('eval-sets').getByText('Demo eval v1').waitFor();
     const sets = await server.call('listEvalSets', { projectId });
-    expect(sets).toHaveLength(1);
-    expect(sets[0]!.items).toBe(taken);
-    expect(await page.getByTestId('eval-sets').textContent()).toContain(sets[0]!.hash.slice(0, 8));
+    expect(sets).toHaveLength(2);
+    const frozen = sets.find((s) => s.name === 'Demo eval v1')!;
+    expect(frozen.items).toBe(taken + Number(await page.getByTestId('split-heldout').textContent()));
+    expect(await page.getByTestId('eval-sets').textContent()).toContain(frozen.hash.slice(0, 8));
+
+    // The seeded evaluations: progress with ETA and Cancel while running, the error of the failed one, Resume
+    const evaluations = await server.call('listEvaluations', { projectId });
+    const running = evaluations.find((e) => e.status === 'running')!;
+    const failed = evaluations.find((e) => e.status === 'failed')!;
+    const runningRow = page.getByTestId(`evaluation-${running.id}`);
+    expect(await runningRow.textContent()).toContain(`${running.done} / ${running.total}`);
+    expect(await runningRow.textContent()).toMatch(/min left|s left/);
+    await page.getByTestId(`cancel-evaluation-${running.id}`).click();
+    await page.getByTestId('confirm-cancel').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('confirm-cancel').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('evaluations').textContent()).toContain(failed.error!);
+    expect(await page.getByTestId(`evaluation-${failed.id}`).getByRole('button', { name: 'Resume' }).isVisible()).toBe(true);
     await page.evaluate('window.scrollTo(0, 0)');
     await fullShot(page, 'compare-evaluate');
   });

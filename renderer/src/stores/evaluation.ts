@@ -110,8 +110,8 @@ export const useEvaluation = defineStore('evaluation', () => {
     const [stats, setList, evalList] = await Promise.all([client.api.getStats({ projectId: id }), client.api.listEvalSets({ projectId: id }), client.api.listEvaluations({ projectId: id })]);
     if (projectId.value !== id) return;
     splitCounts.value = stats.byField.split;
-    sets.value = setList;
-    evaluations.value = evalList;
+    sets.value = [...setList].sort((a, b) => b.id - a.id);
+    evaluations.value = [...evalList].sort((a, b) => b.id - a.id);
     loaded.value = true;
     ensurePolling();
   }
