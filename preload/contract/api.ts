@@ -30,6 +30,7 @@ import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
 import { preferenceMethods } from './preferences.js';
 import { responseBrowseMethods } from './response-browse.js';
+import { sideBySideMethods } from './side-by-side.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -174,6 +175,7 @@ export const studioMethods = {
   ...responseImportMethods,
   ...preferenceMethods,
   ...responseBrowseMethods,
+  ...sideBySideMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

@@ -1,14 +1,27 @@
 /** compareModels: the comparison of the responses already stored (compare-data.ts, compare-metrics.ts). */
+import type { ReadableDB } from '../../../db/handles.js';
 import type { MethodParsedInput } from '../../../preload/contract/api.js';
-import type { Comparison } from '../../../preload/contract/compare.js';
+import type { Comparison, CompareVerifier } from '../../../preload/contract/compare.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { CoreContext } from '../context.js';
 import { requireProjectRow } from '../services/lookup.js';
-import { readCompareResponses } from './compare-data.js';
+import { readCompareResponses, type CompareScope } from './compare-data.js';
 import { compareMetrics } from './compare-metrics.js';
 
-export function compareModels(ctx: CoreContext, input: MethodParsedInput<'compareModels'>): Comparison {
-  const db = ctx.db.read;
+export interface CompareScopeInput {
+  projectId: number;
+  models?: readonly string[] | undefined;
+  verifier: CompareVerifier;
+  verifierPath?: string | undefined;
+  setId?: number | undefined;
+}
+
+/**
+ * Checks what a comparison (or the side-by-side view) asks for and resolves it: the project, the
+ * tier's path, the set, and the models (every model with responses, in the order their first
+ * response was stored, base models usually first, when none are named).
+ */
+export function resolveCompareScope(db: ReadableDB, input: CompareScopeInput): CompareScope & { models: string[] } {
   requireProjectRow(db, input.projectId);
   if (input.verifier !== 'human' && input.verifier !== 'rules' && !input.verifierPath) {
     throw new StudioError('invalid_input', `the ${input.verifier} tier needs a verifier path (the one its score job used)`);
@@ -16,22 +29,26 @@ export function compareModels(ctx: CoreContext, input: MethodParsedInput<'compar
   if (input.setId !== undefined && !db.prepare('SELECT 1 FROM evaluation_set WHERE id = ? AND project_id = ?').get(input.setId, input.projectId)) {
     throw new StudioError('not_found', `no evaluation set ${input.setId} in this project`);
   }
-  // Models in the order their first response was stored (base models usually first).
   const known = db
     .prepare<{ model_name: string }>('SELECT model_name FROM response WHERE project_id = ? GROUP BY model_name ORDER BY MIN(id)')
     .all(input.projectId)
     .map((r) => r.model_name);
-  const models = input.models ?? known;
+  const models = input.models ? [...input.models] : known;
   const unknown = models.filter((m) => !known.includes(m));
   if (unknown.length > 0) {
     throw new StudioError('not_found', `no responses from ${unknown.map((m) => `"${m}"`).join(', ')} in this project (models with responses: ${known.join(', ') || 'none'})`);
   }
-  const responses = readCompareResponses(db, {
+  return {
     projectId: input.projectId,
     models,
     verifier: input.verifier,
     verifierPath: input.verifier === 'rules' || input.verifier === 'human' ? '' : (input.verifierPath ?? ''),
     setId: input.setId ?? null,
-  });
-  return compareMetrics(responses, input.verifier, models, input.pairs);
+  };
+}
+
+export function compareModels(ctx: CoreContext, input: MethodParsedInput<'compareModels'>): Comparison {
+  const db = ctx.db.read;
+  const scope = resolveCompareScope(db, input);
+  return compareMetrics(readCompareResponses(db, scope), input.verifier, scope.models, input.pairs);
 }

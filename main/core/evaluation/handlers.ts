@@ -9,8 +9,9 @@ import type { EvaluationJobs } from './eval-jobs.js';
 import { applyEvalSplit, planEvalSplit } from './eval-split.js';
 import type { ScoreJobs } from './score-jobs.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
+import { getSideBySide } from './side-by-side.js';
 
-type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels'
+type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels' | 'getSideBySide'
   | 'getArena' | 'pickCheckpoints'
   | 'startEvaluation' | 'listEvaluations' | 'getEvaluation' | 'cancelEvaluation' | 'resumeEvaluation'
 >;
@@ -35,6 +36,7 @@ export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluat
       requireProjectRow(ctx.db.read, input.projectId);
       return pickCheckpoints(ctx.db.read, input);
     },
+    getSideBySide: (input) => getSideBySide(ctx, input),
     startEvaluation: (input) => evaluations.start(input),
     listEvaluations: ({ projectId }) => evaluations.list(projectId),
     getEvaluation: ({ evaluationId }) => evaluations.get(evaluationId),

@@ -3,6 +3,7 @@
  * Pure functions: parse and format are tested without a DOM.
  */
 import { formatTrainRoute, parseTrainRoute, type TrainRoute } from '../views/training/trainRoute';
+import { formatCompareRoute, parseCompareRoute, type CompareRoute } from '../views/compare/compareRoute';
 export const PROJECT_TABS = ['overview', 'import', 'export', 'settings'] as const;
 export type ProjectTab = (typeof PROJECT_TABS)[number];
 
@@ -13,7 +14,8 @@ export type Route =
   | { name: 'judge'; projectId: number }
   | { name: 'vote'; projectId: number }
   | { name: 'browse'; projectId: number; itemId: number | null }
-  | TrainRoute;
+  | TrainRoute
+  | CompareRoute;
 
 const positiveInt = (text: string | undefined): number | null => {
   if (!text || !/^[1-9][0-9]{0,9}$/.test(text)) return null;
@@ -30,6 +32,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'judge') return { name: 'judge', projectId };
   if (section === 'vote') return { name: 'vote', projectId };
   if (section === 'train') return parseTrainRoute(projectId, parts.slice(3));
+  if (section === 'compare') return parseCompareRoute(projectId, parts.slice(3));
   if (section === 'browse') return { name: 'browse', projectId, itemId: parts[3] === 'item' ? positiveInt(parts[4]) : null };
   const tab = PROJECT_TABS.find((candidate) => candidate === section) ?? 'overview';
   return { name: 'project', projectId, tab };
@@ -51,5 +54,7 @@ export function formatRoute(route: Route): string {
       return route.itemId === null ? `#/p/${route.projectId}/browse` : `#/p/${route.projectId}/browse/item/${route.itemId}`;
     case 'train':
       return formatTrainRoute(route);
+    case 'compare':
+      return formatCompareRoute(route);
   }
 }

@@ -1,0 +1,61 @@
+/** The Compare tab's pure logic: its routes, estimates as text, interval positions, decisive tests. */
+import { describe, expect, it } from 'vitest';
+import { formatRoute, parseRoute } from '../../renderer/src/composables/routes';
+import { axisMax, formatEstimate, formatEta, formatValue, intervalGeometry, isDecisive, ticks } from '../../renderer/src/views/compare/compareFormat';
+
+const est = (value: number | null, low: number | null, high: number | null, n: number) => ({ value, low, high, n });
+
+describe('compare routes', () => {
+  it('parses and formats every section', () => {
+    expect(parseRoute('#/p/3/compare')).toEqual({ name: 'compare', projectId: 3, section: 'evaluate' });
+    expect(parseRoute('#/p/3/compare/results')).toEqual({ name: 'compare', projectId: 3, section: 'results' });
+    expect(parseRoute('#/p/3/compare/side')).toEqual({ name: 'compare', projectId: 3, section: 'side' });
+    expect(parseRoute('#/p/3/compare/nope')).toEqual({ name: 'compare', projectId: 3, section: 'evaluate' });
+    for (const hash of ['#/p/3/compare', '#/p/3/compare/results', '#/p/3/compare/side']) expect(formatRoute(parseRoute(hash))).toBe(hash);
+  });
+});
+
+describe('formatEstimate', () => {
+  it('writes rates in percent with the interval and n', () => {
+    expect(formatEstimate(est(0.12, 0.0812, 0.1734, 250), 'rate')).toBe('12.0% [8.1, 17.3] n=250');
+    expect(formatValue(est(0.12, 0.0812, 0.1734, 250), 'rate')).toBe('12.0%');
+  });
+  it('writes scores and lengths in their own unit', () => {
+    expect(formatEstimate(est(0.8412, 0.79, 0.883, 120), 'score')).toBe('0.84 [0.79, 0.88] n=120');
+    expect(formatEstimate(est(41.6, 38.2, 45.9, 30), 'words')).toBe('42 [38, 46] n=30');
+  });
+  it('says when nothing was measured', () => {
+    expect(formatEstimate(est(null, null, null, 0), 'rate')).toBe('— n=0');
+    expect(formatEstimate(null, 'score')).toBe('— n=0');
+    expect(formatValue(null, 'rate')).toBe('—');
+  });
+});
+
+describe('intervals on a shared axis', () => {
+  it('places the dot and whisker in percent of the axis, clamped', () => {
+    expect(intervalGeometry(est(0.2, 0.1, 0.3, 10), 0, 0.5)).toEqual({ dot: 40, low: 20, high: 60 });
+    expect(intervalGeometry(est(0.2, -0.1, 0.9, 10), 0, 0.5)).toEqual({ dot: 40, low: 0, high: 100 });
+    expect(intervalGeometry(est(null, null, null, 0), 0, 1)).toBeNull();
+  });
+  it('rounds the axis up to a step above every upper bound', () => {
+    expect(axisMax([est(0.2, 0.1, 0.33, 10), est(0.05, 0.01, 0.12, 10), null], 0.1)).toBeCloseTo(0.4);
+    expect(axisMax([est(0.3, 0.2, 0.4, 10)], 0.1)).toBeCloseTo(0.4);
+    expect(axisMax([], 0.1)).toBeCloseTo(0.1);
+    expect(ticks(0.4, 4).map((t) => +t.toFixed(2))).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
+  });
+});
+
+describe('isDecisive and formatEta', () => {
+  it('is decisive only when the interval excludes zero', () => {
+    expect(isDecisive({ low: -17.8, high: -6.1 })).toBe(true);
+    expect(isDecisive({ low: 0.5, high: 3 })).toBe(true);
+    expect(isDecisive({ low: -2, high: 3 })).toBe(false);
+    expect(isDecisive({ low: null, high: null })).toBe(false);
+  });
+  it('writes what is left', () => {
+    expect(formatEta(null)).toBe('—');
+    expect(formatEta(42)).toBe('42 s left');
+    expect(formatEta(600)).toBe('10 min left');
+    expect(formatEta(7500)).toBe('2 h 5 min left');
+  });
+});
