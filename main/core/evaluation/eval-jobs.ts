@@ -20,7 +20,7 @@ import { nowIso, type CoreContext } from '../context.js';
 import { mkdirPrivateSync, withPrivateUmask, writePrivateFileSync } from '../private-files.js';
 import { insertResponse } from '../responses/store.js';
 import { parseJson } from '../services/rows.js';
-import { RingBuffer, WORKER_ENV } from '../training/jobs.js';
+import { isAlive, RingBuffer, WORKER_ENV } from '../training/jobs.js';
 import { LineSplitter, parseWorkerLine } from '../training/worker-events.js';
 import { evaluationModels, groupModels, missingItems, setItemLines, type EvalGroup } from './eval-plan.js';
 import type { WorkerLocation } from './score-jobs.js';
@@ -54,15 +54,6 @@ interface EvaluationRow {
 
 const WorkerLine = z.object({ item_id: z.string(), model: z.string(), sample_index: z.number().int().min(0), response: z.string(), params: z.record(z.string(), z.unknown()) });
 const ACTIVE: readonly EvaluationStatus[] = ['queued', 'running', 'cancelling'];
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function toEvaluation(row: EvaluationRow): Evaluation {
   return {

@@ -42,7 +42,8 @@ const EVENT_BATCH_MS = 200;
 /** Events stored the moment they arrive. */
 const URGENT = /"type"\s*:\s*"(started|checkpoint|error|finished)"/;
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
