@@ -10,6 +10,7 @@ import { escapeOutput } from './escape.js';
 import type { CliIo } from './io.js';
 import { packageInfo } from './package-root.js';
 import { compareCommand } from './commands/compare.js';
+import { evalCommand, type EvalOptions } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { importResponsesCommand } from './commands/import-responses.js';
@@ -81,6 +82,21 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'print JSON instead of text')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action((opts: { project: string; json?: boolean; dataDir?: string }) => run(() => statsCommand(io, opts))());
+
+  program
+    .command('eval')
+    .description("have models answer an evaluation set's prompts (Ctrl-C cancels; --resume ID continues), printing progress")
+    .requiredOption('--project <name>', 'the project')
+    .option('--models <models>', 'comma-separated model ids or names (`studio runs --models` lists them)')
+    .option('--set <name>', "the evaluation set (default: the project's newest; one is frozen when there is none)")
+    .option('--samples <k>', 'responses per prompt and model', '1')
+    .option('--temperature <t>', 'sampling temperature (0: greedy)', '0.7')
+    .option('--max-tokens <n>', 'new tokens per response', '256')
+    .option('--seed <s>', 'sampling seed (sample k uses seed + k)', '0')
+    .addOption(new Option('--system-prompt <which>', 'ask the way training did, or the prompt alone').choices(['training', 'none']).default('training'))
+    .option('--resume <id>', 'continue a stopped evaluation')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: EvalOptions) => run(() => evalCommand(io, opts))());
 
   program
     .command('compare')
