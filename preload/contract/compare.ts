@@ -170,6 +170,7 @@ export const CheckpointChoice = z.object({
   /** Why it fails the policy, one clause per rule it breaks. */
   fails: z.array(z.string()),
 });
+export type CheckpointChoice = z.infer<typeof CheckpointChoice>;
 
 export const arenaMethods = {
   getArena: method(
