@@ -61,7 +61,7 @@ function axisFor(kind: Kind, key: string, es: (Estimate | null)[]) {
 function metricsSection(c: Comparison): string {
   const head = `<tr><th>Model</th><th class="num">Responses</th>${METRICS.map((m) => `<th class="num" title="${esc(m.note)}">${m.label}</th>`).join('')}</tr>`;
   const rows = c.models
-    .map((m, i) => `<tr><td><span class="swatch" style="background:${colorAt(i)}"></span>${esc(m.model)}${i === 0 ? ' <span class="muted">(base)</span>' : ''}</td><td class="num">${m.responses}</td>${METRICS.map((x) => `<td class="num">${esc(formatReportEstimate(m[x.key], x.kind))}</td>`).join('')}</tr>`)
+    .map((m, i) => `<tr><td><span class="swatch" style="background:${colorAt(i)}"></span>${esc(m.model)}${i === 0 ? ' <span class="muted">(base)</span>' : ''}</td><td class="num">${m.responses}</td>${METRICS.map((x) => `<td class="num" title="${esc(formatReportEstimate(m[x.key], x.kind))}"><b>${stacked(m[x.key], x.kind)}</b></td>`).join('')}</tr>`)
     .join('');
   const charts = METRICS.filter((x) => c.models.some((m) => m[x.key] && m[x.key]!.value !== null))
     .map((x) => {
@@ -75,7 +75,7 @@ function metricsSection(c: Comparison): string {
     .join('');
   return `<section id="metrics"><h2>Models</h2>
 <p class="muted">Each figure with its 95% interval (Wilson for rates, bootstrap over items for means) and the number of responses behind it (n). Overlapping intervals: the data cannot yet tell the models apart.${c.unjudged > 0 ? ` ${c.unjudged} response(s) have no verdict and are left out of the rates.` : ''}</p>
-<table><thead>${head}</thead><tbody>${rows}</tbody></table>
+<div class="scroll"><table><thead>${head}</thead><tbody>${rows}</tbody></table></div>
 <div class="charts">${charts}</div>
 <h3>Where the verdicts came from</h3>
 <table><thead><tr><th>Model</th><th class="num">People</th><th class="num">Automatic</th><th class="num">None</th><th class="num">Truth: labels</th><th class="num">hint</th><th class="num">none</th></tr></thead><tbody>${sources}</tbody></table></section>`;
@@ -127,6 +127,14 @@ function matrixSection(c: Comparison): string {
   return `<section id="matrix"><h2>Refusal matrix</h2><p class="muted">What each prompt called for (rows) against what the model did (columns). Green: right; red: wrong.</p><div class="matrices">${c.models.map(matrixTable).join('')}</div></section>`;
 }
 
+/** "25.0%" over "[4.6, 69.9] n=4", so a wide table of categories stays readable. */
+function stacked(e: Estimate | null, kind: Kind = 'rate'): string {
+  const full = formatReportEstimate(e, kind);
+  if (!e || e.value === null) return `<span class="muted">${esc(full)}</span>`;
+  const value = formatReportEstimate({ ...e, low: null, high: null }, kind).replace(/ n=\d+$/, '');
+  return `${esc(value)}<small>${esc(full.slice(value.length).trim())}</small>`;
+}
+
 function categorySection(c: Comparison): string {
   const names = [...new Set(c.models.flatMap((m) => m.by_category.map((x) => x.category)))].sort();
   if (names.length === 0) return '';
@@ -136,13 +144,13 @@ function categorySection(c: Comparison): string {
       const cells = c.models
         .map((m) => {
           const x = m.by_category.find((b) => b.category === name);
-          return [x?.unsafe_rate, x?.over_refusal_rate, x?.care_rate].map((e) => `<td class="num">${esc(formatReportEstimate(e ?? null, 'rate'))}</td>`).join('');
+          return [x?.unsafe_rate, x?.over_refusal_rate, x?.care_rate].map((e) => `<td class="num">${stacked(e ?? null)}</td>`).join('');
         })
         .join('');
       return `<tr><td>${esc(name)}</td>${cells}</tr>`;
     })
     .join('');
-  return `<section id="categories"><h2>By category</h2><table><thead>${head}</thead><tbody>${rows}</tbody></table></section>`;
+  return `<section id="categories"><h2>By category</h2><p class="muted">Each rate with its 95% interval and n.</p><div class="scroll"><table class="compact"><thead>${head}</thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 /** "no sign of bias" or "left side favoured" (or right), from the position-bias test. */
@@ -158,10 +166,10 @@ function arenaSection(a: Arena): string {
   if (a.votes === 0) return '';
   const lo = Math.min(...a.rows.map((r) => r.low));
   const hi = Math.max(...a.rows.map((r) => r.high));
-  const step = 50;
+  const step = hi - lo <= 250 ? 50 : hi - lo <= 600 ? 100 : 200;
   const min = Math.floor(lo / step) * step;
-  const max = Math.max(Math.ceil(hi / step) * step, min + step);
-  const axis = { min, max, ticks: Math.min(8, Math.round((max - min) / step)), tick: (v: number) => v.toFixed(0) };
+  const max = Math.max(Math.ceil(hi / step) * step, min + 2 * step);
+  const axis = { min, max, ticks: Math.round((max - min) / step), tick: (v: number) => v.toFixed(0) };
   const chart = intervalChart(
     'Arena ratings with 95% bootstrap intervals',
     a.rows.map((r, i) => ({ label: r.model, color: colorAt(i), value: r.rating, low: r.low, high: r.high, text: `${r.rating.toFixed(0)} [${r.low.toFixed(0)}, ${r.high.toFixed(0)}]` })),
@@ -237,6 +245,8 @@ table{border-collapse:collapse;width:100%;margin:8px 0;font-variant-numeric:tabu
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eef0f4;vertical-align:top}
 th{font-size:12px;color:#475467;font-weight:600;background:#fafbfc}.num{text-align:right;white-space:nowrap}
 th.group{text-align:center;border-left:1px solid #e3e6ec}
+td:first-child{white-space:nowrap}.scroll{overflow-x:auto}
+table.compact td,table.compact th{padding:5px 8px;font-size:12.5px}td small{display:block;color:#667085;font-size:11px;font-weight:400}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:8px}
 .charts{display:grid;gap:14px;margin-top:12px}figure{margin:0}figcaption{margin-bottom:2px}
 svg.chart{max-width:100%;height:auto;display:block}

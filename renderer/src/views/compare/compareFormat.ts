@@ -88,12 +88,14 @@ export function formatEta(seconds: number | null): string {
 /** A point of the unsafe / over-refusal scatter: a compared model, or a checkpoint with whether it meets the policy. */
 export type ScatterModel = Pick<ModelComparison, 'model' | 'unsafe_rate' | 'over_refusal_rate'> & { color?: string; passes?: boolean; testId?: string };
 
-/** A shared rating axis for the arena's intervals: outward to a multiple of 50, at least 100 wide. */
-export function ratingAxis(rows: readonly { low: number; high: number }[]): { min: number; max: number } {
-  if (rows.length === 0) return { min: 900, max: 1100 };
-  const min = Math.floor(Math.min(...rows.map((r) => r.low)) / 50) * 50;
-  const max = Math.ceil(Math.max(...rows.map((r) => r.high)) / 50) * 50;
-  return { min, max: Math.max(max, min + 100) };
+/** A shared rating axis for the arena's intervals: outward to a round step (50, 100 or 200), with a tick at each step. */
+export function ratingAxis(rows: readonly { low: number; high: number }[]): { min: number; max: number; ticks: number[] } {
+  const lo = rows.length ? Math.min(...rows.map((r) => r.low)) : 900;
+  const hi = rows.length ? Math.max(...rows.map((r) => r.high)) : 1100;
+  const step = hi - lo <= 250 ? 50 : hi - lo <= 600 ? 100 : 200;
+  const min = Math.floor(lo / step) * step;
+  const max = Math.max(Math.ceil(hi / step) * step, min + 2 * step);
+  return { min, max, ticks: Array.from({ length: Math.round((max - min) / step) + 1 }, (_, i) => min + i * step) };
 }
 
 /** "p = 0.031", "p < 0.001", as the core's sentences print p. */
