@@ -159,10 +159,11 @@ export function describePositionBias(bias: Arena['positionBias']): string {
   if (s.value === null) return 'No decisive votes yet, so no position bias can be measured.';
   const share = `${(s.value * 100).toFixed(1)}% of decisive votes went to the left response [${((s.low ?? s.value) * 100).toFixed(1)}, ${((s.high ?? s.value) * 100).toFixed(1)}], ${formatP(bias.p)}, n = ${s.n}`;
   if (bias.p >= 0.05) return `No sign of position bias: ${share}.`;
-  return `${s.value > 0.5 ? 'Left' : 'Right'} side favoured: ${share}. Keep showing the pairs in random order.`;
+  return `${s.value > 0.5 ? 'Left' : 'Right'} side favoured: ${share}. The Vote tab shows each model on either side about half the time, so this adds noise rather than favouring a model.`;
 }
 
-function arenaSection(a: Arena): string {
+/** The arena's rows in each model's colour from the comparison, so a model looks the same in every chart. */
+function arenaSection(a: Arena, models: readonly string[]): string {
   if (a.votes === 0) return '';
   const lo = Math.min(...a.rows.map((r) => r.low));
   const hi = Math.max(...a.rows.map((r) => r.high));
@@ -172,7 +173,7 @@ function arenaSection(a: Arena): string {
   const axis = { min, max, ticks: Math.round((max - min) / step), tick: (v: number) => v.toFixed(0) };
   const chart = intervalChart(
     'Arena ratings with 95% bootstrap intervals',
-    a.rows.map((r, i) => ({ label: r.model, color: colorAt(i), value: r.rating, low: r.low, high: r.high, text: `${r.rating.toFixed(0)} [${r.low.toFixed(0)}, ${r.high.toFixed(0)}]` })),
+    a.rows.map((r, i) => ({ label: r.model, color: colorAt(models.includes(r.model) ? models.indexOf(r.model) : i), value: r.rating, low: r.low, high: r.high, text: `${r.rating.toFixed(0)} [${r.low.toFixed(0)}, ${r.high.toFixed(0)}]` })),
     axis,
   );
   const rows = a.rows
@@ -283,7 +284,7 @@ ${scatterSection(c)}
 ${pairsSection(c)}
 ${matrixSection(c)}
 ${categorySection(c)}
-${arenaSection(a)}
+${arenaSection(a, c.models.map((m) => m.model))}
 <footer>Every figure of this report: ${dataLink('comparison.csv', 'text/csv', csv, 'CSV')} · ${dataLink('comparison.json', 'application/json', json, 'JSON')}. Made by COSMO Studio ${esc(p.version)}.</footer>
 </main></body></html>
 `;
