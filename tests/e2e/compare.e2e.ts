@@ -241,12 +241,12 @@ describe('compare tab', () => {
     await dismissToasts(page);
     await screenshot(page, 'compare-side-by-side');
 
-    await page.getByRole('button', { name: '☾' }).click();
+    await page.getByTestId('theme-toggle').click();
     await screenshot(page, 'compare-side-by-side-dark');
     await page.getByTestId('compare-results').click();
     await page.getByTestId('metrics-table').waitFor();
     await fullShot(page, 'compare-results-dark');
-    await page.getByRole('button', { name: '☀' }).click();
+    await page.getByTestId('theme-toggle').click();
     expect(problems).toEqual([]);
   });
 });
