@@ -108,8 +108,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--set <name>', 'only the items of this evaluation set')
     .option('--all-pairs', 'paired tests between every two models (default: the first model against each other one)')
     .option('--json', 'print JSON instead of text')
+    .option('--report <file.html>', 'also write the comparison as one self-contained HTML report (charts inline, no network)')
+    .option('--csv <file.csv>', 'also write every figure of the report as CSV')
     .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action((opts: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; allPairs?: boolean; json?: boolean; dataDir?: string }) =>
+    .action((opts: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; allPairs?: boolean; json?: boolean; report?: string; csv?: string; dataDir?: string }) =>
       run(() => compareCommand(io, opts))(),
     );
 

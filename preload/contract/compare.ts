@@ -90,21 +90,32 @@ export const Comparison = z.object({
 });
 export type Comparison = z.infer<typeof Comparison>;
 
+const CompareInput = z.object({
+  projectId: Id,
+  /** Model names; every model with responses when omitted. */
+  models: z.array(z.string().min(1).max(200)).max(50).optional(),
+  verifier: CompareVerifier.default('human'),
+  verifierPath: z.string().max(4096).optional(),
+  /** Only the items of this frozen evaluation set. */
+  setId: Id.optional(),
+  /** Paired tests of the first model (the base) against each other one, or of every two models. */
+  pairs: z.enum(['first', 'all']).default('first'),
+});
+
+/** The comparison report: one self-contained HTML file (charts as inline SVG, no script, no network), the CSV of every figure, the JSON document. */
+export const CompareReport = z.object({
+  /** Suggested file name without extension, e.g. "comparison-demo-2026-12-01". */
+  fileName: z.string(),
+  html: z.string(),
+  csv: z.string(),
+  json: z.string(),
+});
+export type CompareReport = z.infer<typeof CompareReport>;
+
 export const compareMethods = {
-  compareModels: method(
-    z.object({
-      projectId: Id,
-      /** Model names; every model with responses when omitted. */
-      models: z.array(z.string().min(1).max(200)).max(50).optional(),
-      verifier: CompareVerifier.default('human'),
-      verifierPath: z.string().max(4096).optional(),
-      /** Only the items of this frozen evaluation set. */
-      setId: Id.optional(),
-      /** Paired tests of the first model (the base) against each other one, or of every two models. */
-      pairs: z.enum(['first', 'all']).default('first'),
-    }),
-    Comparison,
-  ),
+  compareModels: method(CompareInput, Comparison),
+  /** compareModels plus the arena on the same models and set, as a report to save (the desktop and the browser both download it from the text). */
+  compareReport: method(CompareInput, CompareReport),
 } as const;
 
 // ---------------------------------------------------------------- blind arena
@@ -159,6 +170,7 @@ export const CheckpointChoice = z.object({
   /** Why it fails the policy, one clause per rule it breaks. */
   fails: z.array(z.string()),
 });
+export type CheckpointChoice = z.infer<typeof CheckpointChoice>;
 
 export const arenaMethods = {
   getArena: method(

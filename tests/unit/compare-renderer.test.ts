@@ -1,7 +1,7 @@
 /** The Compare tab's pure logic: its routes, estimates as text, interval positions, decisive tests. */
 import { describe, expect, it } from 'vitest';
 import { formatRoute, parseRoute } from '../../renderer/src/composables/routes';
-import { axisMax, formatEstimate, formatEta, formatValue, intervalGeometry, isDecisive, ticks } from '../../renderer/src/views/compare/compareFormat';
+import { axisMax, formatEstimate, formatEta, formatP, formatValue, intervalGeometry, isDecisive, positionBiasVerdict, ratingAxis, ticks } from '../../renderer/src/views/compare/compareFormat';
 
 const est = (value: number | null, low: number | null, high: number | null, n: number) => ({ value, low, high, n });
 
@@ -11,7 +11,9 @@ describe('compare routes', () => {
     expect(parseRoute('#/p/3/compare/results')).toEqual({ name: 'compare', projectId: 3, section: 'results' });
     expect(parseRoute('#/p/3/compare/side')).toEqual({ name: 'compare', projectId: 3, section: 'side' });
     expect(parseRoute('#/p/3/compare/nope')).toEqual({ name: 'compare', projectId: 3, section: 'evaluate' });
-    for (const hash of ['#/p/3/compare', '#/p/3/compare/results', '#/p/3/compare/side']) expect(formatRoute(parseRoute(hash))).toBe(hash);
+    expect(parseRoute('#/p/3/compare/arena')).toEqual({ name: 'compare', projectId: 3, section: 'arena' });
+    expect(parseRoute('#/p/3/compare/picker')).toEqual({ name: 'compare', projectId: 3, section: 'picker' });
+    for (const hash of ['#/p/3/compare', '#/p/3/compare/results', '#/p/3/compare/side', '#/p/3/compare/arena', '#/p/3/compare/picker']) expect(formatRoute(parseRoute(hash))).toBe(hash);
   });
 });
 
@@ -57,5 +59,23 @@ describe('isDecisive and formatEta', () => {
     expect(formatEta(42)).toBe('42 s left');
     expect(formatEta(600)).toBe('10 min left');
     expect(formatEta(7500)).toBe('2 h 5 min left');
+  });
+});
+
+describe('arena formatting', () => {
+  it('puts every rating interval on one axis rounded out to a round step', () => {
+    expect(ratingAxis([{ low: 912, high: 1040 }, { low: 960, high: 1121 }])).toEqual({ min: 900, max: 1150, ticks: [900, 950, 1000, 1050, 1100, 1150] });
+    expect(ratingAxis([{ low: 990, high: 1010 }])).toEqual({ min: 950, max: 1050, ticks: [950, 1000, 1050] });
+    expect(ratingAxis([{ low: 797, high: 1178 }])).toEqual({ min: 700, max: 1200, ticks: [700, 800, 900, 1000, 1100, 1200] });
+    expect(ratingAxis([])).toEqual({ min: 900, max: 1100, ticks: [900, 950, 1000, 1050, 1100] });
+  });
+  it('says whether one side of the screen was favoured, at 5%', () => {
+    const bias = (value: number | null, p: number) => ({ leftShare: est(value, null, null, value === null ? 0 : 40), p, undecided: 0 });
+    expect(positionBiasVerdict(bias(0.52, 0.8))).toEqual({ tone: 'success', title: 'No sign of bias' });
+    expect(positionBiasVerdict(bias(0.7, 0.01))).toEqual({ tone: 'warn', title: 'Left side favoured' });
+    expect(positionBiasVerdict(bias(0.3, 0.01))).toEqual({ tone: 'warn', title: 'Right side favoured' });
+    expect(positionBiasVerdict(bias(null, 1)).tone).toBe('neutral');
+    expect(formatP(0.0004)).toBe('p < 0.001');
+    expect(formatP(0.0312)).toBe('p = 0.031');
   });
 });

@@ -1,7 +1,11 @@
 /**
- * `studio compare --project NAME [--models A,B] [--verifier human|rules|learned|judge] [--set NAME] [--json]`:
- * the comparison of the responses already stored. `--json` prints compareModels' document.
+ * `studio compare --project NAME [--models A,B] [--verifier human|rules|learned|judge] [--set NAME] [--json]
+ *  [--report FILE.html] [--csv FILE.csv]`: the comparison of the responses already stored. `--json` prints
+ * compareModels' document; `--report` also writes the self-contained HTML report (compareReport) and
+ * `--csv` the CSV of every figure in it.
  */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Comparison, Estimate } from '../../../preload/contract/compare.js';
 import { CompareVerifier } from '../../../preload/contract/compare.js';
 import { StudioError } from '../../../preload/contract/errors.js';
@@ -40,7 +44,7 @@ export function formatComparison(projectName: string, c: Comparison): string {
 
 export async function compareCommand(
   io: CliIo,
-  options: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; allPairs?: boolean; json?: boolean; dataDir?: string },
+  options: { project: string; models?: string; verifier?: string; verifierPath?: string; set?: string; allPairs?: boolean; json?: boolean; report?: string; csv?: string; dataDir?: string },
 ): Promise<number> {
   const verifier = CompareVerifier.safeParse(options.verifier ?? 'human');
   if (!verifier.success) throw new StudioError('invalid_input', `--verifier must be one of ${CompareVerifier.options.join(', ')} (got "${options.verifier}")`);
@@ -57,15 +61,30 @@ export async function compareCommand(
       ?.split(',')
       .map((m) => m.trim())
       .filter(Boolean);
-    const comparison = await callMethod(core.handlers, 'compareModels', {
+    const scope = {
       projectId: project.id,
       verifier: verifier.data,
-      pairs: options.allPairs ? 'all' : 'first',
+      pairs: options.allPairs ? ('all' as const) : ('first' as const),
       ...(models ? { models } : {}),
       ...(options.verifierPath ? { verifierPath: options.verifierPath } : {}),
       ...(setId !== undefined ? { setId } : {}),
-    });
+    };
+    const comparison = await callMethod(core.handlers, 'compareModels', scope);
     io.stdout(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(project.name, comparison));
+    if (options.report !== undefined || options.csv !== undefined) {
+      const report = await callMethod(core.handlers, 'compareReport', scope);
+      const written: string[] = [];
+      if (options.report !== undefined) {
+        writeFileSync(resolve(options.report), report.html);
+        written.push(resolve(options.report));
+      }
+      if (options.csv !== undefined) {
+        writeFileSync(resolve(options.csv), report.csv);
+        written.push(resolve(options.csv));
+      }
+      // stderr, so `--json --report x.html` still prints only the document on stdout
+      io.stderr(`Wrote ${written.join(' and ')}\n`);
+    }
     return 0;
   });
 }

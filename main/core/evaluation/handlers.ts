@@ -5,13 +5,14 @@ import { requireProjectRow } from '../services/lookup.js';
 import { arena } from './arena.js';
 import { pickCheckpoints } from './checkpoints.js';
 import { compareModels } from './compare.js';
+import { compareReport } from './report-handler.js';
 import type { EvaluationJobs } from './eval-jobs.js';
 import { applyEvalSplit, planEvalSplit } from './eval-split.js';
 import type { ScoreJobs } from './score-jobs.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
 import { getSideBySide } from './side-by-side.js';
 
-type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels' | 'getSideBySide'
+type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels' | 'compareReport' | 'getSideBySide'
   | 'getArena' | 'pickCheckpoints'
   | 'startEvaluation' | 'listEvaluations' | 'getEvaluation' | 'cancelEvaluation' | 'resumeEvaluation'
 >;
@@ -28,6 +29,7 @@ export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluat
     scoreResponses: (input) => scoring.start(input),
     getScoreJob: ({ jobId }) => scoring.get(jobId),
     compareModels: (input) => compareModels(ctx, input),
+    compareReport: (input) => compareReport(ctx, input),
     getArena: (input) => {
       requireProjectRow(ctx.db.read, input.projectId);
       return arena(ctx.db.read, input);

@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Comparison, CompareVerifier } from '../../../preload/contract/compare';
+import type { Arena, CheckpointChoice, CheckpointPolicy, CompareReport, Comparison, CompareVerifier } from '../../../preload/contract/compare';
 import type { EvalSet, EvalSplitInput, EvalSplitPlan, Evaluation, GenerationSettings } from '../../../preload/contract/evaluation';
 import type { StudioEvent } from '../../../preload/contract/events';
 import type { ScoreJob, VerifierTier } from '../../../preload/contract/scoring';
@@ -167,6 +167,22 @@ export const useEvaluation = defineStore('evaluation', () => {
     return client.api.compareModels(scopeOf(c));
   }
 
+  /** The comparison as a report to save: HTML, CSV and JSON texts. */
+  function report(c: CompareChoice = choice.value): Promise<CompareReport> {
+    return client.api.compareReport(scopeOf(c));
+  }
+
+  /** The blind arena on the chosen models and set (the verifier does not enter: votes are people's). */
+  function arena(c: CompareChoice = choice.value): Promise<Arena> {
+    return client.api.getArena({ projectId: projectId.value!, ...(c.setId !== null ? { setId: c.setId } : {}), ...(c.models && c.models.length > 0 ? { models: c.models } : {}) });
+  }
+
+  /** Every registered model with generated responses against a policy, judged with the chosen verifier. */
+  function pickCheckpoints(policy: CheckpointPolicy, c: CompareChoice = choice.value): Promise<CheckpointChoice[]> {
+    const { models: _models, ...scope } = scopeOf(c);
+    return client.api.pickCheckpoints({ ...scope, policy });
+  }
+
   /** The models with responses (getSideBySide's cheapest page lists them). */
   async function loadModelNames(): Promise<void> {
     const page = await client.api.getSideBySide({ projectId: projectId.value!, verifier: 'human', limit: 1 });
@@ -199,6 +215,9 @@ export const useEvaluation = defineStore('evaluation', () => {
     resume,
     score,
     compare,
+    report,
+    arena,
+    pickCheckpoints,
     sideBySide,
     stopPolling,
   };

@@ -2,7 +2,7 @@
  * Pure formatting for the Compare tab: estimates with their intervals, where an interval sits on
  * a shared axis, verdict chips, and which paired tests the data settle. Tested without a DOM.
  */
-import type { Estimate, PairedComparison } from '../../../../preload/contract/compare';
+import type { Arena, Estimate, ModelComparison, PairedComparison } from '../../../../preload/contract/compare';
 import type { Verdict } from '../../../../preload/contract/responses';
 
 export type EstimateKind = 'rate' | 'score' | 'words';
@@ -83,6 +83,31 @@ export function formatEta(seconds: number | null): string {
   if (s < 60) return `${s} s left`;
   const m = Math.round(s / 60);
   return m < 60 ? `${m} min left` : `${Math.floor(m / 60)} h ${m % 60} min left`;
+}
+
+/** A point of the unsafe / over-refusal scatter: a compared model, or a checkpoint with whether it meets the policy. */
+export type ScatterModel = Pick<ModelComparison, 'model' | 'unsafe_rate' | 'over_refusal_rate'> & { color?: string; passes?: boolean; testId?: string };
+
+/** A shared rating axis for the arena's intervals: outward to a round step (50, 100 or 200), with a tick at each step. */
+export function ratingAxis(rows: readonly { low: number; high: number }[]): { min: number; max: number; ticks: number[] } {
+  const lo = rows.length ? Math.min(...rows.map((r) => r.low)) : 900;
+  const hi = rows.length ? Math.max(...rows.map((r) => r.high)) : 1100;
+  const step = hi - lo <= 250 ? 50 : hi - lo <= 600 ? 100 : 200;
+  const min = Math.floor(lo / step) * step;
+  const max = Math.max(Math.ceil(hi / step) * step, min + 2 * step);
+  return { min, max, ticks: Array.from({ length: Math.round((max - min) / step) + 1 }, (_, i) => min + i * step) };
+}
+
+/** "p = 0.031", "p < 0.001", as the core's sentences print p. */
+export function formatP(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+}
+
+/** Whether people favoured one side of the screen: the exact binomial test at 5%. */
+export function positionBiasVerdict(bias: Arena['positionBias']): { tone: 'success' | 'warn' | 'neutral'; title: string } {
+  if (bias.leftShare.value === null) return { tone: 'neutral', title: 'No decisive votes yet' };
+  if (bias.p >= 0.05) return { tone: 'success', title: 'No sign of bias' };
+  return { tone: 'warn', title: bias.leftShare.value > 0.5 ? 'Left side favoured' : 'Right side favoured' };
 }
 
 /** The first 8 characters of a hash. */

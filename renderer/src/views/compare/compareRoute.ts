@@ -3,8 +3,10 @@
  *   #/p/<id>/compare          evaluation split, frozen sets, evaluation runs, scoring
  *   #/p/<id>/compare/results  the comparison: rates with intervals, tests, refusal matrix
  *   #/p/<id>/compare/side     the models' responses side by side
+ *   #/p/<id>/compare/arena    the blind arena's leaderboard from people's votes
+ *   #/p/<id>/compare/picker   the checkpoint picker: every checkpoint against a written policy
  */
-export const COMPARE_SECTIONS = ['evaluate', 'results', 'side'] as const;
+export const COMPARE_SECTIONS = ['evaluate', 'results', 'side', 'arena', 'picker'] as const;
 export type CompareSection = (typeof COMPARE_SECTIONS)[number];
 
 export type CompareRoute = { name: 'compare'; projectId: number; section: CompareSection };
