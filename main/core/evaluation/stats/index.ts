@@ -42,3 +42,19 @@ export {
 } from './arena.js';
 export { cohenKappa, type Agreement, type Label } from './kappa.js';
 export { METRIC_PHRASES, describePairedDifference, formatP, type DifferencePhrases, type MetricName } from './describe.js';
+export {
+  MISSING,
+  agreementCoefficients,
+  coefficientsFromPatterns,
+  compressPatterns,
+  fleissKappa,
+  krippendorffAlpha,
+  modalSize,
+  pairwiseKappas,
+  type Coefficients,
+  type MeasurementLevel,
+  type PairKappa,
+  type Patterns,
+  type RatingTable,
+} from './agreement.js';
+export { measureField, measureFields, type FieldAgreement, type FieldAgreementWithStrata, type FieldRatings, type IntervalOptions, type Strata } from './agreement-bootstrap.js';
