@@ -9,6 +9,10 @@ import { describe, expect, it } from 'vitest';
 import {
   MISSING,
   agreementCoefficients,
+  binomial,
+  createRng,
+  logFactorials,
+  multinomial,
   fleissKappa,
   krippendorffAlpha,
   measureField,
@@ -125,5 +129,31 @@ describe('bootstrap intervals', () => {
 
   it('rejects codes outside the categories', () => {
     expect(() => krippendorffAlpha({ units: 1, raters: 2, categories: 2, values: Int32Array.from([0, 2]) }, 'nominal')).toThrow(/outside/);
+  });
+});
+
+describe('multinomial draws for the bootstrap', () => {
+  it('binomial draws have the binomial mean and variance, and stay in [0, n]', () => {
+    const logFact = logFactorials(100_000);
+    for (const [n, p] of [[100_000, 0.3], [50, 0.02], [1000, 0.999], [7, 0.5]] as const) {
+      const rng = createRng(11);
+      const draws = Array.from({ length: 4000 }, () => binomial(rng, n, p, logFact));
+      const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
+      const variance = draws.reduce((s, x) => s + (x - mean) ** 2, 0) / (draws.length - 1);
+      expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...draws)).toBeLessThanOrEqual(n);
+      expect(Math.abs(mean - n * p)).toBeLessThan(5 * Math.sqrt((n * p * (1 - p)) / draws.length) + 1e-9);
+      expect(variance / (n * p * (1 - p))).toBeGreaterThan(0.85);
+      expect(variance / (n * p * (1 - p))).toBeLessThan(1.15);
+    }
+  });
+
+  it('a multinomial draw sums to n and leaves zero weights at zero', () => {
+    const rng = createRng(3);
+    const out = new Float64Array(5);
+    multinomial(rng, 1000, [10, 0, 30, 60, 0], out, logFactorials(1000));
+    expect(out.reduce((s, x) => s + x, 0)).toBe(1000);
+    expect(out[1]).toBe(0);
+    expect(out[4]).toBe(0);
   });
 });
