@@ -74,23 +74,24 @@ export function measureFields(fields: readonly FieldRatings[], strata: Strata | 
   const out: Record<string, FieldAgreementWithStrata> = {};
   for (const field of fields) {
     const patterns = compressPatterns(field.table);
-    const fleissRaters = modalSize(patterns);
     const P = patterns.size.length;
     const base = new Float64Array(blocks * P);
     for (let u = 0; u < units; u++) {
       const p = patterns.patternOf[u]!;
-      if (p >= 0) base[blockOf(u) * P + p]++;
+      if (p >= 0) base[blockOf(u) * P + p]! += 1;
     }
     const blockCounts = (counts: Float64Array, b: number) => counts.subarray(b * P, (b + 1) * P);
     const sizes = Array.from({ length: blocks }, (_, b) => blockCounts(base, b).reduce((sum, w) => sum + w, 0));
+    // Fleiss' m per block and overall, from the data itself, kept for its resamples so they measure the same thing.
+    const fleissOf = [modalSize(patterns), ...Array.from({ length: blocks }, (_, b) => modalSize(patterns, blockCounts(base, b)))];
     const coefficients = (counts: Float64Array): Coefficients[] => {
       const overall = new Float64Array(P);
       const each = Array.from({ length: blocks }, (_, b) => {
         const block = blockCounts(counts, b);
-        for (let p = 0; p < P; p++) overall[p] += block[p]!;
-        return coefficientsFromPatterns(patterns, block, field.level, fleissRaters);
+        for (let p = 0; p < P; p++) overall[p]! += block[p]!;
+        return b === 0 ? null : coefficientsFromPatterns(patterns, block, field.level, fleissOf[1 + b]!);
       });
-      return [coefficientsFromPatterns(patterns, overall, field.level, fleissRaters), ...each.slice(1)];
+      return [coefficientsFromPatterns(patterns, overall, field.level, fleissOf[0]!), ...(each.slice(1) as Coefficients[])];
     };
     const points = coefficients(base);
     const alphas = points.map((): number[] => []);

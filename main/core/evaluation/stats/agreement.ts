@@ -168,13 +168,13 @@ export function coefficientsFromPatterns(patterns: Patterns, weights: ArrayLike<
       squares += nc * nc;
       for (let j = start; j < end; j++) {
         const g = patterns.entryCategory[j]!;
-        coincidences[c * k + g] += scale * nc * (i === j ? nc - 1 : patterns.entryCount[j]!);
+        coincidences[c * k + g]! += scale * nc * (i === j ? nc - 1 : patterns.entryCount[j]!);
       }
     }
     if (m === fleissRaters) {
       fleissItems += w;
       fleissAgreement += w * (squares - m);
-      for (let i = start; i < end; i++) fleissTotals[patterns.entryCategory[i]!] += w * patterns.entryCount[i]!;
+      for (let i = start; i < end; i++) fleissTotals[patterns.entryCategory[i]!]! += w * patterns.entryCount[i]!;
     }
   }
   return { alpha: alphaFromCoincidences(coincidences, k, level), kappa: fleissFromTotals(fleissTotals, fleissAgreement, fleissItems, fleissRaters), items, fleissItems, fleissRaters };
@@ -184,7 +184,7 @@ function alphaFromCoincidences(coincidences: Float64Array, k: number, level: Mea
   const marginals = new Float64Array(k);
   let n = 0;
   for (let c = 0; c < k; c++) {
-    for (let g = 0; g < k; g++) marginals[c] += coincidences[c * k + g]!;
+    for (let g = 0; g < k; g++) marginals[c]! += coincidences[c * k + g]!;
     n += marginals[c]!;
   }
   if (n <= 1) return null;
@@ -248,6 +248,53 @@ export function pairwiseKappas(table: RatingTable): PairKappa[] {
         labelsB.push(y);
       }
       if (labelsA.length > 0) out.push({ a, b, kappa: cohenKappa(labelsA, labelsB).kappa, items: labelsA.length });
+    }
+  }
+  return out;
+}
+
+export interface MajorityAgreement {
+  /** Values equal to the other raters' majority. */
+  agree: number;
+  /** Values where the other raters had a unique most common value. */
+  compared: number;
+}
+
+/**
+ * Per rater: how often their value equals the unique most common value of the other raters on
+ * the same unit (leave-one-out, so a rater is never compared with a majority they made); units
+ * where the others tie or gave nothing are not compared.
+ */
+export function majorityAgreement(table: RatingTable): MajorityAgreement[] {
+  checkTable(table);
+  const { units, raters, categories, values } = table;
+  const out = Array.from({ length: raters }, () => ({ agree: 0, compared: 0 }));
+  const counts = new Int32Array(categories);
+  for (let u = 0; u < units; u++) {
+    const row = u * raters;
+    let m = 0;
+    for (let r = 0; r < raters; r++) if (values[row + r] !== MISSING) m++;
+    if (m < 2) continue;
+    counts.fill(0);
+    for (let r = 0; r < raters; r++) if (values[row + r] !== MISSING) counts[values[row + r]!]!++;
+    for (let r = 0; r < raters; r++) {
+      const own = values[row + r]!;
+      if (own === MISSING) continue;
+      counts[own]!--;
+      let best = -1;
+      let bestCount = 0;
+      let tied = false;
+      for (let c = 0; c < categories; c++) {
+        if (counts[c]! > bestCount) {
+          best = c;
+          bestCount = counts[c]!;
+          tied = false;
+        } else if (counts[c]! === bestCount && bestCount > 0) tied = true;
+      }
+      counts[own]!++;
+      if (best < 0 || tied) continue;
+      out[r]!.compared++;
+      if (best === own) out[r]!.agree++;
     }
   }
   return out;
