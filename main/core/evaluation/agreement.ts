@@ -109,7 +109,7 @@ async function readItemLabels(db: ReadableDB, projectId: number): Promise<Rating
     db,
     (after) => `SELECT h.item_id AS k0, h.annotator_id AS k1, a.harmful, a.risk_category, a.severity, a.expected, a.jailbreak_type, a.cross_modal_risk
       FROM annotation_head h JOIN annotation a ON a.id = h.annotation_id
-      WHERE h.project_id = ? AND h.status = 'submitted' AND ${after}`,
+      WHERE +h.project_id = ? AND h.status = 'submitted' AND ${after}`,
     2,
     projectId,
     (r) => space.add(String(r.k0), r.k0, r.k1, [r.harmful, r.risk_category, r.severity, r.expected, r.jailbreak_type, r.cross_modal_risk]),
@@ -127,7 +127,7 @@ async function readVerdicts(db: ReadableDB, projectId: number): Promise<RatingSp
     db,
     (after) => `SELECT h.response_id AS k0, h.annotator_id AS k1, h.verdict, l.helpfulness, r.item_id
       FROM response_label_head h JOIN response_label l ON l.id = h.label_id JOIN response r ON r.id = h.response_id
-      WHERE h.project_id = ? AND h.status = 'submitted' AND ${after}`,
+      WHERE +h.project_id = ? AND h.status = 'submitted' AND ${after}`,
     2,
     projectId,
     (r) => space.add(String(r.k0), r.item_id, r.k1, [r.verdict, r.helpfulness]),
@@ -142,7 +142,7 @@ async function readVotes(db: ReadableDB, projectId: number): Promise<RatingSpace
     db,
     (after) => `SELECT h.response_a_id AS k0, h.response_b_id AS k1, h.annotator_id AS k2, h.choice, r.item_id
       FROM preference_head h JOIN response r ON r.id = h.response_a_id
-      WHERE h.project_id = ? AND h.status = 'submitted' AND ${after}`,
+      WHERE +h.project_id = ? AND h.status = 'submitted' AND ${after}`,
     3,
     projectId,
     (r) => space.add(`${r.k0}:${r.k1}`, r.item_id, r.k2, [r.choice]),

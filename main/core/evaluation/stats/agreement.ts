@@ -64,7 +64,9 @@ export function compressPatterns(table: RatingTable): Patterns {
   checkTable(table);
   const { units, raters, categories, values } = table;
   const patternOf = new Int32Array(units).fill(-1);
-  const ids = new Map<string, number>();
+  // A unit's counts as one number in base raters + 1 while that stays exact, else as text.
+  const numericKeys = categories * Math.log2(raters + 1) < 52;
+  const ids = new Map<number | string, number>();
   const counts = new Int32Array(categories);
   const entryStart = [0];
   const entryCategory: number[] = [];
@@ -80,8 +82,13 @@ export function compressPatterns(table: RatingTable): Patterns {
       const v = values[u * raters + r]!;
       if (v !== MISSING) counts[v]!++;
     }
-    let key = '';
-    for (let c = 0; c < categories; c++) if (counts[c] !== 0) key += `${c}:${counts[c]},`;
+    let key: number | string = 0;
+    if (numericKeys) {
+      for (let c = categories - 1; c >= 0; c--) key = key * (raters + 1) + counts[c]!;
+    } else {
+      key = '';
+      for (let c = 0; c < categories; c++) if (counts[c] !== 0) key += `${c}:${counts[c]},`;
+    }
     let id = ids.get(key);
     if (id === undefined) {
       id = size.length;
