@@ -50,6 +50,9 @@ export const PairAgreement = z.object({
   /** Cohen's kappa on the units both labelled; null when undefined. */
   kappa: Coefficient,
   items: z.number().int(),
+  /** Kappa's bootstrap 95% interval. */
+  low: Coefficient,
+  high: Coefficient,
 });
 export type PairAgreement = z.infer<typeof PairAgreement>;
 

@@ -17,7 +17,7 @@ import { openStudio } from '../../main/core/studio.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { appendAnnotation } from '../../main/core/services/annotations.js';
 import { emptyLabels, type LabelValues } from '../../preload/contract/domain.js';
-import { AGREEMENT_RESAMPLES, MISSING, createRng, measureFields, pairwiseKappas, type FieldRatings, type MeasurementLevel } from '../../main/core/evaluation/stats/index.js';
+import { AGREEMENT_RESAMPLES, MISSING, createRng, measureFields, measurePairs, type FieldRatings, type MeasurementLevel } from '../../main/core/evaluation/stats/index.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--db');
 const WITH_DB = process.argv.includes('--db');
@@ -52,11 +52,11 @@ const strata = { of, names: Array.from({ length: 10 }, (_, i) => `category-${i}`
 const start = performance.now();
 const result = measureFields(fields, strata, { resamples: RESAMPLES });
 const afterIntervals = performance.now();
-const pairs = fields.flatMap((f) => pairwiseKappas(f.table));
+const pairs = fields.flatMap((f) => measurePairs(f.table, { resamples: RESAMPLES }));
 const end = performance.now();
 
 console.log(`agreement: ${ITEMS} items x ${RATERS} annotators, ${fields.length} fields, ${strata.names.length} categories, ${RESAMPLES} resamples`);
-console.log(`  coefficients + intervals ${(afterIntervals - start).toFixed(0)} ms, pair kappas ${(end - afterIntervals).toFixed(0)} ms, total ${(end - start).toFixed(0)} ms`);
+console.log(`  coefficients + intervals ${(afterIntervals - start).toFixed(0)} ms, pair kappas with intervals ${(end - afterIntervals).toFixed(0)} ms, total ${(end - start).toFixed(0)} ms`);
 const h = result.harmful!;
 console.log(`  harmful alpha ${h.alpha?.toFixed(4)} [${h.low?.toFixed(4)}, ${h.high?.toFixed(4)}], Fleiss ${h.kappa?.toFixed(4)}, n ${h.items}; ${pairs.length} pairs`);
 

@@ -15,8 +15,10 @@ import {
   multinomial,
   fleissKappa,
   krippendorffAlpha,
+  kappaFromConfusion,
   measureField,
   measureFields,
+  measurePairs,
   pairwiseKappas,
   type MeasurementLevel,
   type RatingTable,
@@ -81,6 +83,29 @@ describe('agreement coefficients against the Python references', () => {
       const shared = c.pairs.filter((p) => p.items > 0);
       expect(pairs.map((p) => [p.a, p.b, p.items])).toEqual(shared.map((p) => [p.a, p.b, p.items]));
       pairs.forEach((p, i) => expectClose(p.kappa, shared[i]!.kappa));
+    });
+
+    it(`${c.name}: Cohen's kappa from the pair's confusion table, with its interval`, () => {
+      const table = toTable(c);
+      const measured = measurePairs(table, { resamples: 200, seed: 3 });
+      const shared = c.pairs.filter((p) => p.items > 0);
+      expect(measured).toHaveLength(shared.length);
+      measured.forEach((p, i) => {
+        const k = table.categories;
+        const confusion = new Float64Array(k * k);
+        for (let u = 0; u < table.units; u++) {
+          const x = table.values[u * table.raters + p.a]!;
+          const y = table.values[u * table.raters + p.b]!;
+          if (x !== MISSING && y !== MISSING) confusion[x * k + y]! += 1;
+        }
+        expectClose(kappaFromConfusion(confusion, k), shared[i]!.kappa);
+        expectClose(p.kappa, shared[i]!.kappa);
+        if (p.kappa === null) expect(p.low).toBeNull();
+        else if (p.items >= 20) {
+          expect(p.low!).toBeLessThanOrEqual(p.kappa);
+          expect(p.high!).toBeGreaterThanOrEqual(p.kappa);
+        }
+      });
     });
   }
 });

@@ -24,7 +24,7 @@ export function formatAgreement(name: string, report: AgreementReport): string {
   }
   if (report.pairs.length > 0) {
     text += "Cohen's kappa per pair:\n";
-    for (const p of report.pairs) text += `  ${`${p.a} / ${p.b}`.padEnd(30)} ${p.field.padEnd(16)} ${num(p.kappa)}  n ${p.items}\n`;
+    for (const p of report.pairs) text += `  ${`${p.a} / ${p.b}`.padEnd(30)} ${p.field.padEnd(16)} ${num(p.kappa)}${range(p.low, p.high)}  n ${p.items}\n`;
   }
   if (report.annotators.length > 0) {
     text += 'Annotators (agreement with the others\u2019 majority):\n';

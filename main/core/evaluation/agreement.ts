@@ -21,7 +21,7 @@ import {
   MISSING,
   majorityAgreement,
   measureFields,
-  pairwiseKappas,
+  measurePairs,
   type FieldAgreement,
   type FieldRatings,
   type MeasurementLevel,
@@ -202,8 +202,8 @@ export async function getAgreement(ctx: Pick<CoreContext, 'db'>, input: { projec
       const m = measured[f.name]!;
       const byCategory = Object.fromEntries(Object.entries(m.byStratum).map(([name, e]) => [name, estimate(e)]));
       fields[f.name as AgreementFieldName] = { ...estimate(m), level: f.level, byCategory };
-      for (const p of pairwiseKappas(f.table)) {
-        pairs.push({ a: names.get(annotatorIds[p.a]!)!, b: names.get(annotatorIds[p.b]!)!, field: f.name as AgreementFieldName, kappa: p.kappa, items: p.items });
+      for (const p of measurePairs(f.table, { resamples, seed })) {
+        pairs.push({ a: names.get(annotatorIds[p.a]!)!, b: names.get(annotatorIds[p.b]!)!, field: f.name as AgreementFieldName, kappa: p.kappa, items: p.items, low: p.low, high: p.high });
       }
       majorityAgreement(f.table).forEach((m, r) => {
         majority[r]!.agree += m.agree;

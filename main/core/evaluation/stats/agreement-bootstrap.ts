@@ -9,7 +9,7 @@
  * PRNG): O(patterns) per resample, not O(units), and the coefficients follow in O(patterns).
  */
 import { DEFAULT_SEED, percentileInterval } from './bootstrap.js';
-import { coefficientsFromPatterns, compressPatterns, modalSize, type Coefficients, type MeasurementLevel, type RatingTable } from './agreement.js';
+import { MISSING, coefficientsFromPatterns, compressPatterns, modalSize, pairwiseKappas, type Coefficients, type MeasurementLevel, type PairKappa, type RatingTable } from './agreement.js';
 import { logFactorials, multinomial } from './multinomial.js';
 import { createRng } from './rng.js';
 
@@ -117,4 +117,59 @@ export function measureFields(fields: readonly FieldRatings[], strata: Strata | 
 export function measureField(field: FieldRatings, options: IntervalOptions = {}): FieldAgreement {
   const { byStratum: _strata, ...rest } = measureFields([field], null, options)[field.name]!;
   return rest;
+}
+
+export interface PairKappaWithInterval extends PairKappa {
+  /** Cohen's kappa's bootstrap 95% interval over the units both rated; null when never defined. */
+  low: number | null;
+  high: number | null;
+}
+
+/** Cohen's kappa from a k x k confusion table of counts (rows: rater a); null when undefined, as cohenKappa. */
+export function kappaFromConfusion(confusion: ArrayLike<number>, k: number): number | null {
+  let n = 0;
+  let agree = 0;
+  const rows = new Float64Array(k);
+  const cols = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    for (let g = 0; g < k; g++) {
+      const x = confusion[c * k + g]!;
+      n += x;
+      rows[c]! += x;
+      cols[g]! += x;
+      if (c === g) agree += x;
+    }
+  }
+  if (n === 0) return null;
+  let expected = 0;
+  for (let c = 0; c < k; c++) expected += (rows[c]! / n) * (cols[c]! / n);
+  return expected === 1 ? null : (agree / n - expected) / (1 - expected);
+}
+
+/**
+ * pairwiseKappas with a percentile bootstrap interval per pair: a resample of the units both rated
+ * is a multinomial draw over the pair's confusion table (same seeded draws as the fields').
+ */
+export function measurePairs(table: RatingTable, options: IntervalOptions = {}): PairKappaWithInterval[] {
+  const rounds = options.resamples ?? AGREEMENT_RESAMPLES;
+  const rng = createRng(options.seed ?? DEFAULT_SEED);
+  const k = table.categories;
+  const logFact = logFactorials(table.units);
+  const drawn = new Float64Array(k * k);
+  return pairwiseKappas(table).map((pair) => {
+    const confusion = new Float64Array(k * k);
+    for (let u = 0; u < table.units; u++) {
+      const x = table.values[u * table.raters + pair.a]!;
+      const y = table.values[u * table.raters + pair.b]!;
+      if (x !== MISSING && y !== MISSING) confusion[x * k + y]! += 1;
+    }
+    const samples: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      multinomial(rng, pair.items, confusion, drawn, logFact);
+      const kappa = kappaFromConfusion(drawn, k);
+      if (kappa !== null) samples.push(kappa);
+    }
+    const [low, high] = interval(samples);
+    return { ...pair, low, high };
+  });
 }
