@@ -17,6 +17,7 @@ import { importResponsesCommand } from './commands/import-responses.js';
 import { projectsCommand } from './commands/projects.js';
 import { serveCommand } from './commands/serve.js';
 import { statsCommand } from './commands/stats.js';
+import { agreementCommand } from './commands/agreement.js';
 import { registerTrainCommands } from './train.js';
 
 const DATA_DIR_HELP = 'the studio data directory (default: $STUDIO_DATA_DIR, else ~/.local/share/cosmo-studio or the OS app-data folder)';
@@ -97,6 +98,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--resume <id>', 'continue a stopped evaluation')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action((opts: EvalOptions) => run(() => evalCommand(io, opts))());
+
+  program
+    .command('agreement')
+    .description("print how much a project's annotators agree: Krippendorff's alpha, Fleiss' and Cohen's kappa per field")
+    .requiredOption('--project <name>', 'the project')
+    .option('--json', 'print JSON instead of text')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { project: string; json?: boolean; dataDir?: string }) => run(() => agreementCommand(io, opts))());
 
   program
     .command('compare')

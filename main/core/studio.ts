@@ -13,6 +13,7 @@ import { exportHandlers } from './export/handlers.js';
 import { importHandlers } from './import/handlers.js';
 import { responseBrowseHandlers } from './responses/browse.js';
 import { statsHandlers } from './stats.js';
+import { agreementHandlers } from './evaluation/agreement.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
@@ -56,6 +57,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...exportHandlers(ctx),
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
+    ...agreementHandlers(ctx),
     ...evaluationHandlers(ctx, scoring, evaluations),
     ...preferenceHandlers(ctx),
     ...responseBrowseHandlers(ctx),

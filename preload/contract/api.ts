@@ -31,6 +31,7 @@ import { responseImportMethods } from './response-import.js';
 import { preferenceMethods } from './preferences.js';
 import { responseBrowseMethods } from './response-browse.js';
 import { sideBySideMethods } from './side-by-side.js';
+import { agreementMethods } from './agreement.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -176,6 +177,7 @@ export const studioMethods = {
   ...preferenceMethods,
   ...responseBrowseMethods,
   ...sideBySideMethods,
+  ...agreementMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

@@ -42,3 +42,22 @@ export {
 } from './arena.js';
 export { cohenKappa, type Agreement, type Label } from './kappa.js';
 export { METRIC_PHRASES, describePairedDifference, formatP, type DifferencePhrases, type MetricName } from './describe.js';
+export {
+  MISSING,
+  agreementCoefficients,
+  coefficientsFromPatterns,
+  compressPatterns,
+  fleissKappa,
+  krippendorffAlpha,
+  majorityAgreement,
+  modalSize,
+  pairwiseKappas,
+  type Coefficients,
+  type MajorityAgreement,
+  type MeasurementLevel,
+  type PairKappa,
+  type Patterns,
+  type RatingTable,
+} from './agreement.js';
+export { AGREEMENT_RESAMPLES, kappaFromConfusion, measureField, measureFields, measurePairs, type PairKappaWithInterval, type FieldAgreement, type FieldAgreementWithStrata, type FieldRatings, type IntervalOptions, type Strata } from './agreement-bootstrap.js';
+export { binomial, logFactorials, multinomial } from './multinomial.js';
