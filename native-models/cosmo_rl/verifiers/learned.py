@@ -31,7 +31,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,6 +207,7 @@ def train_bow_classifier(
     learning_rate: float = 0.5,
     min_count: int = 1,
     seed: int = 0,
+    on_epoch: Callable[[int, int], None] | None = None,
 ) -> BowClassifier:
     """Fit the classifier on (item, response, verdict label) examples with full-batch Adam."""
     import torch
@@ -220,11 +221,13 @@ def train_bow_classifier(
     weight = torch.nn.Parameter(torch.randn(len(labels), len(vocab), generator=generator) * 0.01)
     bias = torch.nn.Parameter(torch.zeros(len(labels)))
     optimizer = torch.optim.Adam([weight, bias], lr=learning_rate)
-    for _ in range(epochs):
+    for epoch in range(epochs):
         optimizer.zero_grad()
         loss = torch.nn.functional.cross_entropy(features @ weight.T + bias, targets)
         loss.backward()
         optimizer.step()
+        if on_epoch is not None:
+            on_epoch(epoch + 1, epochs)
     return BowClassifier(
         vocab=vocab, labels=labels, weight=weight.detach().numpy().copy(), bias=bias.detach().numpy().copy()
     )
