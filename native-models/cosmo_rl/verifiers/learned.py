@@ -261,9 +261,18 @@ class LearnedVerifier(Verifier):
             rules = self.fallback.verdict(item, response)
             note = f"classifier has none of the labels {labels_for(item)}; rules decided"
             return Verdict(rules.label, rules.score, min(rules.confidence, 0.1), "rules_fallback", note)
-        sub = logits[allowed].astype(np.float64)
-        probs = np.exp(sub - sub.max())
-        probs /= probs.sum()
-        best = int(np.argmax(probs))
-        label = self.classifier.labels[allowed[best]]
-        return Verdict(label, score_label(item, label), float(probs[best]), "learned")
+        probs = label_probabilities(self.classifier.labels, labels_for(item), logits)
+        label = max(probs, key=probs.__getitem__)  # the first maximum, in the classifier's label order
+        return Verdict(label, score_label(item, label), probs[label], "learned")
+
+
+def label_probabilities(labels: Sequence[str], allowed: Sequence[str], logits: np.ndarray) -> dict[str, float]:
+    """Softmax (float64) over the classifier's labels that are allowed, in the classifier's order
+    (empty when it has none of them). The app (main/inference/model.ts ``decide``) computes the same."""
+    columns = [j for j, label in enumerate(labels) if label in allowed]
+    if not columns:
+        return {}
+    sub = logits[columns].astype(np.float64)
+    probs = np.exp(sub - sub.max())
+    probs /= probs.sum()
+    return {labels[j]: float(p) for j, p in zip(columns, probs, strict=True)}
