@@ -17,6 +17,8 @@ const Config = z.object({
   version: z.literal(1),
   vocab: z.array(z.string()).min(1),
   labels: z.array(z.string()).min(1),
+  /** 2: adjacent word pairs are features too; absent in older files (1). */
+  ngrams: z.union([z.literal(1), z.literal(2)]).default(1),
 });
 
 export interface ScoreRow {
@@ -48,7 +50,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   if (raw === null) throw new Error(`${file}: ONNX file has no '${ONNX_METADATA_KEY}' metadata`);
   const parsed = Config.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new Error(`${file}: not a cosmo-bow-linear v1 verifier config (${parsed.error.issues[0]?.path.join('.') ?? ''})`);
-  const { vocab, labels } = parsed.data;
+  const { vocab, labels, ngrams } = parsed.data;
   const index = new Map(vocab.map((token, i) => [token, i]));
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
   return {
@@ -58,7 +60,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
       const routed = rows.flatMap((row, i) => (labelsFor(row.item).length ? [i] : []));
       const out: (LearnedScore | null)[] = rows.map(() => null);
       if (!routed.length) return out;
-      const features = featurize(routed.map((i) => rows[i]!), index);
+      const features = featurize(routed.map((i) => rows[i]!), index, ngrams);
       const result = await session.run({ features: new ort.Tensor('float32', features, [routed.length, vocab.length]) });
       const logits = result.logits!.data as Float32Array;
       routed.forEach((i, r) => {

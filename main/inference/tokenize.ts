@@ -3,7 +3,8 @@
  * `tokens_for` / `featurize` compute them (its docstring is the specification):
  * 1. answer = group 2 of `^\s*<think>(.*?)</think>(.*)$` (dot matches newlines, first
  *    `</think>`), else the whole response; then trimmed;
- * 2. Unicode NFKC, then lower-case; 3. tokens = maximal runs of `[a-z0-9]`;
+ * 2. Unicode NFKC, then lower-case; 3. tokens = maximal runs of `[a-z0-9]`, and with the
+ *    config's `ngrams` = 2 every adjacent pair of them joined by one space;
  * 4. plus `__task_<task>` and `__harmful_true|false|none`; 5. feature j = 1 if vocab[j] occurs.
  * Python's `\s` and `str.strip()` use Python's whitespace (with U+001C-U+001F and U+0085, without
  * U+FEFF), which differs from JavaScript's, so it is spelled out here.
@@ -27,17 +28,18 @@ export function answerOf(response: string): string {
   return (match ? match[1]! : response).replace(TRIM, '');
 }
 
-export function tokensFor(item: ClassifierItem, response: string): string[] {
+export function tokensFor(item: ClassifierItem, response: string, ngrams: 1 | 2 = 1): string[] {
   const words = answerOf(response).normalize('NFKC').toLowerCase().match(WORD) ?? [];
+  const pairs = ngrams === 2 ? words.slice(1).map((word, i) => `${words[i]!} ${word}`) : [];
   const harmful = item.harmful === null ? 'none' : String(item.harmful);
-  return [...words, `__task_${item.task}`, `__harmful_${harmful}`];
+  return [...words, ...pairs, `__task_${item.task}`, `__harmful_${harmful}`];
 }
 
 /** Row-major float32 [rows, vocab] of 0/1 presence features. */
-export function featurize(rows: readonly { item: ClassifierItem; response: string }[], index: ReadonlyMap<string, number>): Float32Array {
+export function featurize(rows: readonly { item: ClassifierItem; response: string }[], index: ReadonlyMap<string, number>, ngrams: 1 | 2 = 1): Float32Array {
   const out = new Float32Array(rows.length * index.size);
   rows.forEach((row, r) => {
-    for (const token of tokensFor(row.item, row.response)) {
+    for (const token of tokensFor(row.item, row.response, ngrams)) {
       const col = index.get(token);
       if (col !== undefined) out[r * index.size + col] = 1;
     }

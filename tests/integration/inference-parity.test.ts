@@ -27,7 +27,7 @@ from cosmo_rl.verifiers.learned import (label_probabilities, load_bow_classifier
     tokens_for, train_bow_classifier)
 out = Path(sys.argv[1])
 classifier = train_bow_classifier([(r.item, r.response, r.verdict) for r in SAFETY_ROWS if r.split == "dev"],
-                                  epochs=60, learning_rate=0.1)
+                                  epochs=60, learning_rate=0.1, ngrams=2)
 save_bow_classifier(classifier, out / "verifier", fmt="onnx")
 onnx = load_bow_classifier(out / "verifier" / "model.onnx")
 rows = [{"item": {"task": r.item.task, "harmful": r.item.harmful}, "response": r.response} for r in CORPUS]
@@ -38,7 +38,8 @@ results = []
 for row, item, row_logits in zip(rows, items, logits):
     allowed = labels_for(item)
     probs = label_probabilities(onnx.labels, allowed, row_logits) if allowed else None
-    results.append({"tokens": tokens_for(item, row["response"]), "probabilities": probs or None})
+    results.append({"tokens": tokens_for(item, row["response"]), "tokens2": tokens_for(item, row["response"], 2),
+                    "probabilities": probs or None})
 (out / "python.json").write_text(json.dumps({"rows": rows, "results": results}), encoding="utf-8")
 `;
 
@@ -56,7 +57,7 @@ const EXTRA: ScoreRow[] = [
 
 describe.skipIf(!python)('learned verifier: app (onnxruntime-node, worker thread) = worker (python, onnxruntime)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'inference-parity-'));
-  let expected: { rows: ScoreRow[]; results: { tokens: string[]; probabilities: Record<string, number> | null }[] };
+  let expected: { rows: ScoreRow[]; results: { tokens: string[]; tokens2: string[]; probabilities: Record<string, number> | null }[] };
   let scorer: LearnedScorer;
 
   beforeAll(async () => {
@@ -70,9 +71,12 @@ describe.skipIf(!python)('learned verifier: app (onnxruntime-node, worker thread
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('tokenises every input exactly as learned.py tokens_for', () => {
+  it('tokenises every input exactly as learned.py tokens_for, words and word pairs', () => {
     expect(expected.rows.length).toBeGreaterThan(600);
-    expected.rows.forEach((row, i) => expect(tokensFor(row.item, row.response), `row ${i}`).toEqual(expected.results[i]!.tokens));
+    expected.rows.forEach((row, i) => {
+      expect(tokensFor(row.item, row.response), `row ${i}`).toEqual(expected.results[i]!.tokens);
+      expect(tokensFor(row.item, row.response, 2), `row ${i}`).toEqual(expected.results[i]!.tokens2);
+    });
   });
 
   it('gives the same probabilities (1e-5) and labels; knowledge rows are left to the rules', async () => {
