@@ -53,13 +53,13 @@ export class LearnedScorer {
     if (!existsSync(workerFile)) throw new Error(`the scoring worker ${workerFile} is missing (build with npm run build)`);
     const worker = new Worker(workerFile, { workerData: { modelPath } });
     const ready = await new Promise<{ labels: string[]; vocabSize: number }>((resolve, reject) => {
-      const onMessage = (reply: WorkerReply) => {
-        worker.off('error', reject);
+      const onExit = (code: number) => reject(new Error(`the scoring worker stopped while loading (exit ${code})`));
+      worker.once('message', (reply: WorkerReply) => {
+        worker.off('error', reject).off('exit', onExit);
         if (reply.type === 'ready') resolve(reply);
         else if (reply.type === 'error') reject(new Error(reply.message));
-      };
-      worker.once('message', onMessage);
-      worker.once('error', reject);
+      });
+      worker.once('error', reject).once('exit', onExit);
     }).catch(async (err: unknown) => {
       await worker.terminate();
       throw err;
