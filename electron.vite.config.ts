@@ -19,6 +19,9 @@ export default defineConfig({
           'bench-evaluation': resolve(__dirname, 'main/bench/evaluation.ts'),
           'bench-responses': resolve(__dirname, 'main/bench/responses.ts'),
           'bench-preferences': resolve(__dirname, 'main/bench/preferences.ts'),
+          'bench-inference': resolve(__dirname, 'main/bench/inference.ts'),
+          // The learned verifier's scoring thread: main/inference/scorer.ts starts it beside the bundle.
+          'inference-worker': resolve(__dirname, 'main/inference/score-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 12
+-- user_version: 13
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -497,6 +497,19 @@ CREATE TABLE user (
   name_key TEXT NOT NULL UNIQUE,
   role TEXT NOT NULL,
   created_at TEXT NOT NULL
+);
+
+CREATE TABLE verifier (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  -- the verifier's folder (absolute); its model.onnx is what the learned tier runs
+  path TEXT NOT NULL,
+  snapshot_hash TEXT NOT NULL CHECK (length(snapshot_hash) = 64),
+  -- model_card.json as the worker wrote it (held-out accuracy, binary accuracy, kappa, n)
+  card TEXT NOT NULL CHECK (json_valid(card)),
+  created_at TEXT NOT NULL,
+  UNIQUE (project_id, name)
 );
 
 CREATE TRIGGER annotation_after_insert AFTER INSERT ON annotation BEGIN

@@ -18,6 +18,7 @@ import { projectsCommand } from './commands/projects.js';
 import { serveCommand } from './commands/serve.js';
 import { statsCommand } from './commands/stats.js';
 import { agreementCommand } from './commands/agreement.js';
+import { verifierListCommand, verifierTrainCommand } from './commands/verifier.js';
 import { registerTrainCommands } from './train.js';
 
 const DATA_DIR_HELP = 'the studio data directory (default: $STUDIO_DATA_DIR, else ~/.local/share/cosmo-studio or the OS app-data folder)';
@@ -124,9 +125,27 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       run(() => compareCommand(io, opts))(),
     );
 
+  const verifier = program.command('verifier').description("learned verifiers trained on the project's own verdicts");
+  verifier
+    .command('train')
+    .description("train a learned verifier on people's verdicts; print its held-out accuracy, binary accuracy and kappa against people")
+    .requiredOption('--project <name>', 'the project')
+    .option('--name <name>', 'the verifier\'s name (default: learned-<n>)')
+    .option('--seed <n>', 'seeds the held-out split and the initial weights', '0')
+    .option('--json', 'print JSON instead of text')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { project: string; name?: string; seed?: string; json?: boolean; dataDir?: string }) => run(() => verifierTrainCommand(io, opts))());
+  verifier
+    .command('list')
+    .description("the project's learned verifiers with their cards")
+    .requiredOption('--project <name>', 'the project')
+    .option('--json', 'print JSON instead of text')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { project: string; json?: boolean; dataDir?: string }) => run(() => verifierListCommand(io, opts))());
+
   registerTrainCommands(program, io, run);
 
-  for (const command of program.commands) {
+  for (const command of program.commands.flatMap((c) => [c, ...c.commands])) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }).showHelpAfterError('(run with --help for usage)');
   }
   return program;

@@ -9,6 +9,7 @@ import { demoHandlers } from './demo/handlers.js';
 import { evaluationHandlers } from './evaluation/handlers.js';
 import { EvaluationJobs } from './evaluation/eval-jobs.js';
 import { ScoreJobs } from './evaluation/score-jobs.js';
+import { VerifierJobs, verifierHandlers } from './evaluation/verifier-jobs.js';
 import { exportHandlers } from './export/handlers.js';
 import { importHandlers } from './import/handlers.js';
 import { responseBrowseHandlers } from './responses/browse.js';
@@ -44,7 +45,7 @@ export interface StudioCore {
 }
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
-function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs): StudioHandlers {
+function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs): StudioHandlers {
   return {
     ...training,
     ...infoHandlers(ctx),
@@ -59,6 +60,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...statsHandlers(ctx),
     ...agreementHandlers(ctx),
     ...evaluationHandlers(ctx, scoring, evaluations),
+    ...verifierHandlers(ctx, verifiers),
     ...preferenceHandlers(ctx),
     ...responseBrowseHandlers(ctx),
   };
@@ -105,7 +107,8 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   });
   context.onClose(() => evaluationJobs.close());
   const scoring = new ScoreJobs(context, worker);
-  const handlers = buildHandlers(context, training.handlers, scoring, evaluationJobs);
+  const verifiers = new VerifierJobs(context, worker);
+  const handlers = buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers);
 
   let closed = false;
   return {

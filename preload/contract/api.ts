@@ -26,6 +26,7 @@ import {
 import { evaluationMethods, evaluationRunMethods } from './evaluation.js';
 import { arenaMethods, compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
+import { verifierMethods } from './verifiers.js';
 import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
 import { preferenceMethods } from './preferences.js';
@@ -170,6 +171,7 @@ export const studioMethods = {
   ...evaluationMethods,
   ...evaluationRunMethods,
   ...scoringMethods,
+  ...verifierMethods,
   ...compareMethods,
   ...arenaMethods,
   ...responseLabellingMethods,

@@ -4,6 +4,7 @@ import { ImportJob } from './domain.js';
 import { evaluationEvents } from './evaluation.js';
 import { scoringEvents } from './scoring.js';
 import { trainingEvents } from './training.js';
+import { verifierEvents } from './verifiers.js';
 
 export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('import.progress'), job: ImportJob }),
@@ -12,5 +13,6 @@ export const StudioEvent = z.discriminatedUnion('type', [
   ...trainingEvents,
   ...scoringEvents,
   ...evaluationEvents,
+  ...verifierEvents,
 ]);
 export type StudioEvent = z.infer<typeof StudioEvent>;
