@@ -4,6 +4,7 @@
  * from explicit index lists (what the Python reference fixtures use, since numpy's draws cannot be
  * reproduced here).
  */
+import { logFactorials, multinomial } from './multinomial.js';
 import { createRng } from './rng.js';
 import { EMPTY_ESTIMATE, type Estimate, type PairedDifference } from './types.js';
 
@@ -65,7 +66,13 @@ function mean(values: ArrayLike<number>): number {
 }
 
 function resampledMeans(values: readonly number[], options: BootstrapOptions): Float64Array {
-  if (!options.indexSets) return drawnMeans(values, options.resamples ?? DEFAULT_RESAMPLES, options.seed ?? DEFAULT_SEED);
+  if (!options.indexSets) {
+    const rounds = options.resamples ?? DEFAULT_RESAMPLES;
+    const seed = options.seed ?? DEFAULT_SEED;
+    const groups = distinctValues(values);
+    // Few distinct values (scores of 0, 0.5, 1; word counts): draw how often each is picked.
+    return groups.values.length * 8 < values.length ? groupedMeans(groups, values.length, rounds, seed) : drawnMeans(values, rounds, seed);
+  }
   const means: number[] = [];
   forEachResample(values.length, options, (indices) => {
     let sum = 0;
@@ -73,6 +80,34 @@ function resampledMeans(values: readonly number[], options: BootstrapOptions): F
     means.push(sum / indices.length);
   });
   return Float64Array.from(means);
+}
+
+function distinctValues(values: readonly number[]): { values: Float64Array; counts: Float64Array } {
+  const tally = new Map<number, number>();
+  for (const v of values) tally.set(v, (tally.get(v) ?? 0) + 1);
+  return { values: Float64Array.from(tally.keys()), counts: Float64Array.from(tally.values()) };
+}
+
+/**
+ * A resample's mean when the data hold few distinct values: how many of the n draws pick each
+ * value is multinomial(n, counts / n), drawn exactly as conditional binomials (multinomial.ts),
+ * so a resample costs O(distinct values x sqrt(n)) instead of n draws. The same distribution as
+ * drawing items one by one, not the same draws: seeded results are reproducible, not equal to
+ * drawnMeans'.
+ */
+function groupedMeans(groups: { values: Float64Array; counts: Float64Array }, n: number, rounds: number, seed: number): Float64Array {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`resamples must be a positive integer, got ${rounds}`);
+  const rng = createRng(seed);
+  const logFact = logFactorials(n);
+  const drawn = new Float64Array(groups.values.length);
+  const means = new Float64Array(rounds);
+  for (let round = 0; round < rounds; round++) {
+    multinomial(rng, n, groups.counts, drawn, logFact);
+    let sum = 0;
+    for (let g = 0; g < drawn.length; g++) sum += drawn[g]! * groups.values[g]!;
+    means[round] = sum / n;
+  }
+  return means;
 }
 
 /**
