@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { StudioDb } from '../../../db/handles.js';
 import { MIGRATIONS, type Migration } from '../../../db/registry.js';
 import { readableHandle, writableHandle } from './connection.js';
+import { checkOnOpen } from './integrity.js';
 import { migrate, schemaVersion, type MigrationOutcome } from './migrate.js';
 
 export interface OpenDatabaseOptions {
@@ -41,6 +42,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): O
   const writer = new Database(file, nativeOptions(options, false));
   let reader: Database.Database | undefined;
   try {
+    // Before anything writes: a damaged file is reported, with the way back, and left as it is.
+    checkOnOpen(writer, file);
     applyPragmas(writer, busyTimeoutMs);
     writer.pragma('journal_mode = WAL');
     // A big import grows the WAL; without a limit the file keeps that size on disk forever.
