@@ -30,7 +30,13 @@ export function cliLocalCaller(trustRemoteCode: boolean): LocalCaller {
   return { confirmTrustRemoteCode: async () => trustRemoteCode };
 }
 
-export async function openCliCore(io: CliIo, dataDirOption: string | undefined, log: Logger, localCaller: LocalCaller | null): Promise<StudioCore> {
+export async function openCliCore(
+  io: CliIo,
+  dataDirOption: string | undefined,
+  log: Logger,
+  localCaller: LocalCaller | null,
+  backups?: { everyHours: number; keep: number },
+): Promise<StudioCore> {
   const info = packageInfo();
   return openStudio({
     dataDir: resolveDataDir(io, dataDirOption),
@@ -39,6 +45,7 @@ export async function openCliCore(io: CliIo, dataDirOption: string | undefined, 
     demoDataDir: info.demoDataDir,
     log,
     ...(localCaller ? { localCaller } : {}),
+    ...(backups ? { backups } : {}),
   });
 }
 

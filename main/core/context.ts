@@ -33,6 +33,8 @@ export interface StudioOptions {
   /** The bundled public samples the demo project is built from. */
   demoDataDir?: string;
   log?: Logger;
+  /** Scheduled backups into <data>/backups (`studio serve`, the desktop app); none when absent. */
+  backups?: { everyHours: number; keep: number };
   /** Tests pass a fixed clock; everything else uses the system clock. */
   clock?: Clock;
 }

@@ -28,6 +28,7 @@ import { preferenceHandlers } from './responses/pairs.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
 import { explainingStorageErrors, rethrowExplained } from './storage-errors.js';
+import { startBackupSchedule } from './backup/schedule.js';
 import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
 
 export type { StudioOptions } from './context.js';
@@ -122,6 +123,7 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   });
   context.onClose(() => evaluationJobs.close());
   const scoring = new ScoreJobs(context, worker);
+  if (opts.backups && opts.backups.everyHours > 0) startBackupSchedule(context, opts.backups);
   const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs), paths.db);
 
   let closed = false;

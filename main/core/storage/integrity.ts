@@ -6,7 +6,7 @@
  * above the limit the full check runs on demand (`studio backup` and `studio restore` check the copy).
  */
 import { statSync } from 'node:fs';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { damagedDatabaseMessage } from '../storage-errors.js';
 
@@ -50,4 +50,47 @@ export function checkOnOpen(native: Database.Database, file: string): void {
   if (size === 0) return;
   if (size <= QUICK_CHECK_MAX_BYTES) requireIntact(native, file, 'quick');
   else requireIntact(native, file, 'header');
+}
+
+export interface DatabaseFileInfo {
+  schemaVersion: number;
+}
+
+/**
+ * Opens a database file read-only (a backup before it is restored) and runs the full
+ * integrity_check; throws the damaged-database StudioError naming it when it is not sound.
+ */
+export function inspectDatabaseFile(file: string, nativeBinding?: string): DatabaseFileInfo {
+  let native: Database.Database;
+  try {
+    native = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  } catch (err) {
+    throw new StudioError('not_found', `${file} cannot be opened as a database (${err instanceof Error ? err.message : String(err)})`);
+  }
+  try {
+    requireIntact(native, file, 'full');
+    return { schemaVersion: native.pragma('user_version', { simple: true }) as number };
+  } finally {
+    native.close();
+  }
+}
+
+/**
+ * True when another connection (another studio process) has `file` open. In WAL mode every open
+ * connection keeps a shared lock, so an exclusive transaction with no wait is refused exactly then.
+ */
+export function heldByAnotherConnection(file: string, nativeBinding?: string): boolean {
+  const native = new Database(file, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  try {
+    native.pragma('busy_timeout = 0');
+    native.pragma('locking_mode = EXCLUSIVE');
+    native.exec('BEGIN EXCLUSIVE');
+    native.exec('COMMIT');
+    return false;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return true;
+    throw err;
+  } finally {
+    native.close();
+  }
 }

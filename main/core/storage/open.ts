@@ -57,6 +57,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): O
       write: writableHandle(writer),
       schemaVersion: schemaVersion(writer),
       migration,
+      async backup(destination: string) {
+        await writer.backup(destination);
+      },
       close() {
         openReader.close();
         writer.close();
