@@ -9,7 +9,7 @@ import { EXIT, reportFailure } from './errors.js';
 import { escapeOutput } from './escape.js';
 import type { CliIo } from './io.js';
 import { packageInfo } from './package-root.js';
-import { backupCommand, restoreCommand } from './commands/backup.js';
+import { backupCommand, gcCommand, restoreCommand } from './commands/backup.js';
 import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -55,6 +55,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<file>', 'the backup .db file')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action((file: string, opts: { dataDir?: string }) => run(() => restoreCommand(io, file, opts))());
+
+  program
+    .command('gc')
+    .description('remove stored images that no item and no backup in <data-dir>/backups refers to (left by an import that committed nothing)')
+    .option('--min-age-hours <hours>', 'leave unreferenced images younger than this (an import in progress may still commit them)', '1')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { minAgeHours?: string; dataDir?: string }) => run(() => gcCommand(io, opts))());
 
   program
     .command('import')

@@ -94,3 +94,13 @@ export function heldByAnotherConnection(file: string, nativeBinding?: string): b
     native.close();
   }
 }
+
+/** The blob hashes a database file (a backup) refers to; throws when it cannot be read. */
+export function readBlobReferences(file: string, nativeBinding?: string): string[] {
+  const native = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  try {
+    return native.prepare('SELECT sha256 FROM blob UNION SELECT image_sha256 FROM item WHERE image_sha256 IS NOT NULL').pluck().all() as string[];
+  } finally {
+    native.close();
+  }
+}
