@@ -36,6 +36,7 @@ export async function openCliCore(
   log: Logger,
   localCaller: LocalCaller | null,
   backups?: { everyHours: number; keep: number },
+  readOnly = false,
 ): Promise<StudioCore> {
   const info = packageInfo();
   return openStudio({
@@ -46,15 +47,27 @@ export async function openCliCore(
     log,
     ...(localCaller ? { localCaller } : {}),
     ...(backups ? { backups } : {}),
+    ...(readOnly ? { readOnly } : {}),
   });
 }
 
 /** Runs `fn` with an open core and always closes it. */
-export async function withCore<T>(io: CliIo, dataDirOption: string | undefined, fn: (core: StudioCore) => Promise<T>, localCaller: LocalCaller = cliLocalCaller(false)): Promise<T> {
-  const core = await openCliCore(io, dataDirOption, cliLogger(io, 'warn'), localCaller);
+export async function withCore<T>(
+  io: CliIo,
+  dataDirOption: string | undefined,
+  fn: (core: StudioCore) => Promise<T>,
+  localCaller: LocalCaller = cliLocalCaller(false),
+  access: 'read-write' | 'read-only' = 'read-write',
+): Promise<T> {
+  const core = await openCliCore(io, dataDirOption, cliLogger(io, 'warn'), localCaller, undefined, access === 'read-only');
   try {
     return await fn(core);
   } finally {
     core.close();
   }
+}
+
+/** withCore for commands that only read: studio.db is opened read-only (nothing written, no migration). */
+export async function withReadOnlyCore<T>(io: CliIo, dataDirOption: string | undefined, fn: (core: StudioCore) => Promise<T>): Promise<T> {
+  return withCore(io, dataDirOption, fn, cliLocalCaller(false), 'read-only');
 }

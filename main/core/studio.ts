@@ -67,6 +67,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
 /** The folders and the database; a file-system or SQLite failure comes out as its sentence. */
 function openDataDir(paths: DataPaths, opts: StudioOptions): ReturnType<typeof openDatabase> {
   try {
+    if (opts.readOnly && existsSync(paths.db)) return openDatabase(paths.db, { readonly: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
     ensureDataDirs(paths);
     // SQLite creates -wal and -shm with the database file's own mode, so 0600 here covers all three.
     for (const file of [paths.db, `${paths.db}-wal`, `${paths.db}-shm`]) {
