@@ -55,5 +55,7 @@ export interface StudioDb {
   write: WritableDB;
   /** The schema version (PRAGMA user_version) after migrations. */
   schemaVersion: number;
+  /** An online copy of the whole database into `destination` (SQLite's backup API; writes go on meanwhile). */
+  backup(destination: string): Promise<void>;
   close(): void;
 }

@@ -1,6 +1,7 @@
 /** How the CLI reports failures: one line a person can act on, then the precise problems, if any. */
 import { StudioError } from '../../preload/contract/errors.js';
 import type { ImportProblem } from '../../preload/contract/domain.js';
+import { explainStorageError } from '../core/storage-errors.js';
 import { escapeForTerminal } from './escape.js';
 import type { CliIo } from './io.js';
 
@@ -41,6 +42,9 @@ export function reportFailure(io: CliIo, err: unknown): number {
     if (err.problems.length > 1) printProblems(io, 'problems', err.problems);
     return EXIT.failed;
   }
+  // A file-system failure outside the core (an --out folder, an input file) names its path too.
+  const explained = explainStorageError(err, 'studio.db');
+  if (explained) return reportFailure(io, explained);
   const message = err instanceof Error ? err.message : String(err);
   io.stderr(`studio: unexpected error: ${escapeForTerminal(message)}\n`);
   if (io.env.STUDIO_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);

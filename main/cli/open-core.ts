@@ -30,7 +30,14 @@ export function cliLocalCaller(trustRemoteCode: boolean): LocalCaller {
   return { confirmTrustRemoteCode: async () => trustRemoteCode };
 }
 
-export async function openCliCore(io: CliIo, dataDirOption: string | undefined, log: Logger, localCaller: LocalCaller | null): Promise<StudioCore> {
+export async function openCliCore(
+  io: CliIo,
+  dataDirOption: string | undefined,
+  log: Logger,
+  localCaller: LocalCaller | null,
+  backups?: { everyHours: number; keep: number },
+  readOnly = false,
+): Promise<StudioCore> {
   const info = packageInfo();
   return openStudio({
     dataDir: resolveDataDir(io, dataDirOption),
@@ -39,15 +46,28 @@ export async function openCliCore(io: CliIo, dataDirOption: string | undefined, 
     demoDataDir: info.demoDataDir,
     log,
     ...(localCaller ? { localCaller } : {}),
+    ...(backups ? { backups } : {}),
+    ...(readOnly ? { readOnly } : {}),
   });
 }
 
 /** Runs `fn` with an open core and always closes it. */
-export async function withCore<T>(io: CliIo, dataDirOption: string | undefined, fn: (core: StudioCore) => Promise<T>, localCaller: LocalCaller = cliLocalCaller(false)): Promise<T> {
-  const core = await openCliCore(io, dataDirOption, cliLogger(io, 'warn'), localCaller);
+export async function withCore<T>(
+  io: CliIo,
+  dataDirOption: string | undefined,
+  fn: (core: StudioCore) => Promise<T>,
+  localCaller: LocalCaller = cliLocalCaller(false),
+  access: 'read-write' | 'read-only' = 'read-write',
+): Promise<T> {
+  const core = await openCliCore(io, dataDirOption, cliLogger(io, 'warn'), localCaller, undefined, access === 'read-only');
   try {
     return await fn(core);
   } finally {
     core.close();
   }
+}
+
+/** withCore for commands that only read: studio.db is opened read-only (nothing written, no migration). */
+export async function withReadOnlyCore<T>(io: CliIo, dataDirOption: string | undefined, fn: (core: StudioCore) => Promise<T>): Promise<T> {
+  return withCore(io, dataDirOption, fn, cliLocalCaller(false), 'read-only');
 }

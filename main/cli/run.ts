@@ -9,6 +9,7 @@ import { EXIT, reportFailure } from './errors.js';
 import { escapeOutput } from './escape.js';
 import type { CliIo } from './io.js';
 import { packageInfo } from './package-root.js';
+import { backupCommand, gcCommand, restoreCommand } from './commands/backup.js';
 import { compareCommand } from './commands/compare.js';
 import { evalCommand, type EvalOptions } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
@@ -39,8 +40,31 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '4747')
     .option('--host <address>', 'interface to bind; anything but 127.0.0.1 also needs --expose', undefined)
     .option('--expose', 'listen beyond this machine (default host 0.0.0.0): anyone with the link can read and change every project')
+    .option('--backup-every <hours>', 'back studio.db up into <data-dir>/backups every so many hours (0: never)', '6')
+    .option('--backups-kept <n>', 'how many scheduled backups to keep', '8')
     .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action((opts: { port: string; host?: string; expose?: boolean; dataDir?: string }) => run(() => serveCommand(io, opts))());
+    .action((opts: { port: string; host?: string; expose?: boolean; dataDir?: string; backupEvery?: string; backupsKept?: string }) => run(() => serveCommand(io, opts))());
+
+  program
+    .command('backup')
+    .description('copy studio.db while the studio may be running (an online SQLite backup, checked), into <data-dir>/backups or --out')
+    .option('--out <dir>', 'the folder to write the backup into (created if missing)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { out?: string; dataDir?: string }) => run(() => backupCommand(io, opts))());
+
+  program
+    .command('restore')
+    .description('put a backup in place of studio.db (checked first; the studio must be closed; the replaced file is kept in <data-dir>/backups)')
+    .argument('<file>', 'the backup .db file')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((file: string, opts: { dataDir?: string }) => run(() => restoreCommand(io, file, opts))());
+
+  program
+    .command('gc')
+    .description('remove stored images that no item and no backup in <data-dir>/backups refers to (left by an import that committed nothing)')
+    .option('--min-age-hours <hours>', 'leave unreferenced images younger than this (an import in progress may still commit them)', '1')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((opts: { minAgeHours?: string; dataDir?: string }) => run(() => gcCommand(io, opts))());
 
   program
     .command('import')

@@ -33,6 +33,14 @@ export interface StudioOptions {
   /** The bundled public samples the demo project is built from. */
   demoDataDir?: string;
   log?: Logger;
+  /**
+   * Open studio.db read-only (commands that only read: `studio projects`, `stats`, `compare`): no
+   * migration, and jobs another process left running are not marked interrupted. A data directory
+   * without a studio.db yet is opened as usual.
+   */
+  readOnly?: boolean;
+  /** Scheduled backups into <data>/backups (`studio serve`, the desktop app); none when absent. */
+  backups?: { everyHours: number; keep: number };
   /** Tests pass a fixed clock; everything else uses the system clock. */
   clock?: Clock;
 }

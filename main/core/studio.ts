@@ -29,6 +29,8 @@ import { responseLabellingHandlers } from './responses/labelling.js';
 import { preferenceHandlers } from './responses/pairs.js';
 import { userHandlers } from './services/users.js';
 import { openDatabase } from './storage/index.js';
+import { explainingStorageErrors, rethrowExplained } from './storage-errors.js';
+import { startBackupSchedule } from './backup/schedule.js';
 import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
 
 export type { StudioOptions } from './context.js';
@@ -66,15 +68,34 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
   };
 }
 
+/** The folders and the database; a file-system or SQLite failure comes out as its sentence. */
+function openDataDir(paths: DataPaths, opts: StudioOptions): ReturnType<typeof openDatabase> {
+  try {
+    if (opts.readOnly && existsSync(paths.db)) return openDatabase(paths.db, { readonly: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+    ensureDataDirs(paths);
+    // SQLite creates -wal and -shm with the database file's own mode, so 0600 here covers all three.
+    for (const file of [paths.db, `${paths.db}-wal`, `${paths.db}-shm`]) {
+      if (file === paths.db || existsSync(file)) ensurePrivateFileSync(file);
+    }
+    return openDatabase(paths.db, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  } catch (err) {
+    rethrowExplained(err, paths.db);
+  }
+}
+
+/** Every handler with storage failures turned into sentences naming the path (both hosts, the CLI). */
+function explainingHandlers(handlers: StudioHandlers, dbFile: string): StudioHandlers {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    wrapped[name] = explainingStorageErrors(handler as (...args: unknown[]) => unknown, dbFile);
+  }
+  return wrapped as unknown as StudioHandlers;
+}
+
 export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   const log = opts.log ?? createLogger();
   const paths = dataPaths(opts.dataDir);
-  ensureDataDirs(paths);
-  // SQLite creates -wal and -shm with the database file's own mode, so 0600 here covers all three.
-  for (const file of [paths.db, `${paths.db}-wal`, `${paths.db}-shm`]) {
-    if (file === paths.db || existsSync(file)) ensurePrivateFileSync(file);
-  }
-  const db = openDatabase(paths.db, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const db = openDataDir(paths, opts);
   if (db.migration.applied.length > 0) log.info('database migrated', { ...db.migration });
 
   const cleanups: (() => void)[] = [];
@@ -108,7 +129,8 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   context.onClose(() => evaluationJobs.close());
   const scoring = new ScoreJobs(context, worker);
   const verifiers = new VerifierJobs(context, worker);
-  const handlers = buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers);
+  if (opts.backups && opts.backups.everyHours > 0) startBackupSchedule(context, opts.backups);
+  const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers), paths.db);
 
   let closed = false;
   return {

@@ -16,6 +16,7 @@ import { electronSqliteBinding } from './native-binding.js';
 import { handleAppProtocol, handleBlobProtocol, registerPrivilegedSchemes } from './protocols.js';
 import { trustDialog } from './trust-dialog.js';
 import { createMainWindow, installAppGuards } from './window.js';
+import { DEFAULT_BACKUP_SCHEDULE } from '../core/backup/schedule.js';
 
 const log = createLogger().child({ component: 'electron' });
 const errorLog: ErrorLog = (message, err) => log.error(message, { err });
@@ -59,7 +60,7 @@ async function start(): Promise<void> {
   let mainWindow: BrowserWindow | null = null;
   const localCaller = trustDialog(() => mainWindow);
   try {
-    core = await openStudio({ dataDir, host: 'electron', version: app.getVersion(), nativeBinding, demoDataDir: files.demoDataDir, log, localCaller });
+    core = await openStudio({ dataDir, host: 'electron', version: app.getVersion(), nativeBinding, demoDataDir: files.demoDataDir, log, localCaller, backups: DEFAULT_BACKUP_SCHEDULE });
   } catch (err) {
     fail('COSMO Studio cannot open its data', `${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
     return;

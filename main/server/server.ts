@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { authorise, authoriseWebSocket, isAcceptableToken, newToken } from './auth.js';
 import { blobFile, IMMUTABLE_CACHE, parseThumbSize, thumbFile, type BlobFile } from './blob-files.js';
 import { readJson, MB } from './body.js';
+import { ByteBudget } from './body-budget.js';
 import { callByName, httpStatus, toErrorBody, type ErrorLog } from './dispatch.js';
 import { createEventSockets, type EventSource } from './events-socket.js';
 import { exportDownload } from './export-files.js';
@@ -64,6 +65,8 @@ export interface RunningServer {
 /** uploadFile carries a file as base64 (4/3 of its size); everything else is small. */
 const BODY_LIMITS: Record<string, number> = { uploadFile: 64 * MB };
 const DEFAULT_BODY_LIMIT = 4 * MB;
+/** Large bodies held at once: two full uploadFile chunks (about 600 MB of memory while they are decoded). */
+const LARGE_BODY_BUDGET = 128 * MB;
 
 function sendFile(req: IncomingMessage, res: ServerResponse, file: BlobFile, headers: Record<string, string>): void {
   res.writeHead(200, { 'Content-Type': file.type, ...headers });
@@ -89,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { core } = options;
   const sockets = createEventSockets(core.events);
   let port = 0;
+  const largeBodies = new ByteBudget(LARGE_BODY_BUDGET);
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, name: string) => {
     if (req.method !== 'POST') {
@@ -100,9 +104,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendError(res, errorBody('unauthorized', 'Calls from another origin are refused'), 403);
       return;
     }
-    const input = await readJson(req, BODY_LIMITS[name] ?? DEFAULT_BODY_LIMIT);
-    const output = await callByName(core.handlers, name, input);
-    sendJson(res, 200, output);
+    const limit = BODY_LIMITS[name];
+    const declared = Number(req.headers['content-length']);
+    // Held until the handler is done: the decoded bytes live until the file is written.
+    const release = limit ? await largeBodies.acquire(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limit) : limit) : null;
+    try {
+      const input = await readJson(req, limit ?? DEFAULT_BODY_LIMIT);
+      const output = await callByName(core.handlers, name, input);
+      sendJson(res, 200, output);
+    } finally {
+      release?.();
+    }
   };
 
   const handleBlob = async (req: IncomingMessage, res: ServerResponse, url: URL, rest: string) => {

@@ -11,7 +11,7 @@ import { CompareVerifier } from '../../../preload/contract/compare.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { callMethod } from '../../server/dispatch.js';
 import type { CliIo } from '../io.js';
-import { withCore } from '../open-core.js';
+import { withReadOnlyCore } from '../open-core.js';
 import { requireProjectByName } from './projects.js';
 
 function pct(e: Estimate): string {
@@ -48,7 +48,7 @@ export async function compareCommand(
 ): Promise<number> {
   const verifier = CompareVerifier.safeParse(options.verifier ?? 'human');
   if (!verifier.success) throw new StudioError('invalid_input', `--verifier must be one of ${CompareVerifier.options.join(', ')} (got "${options.verifier}")`);
-  return withCore(io, options.dataDir, async (core) => {
+  return withReadOnlyCore(io, options.dataDir, async (core) => {
     const project = await requireProjectByName(core, options.project);
     let setId: number | undefined;
     if (options.set !== undefined) {

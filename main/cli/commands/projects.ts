@@ -4,7 +4,7 @@ import type { StudioCore } from '../../core/studio.js';
 import { callMethod } from '../../server/dispatch.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { CliIo } from '../io.js';
-import { withCore } from '../open-core.js';
+import { withReadOnlyCore } from '../open-core.js';
 
 /**
  * The project called `name`, or null. Names are not unique in the studio, so a name several
@@ -36,7 +36,7 @@ function table(rows: string[][]): string {
 }
 
 export async function projectsCommand(io: CliIo, options: { dataDir?: string; json?: boolean }): Promise<number> {
-  return withCore(io, options.dataDir, async (core) => {
+  return withReadOnlyCore(io, options.dataDir, async (core) => {
     const projects = await callMethod(core.handlers, 'listProjects', {});
     if (options.json) {
       io.stdout(`${JSON.stringify(projects, null, 2)}\n`);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { startServer } from '../../server/server.js';
 import { isLoopbackAddress } from '../../server/origin.js';
+import { DEFAULT_BACKUP_SCHEDULE, type BackupSchedule } from '../../core/backup/schedule.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { cliLogger, openCliCore } from '../open-core.js';
@@ -13,6 +14,16 @@ export interface ServeOptions {
   host?: string;
   expose?: boolean;
   dataDir?: string;
+  backupEvery?: string;
+  backupsKept?: string;
+}
+
+function parseSchedule(options: ServeOptions): BackupSchedule {
+  const everyHours = Number(options.backupEvery ?? DEFAULT_BACKUP_SCHEDULE.everyHours);
+  const keep = Number(options.backupsKept ?? DEFAULT_BACKUP_SCHEDULE.keep);
+  if (!Number.isFinite(everyHours) || everyHours < 0) throw new UsageError(`--backup-every must be a number of hours (0 turns scheduled backups off), not "${options.backupEvery}"`);
+  if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--backups-kept must be a whole number from 1, not "${options.backupsKept}"`);
+  return { everyHours, keep };
 }
 
 function parsePort(raw: string): number {
@@ -23,6 +34,7 @@ function parsePort(raw: string): number {
 
 export async function serveCommand(io: CliIo, options: ServeOptions): Promise<number> {
   const port = parsePort(options.port);
+  const backups = parseSchedule(options);
   const host = options.host ?? (options.expose ? '0.0.0.0' : '127.0.0.1');
   if (!isLoopbackAddress(host) && !options.expose) {
     throw new UsageError(`--host ${host} would let other machines reach the studio; add --expose to confirm that is what you want`);
@@ -31,7 +43,7 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
   const rendererDir = existsSync(info.rendererDir) ? info.rendererDir : null;
   const log = cliLogger(io, 'info');
   // No local caller: whoever holds the link is not the person at this machine (no trust_remote_code).
-  const core = await openCliCore(io, options.dataDir, log, null);
+  const core = await openCliCore(io, options.dataDir, log, null, backups);
   let server;
   try {
     server = await startServer({ core, host, port, allowRemote: options.expose === true, rendererDir, log });

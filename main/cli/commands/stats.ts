@@ -2,7 +2,7 @@
 import type { ProjectStats } from '../../../preload/contract/domain.js';
 import { callMethod } from '../../server/dispatch.js';
 import type { CliIo } from '../io.js';
-import { withCore } from '../open-core.js';
+import { withReadOnlyCore } from '../open-core.js';
 import { requireProjectByName } from './projects.js';
 
 function counts(title: string, values: Record<string, number>): string {
@@ -30,7 +30,7 @@ export function formatStats(name: string, stats: ProjectStats): string {
 }
 
 export async function statsCommand(io: CliIo, options: { project: string; dataDir?: string; json?: boolean }): Promise<number> {
-  return withCore(io, options.dataDir, async (core) => {
+  return withReadOnlyCore(io, options.dataDir, async (core) => {
     const project = await requireProjectByName(core, options.project);
     const stats = await callMethod(core.handlers, 'getStats', { projectId: project.id });
     io.stdout(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(project.name, stats));

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants, existsSync } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mkdirPrivate, PRIVATE_FILE, READ_ONLY_FILE, setMode } from '../private-files.js';
 
@@ -82,6 +82,29 @@ export class BlobStore {
 
   async read(sha256: string): Promise<Buffer> {
     return readFile(this.path(sha256));
+  }
+
+  /** Removes a blob and its thumbnails (garbage collection only: a referenced blob is never removed). */
+  async remove(sha256: string): Promise<number> {
+    const path = this.path(sha256);
+    const size = existsSync(path) ? (await stat(path)).size : 0;
+    await rm(path, { force: true });
+    const thumbs = join(this.root, 'thumbs', sha256.slice(0, 2));
+    for (const name of existsSync(thumbs) ? await readdir(thumbs) : []) {
+      if (name.startsWith(`${sha256}-`)) await rm(join(thumbs, name), { force: true });
+    }
+    return size;
+  }
+
+  /** Every stored blob's hash with its modification time (thumbnails and temp files left out). */
+  async *list(): AsyncGenerator<{ sha256: string; mtimeMs: number }> {
+    const prefixes = existsSync(this.root) ? await readdir(this.root) : [];
+    for (const prefix of prefixes) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const name of await readdir(join(this.root, prefix))) {
+        if (isSha256(name) && name.startsWith(prefix)) yield { sha256: name, mtimeMs: (await stat(join(this.root, prefix, name))).mtimeMs };
+      }
+    }
   }
 
   /** Stores bytes under their hash; a blob already present is left untouched. */

@@ -93,7 +93,7 @@ export class EvaluationJobs {
     private readonly ctx: CoreContext,
     private readonly worker: WorkerLocation,
   ) {
-    this.markInterrupted();
+    if (!ctx.options.readOnly) this.markInterrupted();
   }
 
   /** Connects the training job manager (created after this object: each waits for the other). */

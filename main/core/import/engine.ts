@@ -15,6 +15,7 @@ import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { StudioDb } from '../../../db/handles.js';
 import type { ImportProblem, ImportReport } from '../../../preload/contract/domain.js';
+import { removeUnreferencedBlobs } from '../blobs/gc.js';
 import type { BlobStore } from '../blobs/store.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../images/accept.js';
 import { requireProject } from '../services/lookup.js';
@@ -209,6 +210,8 @@ export async function runImport(deps: ImportDeps, resolved: SourceResult, option
   });
 
   if (fatal || errors.count > 0 || rows.length === 0) {
+    // Images stored before a later row failed belong to nothing now: they go again.
+    await removeUnreferencedBlobs(deps.db.read, deps.blobs, images.created);
     progress({ phase: 'done', done: 0, total: rows.length });
     return report(false, { imported: 0, images: 0, labelsImported: 0 });
   }
@@ -216,18 +219,24 @@ export async function runImport(deps: ImportDeps, resolved: SourceResult, option
   progress({ phase: 'writing', done: 0, total: rows.length });
   await yieldToEventLoop();
   const now = (deps.now ?? (() => new Date().toISOString()))();
-  const outcome = await writeImport(
-    deps.db.write,
-    {
-      projectId: options.projectId,
-      source: file,
-      rows,
-      now,
-      onRows: (written) => progress({ phase: 'writing', done: written, total: rows.length }),
-      yieldNow: yieldToEventLoop,
-    },
-    (o) => report(true, o),
-  );
+  let outcome: Awaited<ReturnType<typeof writeImport>>;
+  try {
+    outcome = await writeImport(
+      deps.db.write,
+      {
+        projectId: options.projectId,
+        source: file,
+        rows,
+        now,
+        onRows: (written) => progress({ phase: 'writing', done: written, total: rows.length }),
+        yieldNow: yieldToEventLoop,
+      },
+      (o) => report(true, o),
+    );
+  } catch (err) {
+    await removeUnreferencedBlobs(deps.db.read, deps.blobs, images.created);
+    throw err;
+  }
   progress({ phase: 'done', done: outcome.imported, total: rows.length });
   return report(true, outcome);
 }

@@ -29,6 +29,8 @@ export class ImageResolver {
   private readonly cache = new Map<string, ImageResult>();
   /** Off once the import is known to commit nothing: images are still checked, not stored. */
   store = true;
+  /** Blobs this import wrote that were not in the store before: removed again when it commits nothing. */
+  readonly created: string[] = [];
 
   constructor(
     root: string,
@@ -86,7 +88,7 @@ export class ImageResolver {
         notices.push(`${name} says ${declaredMime} but its bytes are ${FORMAT_NAME[accepted.mime]}; stored as ${FORMAT_NAME[accepted.mime]}`);
       }
       const sha256 = sha256Hex(bytes);
-      if (this.store) await this.blobs.put(bytes, sha256);
+      if (this.store && (await this.blobs.put(bytes, sha256)).created) this.created.push(sha256);
       return { ok: true, image: { sha256, mime: accepted.mime, width: shown.width, height: shown.height, bytes: bytes.length }, notices };
     } catch (error) {
       if (error instanceof ImageRejected) return { ok: false, message: error.message };

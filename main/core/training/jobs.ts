@@ -88,6 +88,8 @@ export class RingBuffer {
 }
 
 export interface JobManagerOptions {
+  /** A read-only core (a command that only reads) marks nothing interrupted. */
+  readOnly?: boolean;
   db: StudioDb;
   events: EventHub;
   log: Logger;
@@ -136,7 +138,7 @@ export class JobManager {
 
   constructor(private readonly o: JobManagerOptions) {
     this.grace = o.cancelGraceMs ?? 60_000;
-    this.markInterrupted();
+    if (!o.readOnly) this.markInterrupted();
   }
 
   /** Runs a previous process left queued or running: nothing runs them now. */

@@ -101,6 +101,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   const pathDetail: PathDetail = localCaller ? 'precise' : 'uniform';
   const python = () => locatePython({ dataDir, workerDir, envPython })?.path ?? null;
   const jobs = new JobManager({
+    readOnly: ctx.options.readOnly === true,
     db: ctx.db,
     events: ctx.events,
     log: ctx.log.child({ component: 'training' }),

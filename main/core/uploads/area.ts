@@ -56,6 +56,22 @@ async function appendAt(path: string, bytes: Uint8Array, offset: number): Promis
   }
 }
 
+/** The longest file or folder name most file systems take (ext4, APFS, NTFS: 255 bytes or units). */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * A path of this upload that collides with one sent before: a file under a file, a file over a
+ * folder. Said with the upload's own relative path (never the server's folder), as a 409.
+ */
+function pathCollision(err: unknown, path: string): StudioError | null {
+  const code = (err as { code?: unknown }).code;
+  const problem = (message: string) => new StudioError('conflict', `upload path "${path}": ${message}`, [{ file: path, line: null, field: 'path', message }]);
+  if (code === 'ENOTDIR' || code === 'EEXIST') return problem('a folder on this path is already a file of this upload; rename one of them');
+  if (code === 'EISDIR') return problem('this name is already a folder of this upload; rename one of them');
+  if (code === 'ENAMETOOLONG') return problem(`a name on this path is longer than the file system allows (${MAX_NAME_BYTES} bytes)`);
+  return null;
+}
+
 export class UploadArea {
   readonly root: string;
   readonly limits: UploadLimits;
@@ -95,6 +111,12 @@ export class UploadArea {
         { file: rawPath, line: null, field: 'path', message: checked.reason },
       ]);
     }
+    const tooLong = checked.path.split('/').find((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES);
+    if (tooLong !== undefined) {
+      throw new StudioError('invalid_input', `upload path "${checked.path}": the name "${tooLong.slice(0, 40)}..." is ${Buffer.byteLength(tooLong)} bytes; names are at most ${MAX_NAME_BYTES} bytes`, [
+        { file: checked.path, line: null, field: 'path', message: `a name longer than ${MAX_NAME_BYTES} bytes` },
+      ]);
+    }
     const usage = await this.usageOf(uploadId, dir);
     const previous = usage.files.get(checked.path);
     if (offset > 0 && previous !== offset) {
@@ -126,7 +148,7 @@ export class UploadArea {
       usage.bytes -= bytes.length - replaced;
       if (previous === undefined) usage.files.delete(checked.path);
       else usage.files.set(checked.path, previous);
-      throw err;
+      throw pathCollision(err, checked.path) ?? err;
     }
     return { bytes: size };
   }
