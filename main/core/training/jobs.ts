@@ -575,13 +575,16 @@ export class JobManager {
   close(): void {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
-    // This process will launch none of its queued runs any more.
-    this.o.db.write
-      .prepare(
-        `UPDATE run SET status = 'interrupted', exit_reason = 'The studio closed while this run was waiting in the queue.', finished_at = ?
-         WHERE status = 'queued' AND owner_pid = ?`,
-      )
-      .run(nowIso(this.o), process.pid);
+    // This process will launch none of its queued runs any more. Written only when there are
+    // some: a read-only studio (`studio projects`, `stats`) queues nothing and must not write.
+    if (this.o.db.read.prepare(`SELECT 1 FROM run WHERE status = 'queued' AND owner_pid = ? LIMIT 1`).get(process.pid)) {
+      this.o.db.write
+        .prepare(
+          `UPDATE run SET status = 'interrupted', exit_reason = 'The studio closed while this run was waiting in the queue.', finished_at = ?
+           WHERE status = 'queued' AND owner_pid = ?`,
+        )
+        .run(nowIso(this.o), process.pid);
+    }
     const job = this.active;
     if (!job) return;
     this.active = null;
