@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every check of the project, in the order a failure is cheapest to find: types, lint, the build,
-# unit and integration tests (vitest), end-to-end tests in Chromium, the Python worker's tests
-# (native-models/.venv is created first, on first use).
+# Every check of the project, in the order a failure is cheapest to find: types, lint (TypeScript,
+# then the worker's Python with ruff), the build, unit and integration tests (vitest), end-to-end
+# tests in Chromium, the Python worker's tests (native-models/.venv is created first, on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,10 @@ step typecheck
 npm run --silent typecheck
 step lint
 npm run --silent lint
+# The worker's Python: ruff's lint and its formatter, as native-models/README.md asks.
+step "python lint"
+native-models/.venv/bin/ruff check native-models
+native-models/.venv/bin/ruff format --check native-models
 # Built once, before the vitest suites: the smoke tests of the built CLI and of `npm start`'s
 # browser fallback run only against a build newer than the sources, and the end-to-end tests
 # serve this build.
