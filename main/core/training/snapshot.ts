@@ -11,12 +11,11 @@
  * then responses.jsonl when present, then the bytes of every regular file directly inside
  * images/, in ascending file-name order.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { CoreContext } from '../context.js';
-import { aggregateLabels, exportSnapshot, snapshotItem } from '../export/index.js';
+import { aggregateLabels, computeSnapshotHash, exportSnapshot, snapshotItem } from '../export/index.js';
 import { currentLabels, readProjectItems } from '../export/read-project.js';
 import { itemFacts, type ItemFacts } from './warnings.js';
 
@@ -27,25 +26,12 @@ export interface FrozenSnapshot {
   items: number;
 }
 
-export function computeSnapshotHash(dir: string): string {
-  const hash = createHash('sha256');
-  hash.update(readFileSync(join(dir, 'items.jsonl')));
-  if (existsSync(join(dir, 'responses.jsonl'))) hash.update(readFileSync(join(dir, 'responses.jsonl')));
-  const images = join(dir, 'images');
-  if (existsSync(images)) {
-    const names = readdirSync(images)
-      .filter((n) => statSync(join(images, n)).isFile())
-      .sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
-    for (const name of names) hash.update(readFileSync(join(images, name)));
-  }
-  return hash.digest('hex');
-}
-
 /** Writes the project's snapshot into a new folder inside `runDir` and checks its hash. */
 export async function freezeSnapshot(ctx: CoreContext, projectId: number, runDir: string): Promise<FrozenSnapshot> {
   const exported = await exportSnapshot(ctx, projectId, runDir);
   const manifest = JSON.parse(readFileSync(join(exported.path, 'manifest.json'), 'utf8')) as { hash?: unknown };
-  const actual = computeSnapshotHash(exported.path);
+  // Recomputed from the files on disk with the export's own hash (one definition of it).
+  const actual = await computeSnapshotHash(exported.path);
   if (manifest.hash !== actual || exported.sha256 !== actual) {
     throw new StudioError('internal', `The snapshot in ${exported.path} does not match its manifest (hash ${actual} vs ${String(manifest.hash)}).`);
   }
