@@ -43,8 +43,18 @@ export default defineConfig({
     // Relative asset URLs work both from app://studio/ in the desktop window and at / under `studio serve`.
     base: './',
     plugins: [vue()],
+    // Composition API only (the house rule): Vue's Options API support is left out of the bundle.
+    define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified; `studio serve` sends it over the network.
+      minify: 'esbuild',
+      cssMinify: true,
+      // Print each chunk's size (and gzip) on every build: the labelling route should stay small.
+      reportCompressedSize: true,
+      sourcemap: process.env.STUDIO_SOURCEMAP === '1',
+      // .vite/manifest.json: scripts/route-sizes.mjs adds up what each screen loads.
+      manifest: true,
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
   },

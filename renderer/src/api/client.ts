@@ -3,12 +3,12 @@
  * the Electron bridge when the preload exposed it, HTTP + WebSocket (`studio serve`) otherwise.
  */
 import { createElectronTransport, hasElectronBridge } from './electronTransport';
-import { createHttpTransport, takeToken } from './httpTransport';
+import { createHttpTransport, resolveToken } from './httpTransport';
 import { clientFromTransport, type StudioClient } from './typedClient';
 
 export { clientFromTransport, type StudioClient };
 
-export function createStudioClient(): StudioClient {
-  const transport = hasElectronBridge() ? createElectronTransport() : createHttpTransport(takeToken());
+export async function createStudioClient(): Promise<StudioClient> {
+  const transport = hasElectronBridge() ? createElectronTransport() : createHttpTransport(await resolveToken());
   return clientFromTransport(transport);
 }

@@ -13,6 +13,7 @@
 import type { MethodName } from '../../../preload/contract/api';
 import { HTTP } from '../../../preload/contract/channels';
 import { toStudioError } from './errors';
+import { answerTokenRequests, askOpenTabsForToken } from './tokenShare';
 import type { ConnectionState, ImageKind, Transport } from './transport';
 
 const TOKEN_KEY = 'cosmo-studio.token';
@@ -28,6 +29,21 @@ export function takeToken(): string {
     return fromUrl;
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+/**
+ * The token of this tab: from the address or this tab's sessionStorage, else from another open
+ * tab of the studio (a tab opened from a link starts with empty sessionStorage). Every tab that
+ * has one then answers the tabs opened after it.
+ */
+export async function resolveToken(): Promise<string> {
+  let token = takeToken();
+  if (token === '') {
+    token = await askOpenTabsForToken();
+    if (token !== '') sessionStorage.setItem(TOKEN_KEY, token);
+  }
+  answerTokenRequests(token);
+  return token;
 }
 
 export function createHttpTransport(token: string): Transport {

@@ -1,7 +1,9 @@
-/** Where the user is: mirrors location.hash both ways. */
+/** Where the user is: the typed view of vue-router's current location, and leave guards. */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
-import { formatRoute, parseRoute, type Route } from '../composables/routes';
+import { computed } from 'vue';
+import { useRouter } from 'vue-router';
+import { formatRoute, type Route } from '../composables/routes';
+import { routeOf } from '../router';
 
 /** Unsaved work on the current screen: leaving it asks first. */
 export interface LeaveGuard {
@@ -10,8 +12,14 @@ export interface LeaveGuard {
   question: string;
 }
 
+/** The router path of a typed route (formatRoute gives the `#/...` hash). */
+export function routePath(route: Route): string {
+  return formatRoute(route).slice(1);
+}
+
 export const useNav = defineStore('nav', () => {
-  const route = ref<Route>(parseRoute(window.location.hash));
+  const router = useRouter();
+  const route = computed<Route>(() => routeOf(router.currentRoute.value));
   const guards = new Set<LeaveGuard>();
 
   /** True when no screen holds unsaved work, or the user agreed to drop it. */
@@ -20,22 +28,15 @@ export const useNav = defineStore('nav', () => {
     return true;
   }
 
-  window.addEventListener('hashchange', () => {
-    const next = parseRoute(window.location.hash);
-    if (formatRoute(next) === formatRoute(route.value)) return;
-    if (!mayLeave()) {
-      // Back/forward or an edited address: stay, and show the current screen's address again.
-      window.history.replaceState(window.history.state, '', formatRoute(route.value));
-      return;
-    }
-    route.value = next;
+  // Every navigation (links, back/forward, an edited address, go()) asks the screens first;
+  // vue-router puts the address back when a guard refuses.
+  router.beforeEach((to, from) => {
+    if (formatRoute(routeOf(to)) === formatRoute(routeOf(from))) return true;
+    return mayLeave();
   });
 
   function go(next: Route): void {
-    const hash = formatRoute(next);
-    if (hash !== formatRoute(route.value) && !mayLeave()) return;
-    if (window.location.hash !== hash) window.location.hash = hash;
-    route.value = next;
+    void router.push(routePath(next));
   }
 
   /** Registers a screen's unsaved work; call the returned function when the screen goes away. */
