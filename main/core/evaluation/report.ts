@@ -251,7 +251,7 @@ table.compact td,table.compact th{padding:5px 8px;font-size:12.5px}td small{disp
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:8px}
 .charts{display:grid;gap:14px;margin-top:12px}figure{margin:0}figcaption{margin-bottom:2px}
 svg.chart{max-width:100%;height:auto;display:block}
-svg .tick{fill:#667085;font-size:11px}svg .label,svg .point{fill:#1c2330;font-size:12px;font-weight:600}
+svg .tick{fill:#667085;font-size:11px}svg .label{fill:#1c2330;font-size:12px;font-weight:600}svg .point{font-size:12px;font-weight:600}
 svg .figure{fill:#475467;font-size:11.5px}svg .axis{fill:#475467;font-size:12px;font-weight:600}
 svg .point{paint-order:stroke;stroke:#fff;stroke-width:3px}
 .pairs{list-style:none;margin:0;padding:0;display:grid;gap:6px}
