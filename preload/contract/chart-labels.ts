@@ -53,7 +53,7 @@ interface Placed {
 /**
  * One name per point (in order), beside its point and inside `box`: to the right, or to the
  * left when it fits only there (or has more room there); shortened to the room on that side; and
- * moved down or up by a line, nearest first, until it overlaps no name placed before it. Names
+ * moved up or down by lines, nearest first, until it overlaps no name placed before it. Names
  * that find no free place stay at the point's side (it never happens with a handful of models).
  */
 export function placeLabels(
@@ -78,10 +78,15 @@ export function placeLabels(
     const free = (y: number) => y - line + 4 >= box.top && y + 4 <= box.bottom && placed.every((o) => o.to <= from || o.from >= to || Math.abs(o.y - y) >= line);
     const first = p.y - rise;
     let y = first;
-    for (let step = 1; !free(y) && step <= 24; step++) {
-      // first, one line down, one up, two down, two up...
-      const candidate = first + (step % 2 === 1 ? 1 : -1) * Math.ceil(step / 2) * line;
-      if (free(candidate)) y = candidate;
+    // One line up, two down, two up, three down...: one line down would sit on the point's own
+    // horizontal whisker.
+    for (let k = 1; !free(y) && k <= 12; k++) {
+      for (const candidate of [first - k * line, first + (k + 1) * line]) {
+        if (free(candidate)) {
+          y = candidate;
+          break;
+        }
+      }
     }
     placed.push({ from, to, y });
     return { text, x: right ? p.x + gap : p.x - gap, y, anchor: right ? 'start' : 'end' };

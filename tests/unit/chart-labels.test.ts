@@ -41,6 +41,8 @@ describe('placeLabels', () => {
     for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) expect(a.to <= b.from || b.to <= a.from || Math.abs(a.y - b.y) >= LABEL_LINE_HEIGHT).toBe(true);
     expect(new Set(labels.map((l) => l.text)).size).toBe(3);
     expect(labels[0]!.y).toBe(230 - 8);
+    // No name sits on the points' horizontal whisker (a baseline just below the point).
+    for (const l of labels) expect(l.y <= 230 || l.y - LABEL_LINE_HEIGHT + 4 >= 230).toBe(true);
   });
 
   it('puts a name left of a point near the right edge, and leaves apart points alone', () => {
