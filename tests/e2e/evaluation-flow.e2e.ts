@@ -154,8 +154,10 @@ describe.skipIf(!python).sequential('evaluation flow: train, evaluate, compare, 
     expect(await page.getByTestId('start-evaluation').textContent()).toContain('Evaluate 3 models');
     await shot(page, 'flow-evaluate-new');
     await page.getByTestId('start-evaluation').click();
+    await expect.poll(async () => (await server.call('listEvaluations', { projectId })).length).toBe(1);
     const [evaluation] = await server.call('listEvaluations', { projectId });
-    expect(evaluation?.total ?? 0).toBeGreaterThanOrEqual(0);
+    expect([...evaluation!.modelIds].sort()).toEqual([...modelIds].sort());
+    expect(evaluation!.settings).toMatchObject({ samples: 1, maxNewTokens: 12 });
     const row = page.getByTestId(`evaluation-${evaluation!.id}`);
     await row.waitFor();
     await row.getByText('completed', { exact: true }).waitFor({ timeout: 240_000 });
