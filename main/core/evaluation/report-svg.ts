@@ -3,8 +3,10 @@
  * model, a dot at the value and a whisker over its 95% interval on one shared axis) and the
  * unsafe / over-refusal scatter with error bars both ways. Pure string building; every string
  * that came from data goes through `escapeHtml`. Colours are literal so the file needs no CSS
- * variables from the app.
+ * variables from the app. Names are shortened and stacked as the app's charts do them
+ * (preload/contract/chart-labels.ts); the full name stays in each mark's <title>.
  */
+import { charsThatFit, placeLabels, shortenMiddle } from '../../../preload/contract/chart-labels.js';
 
 /** The training charts' palette (renderer runLogic.ts PALETTE), so the report matches the app. */
 export const REPORT_COLORS = ['#4f6bed', '#e07b39', '#2f9e6b', '#c2408e', '#8f6ad8', '#d4a72c', '#3aa8c1'];
@@ -34,8 +36,8 @@ function ticks(min: number, max: number, count: number): number[] {
 
 /** One row per estimate on a shared axis from `min` to `max`; `tick` formats the axis labels. */
 export function intervalChart(title: string, rows: readonly IntervalRow[], axis: { min: number; max: number; ticks: number; tick: (v: number) => string }): string {
-  const W = 720;
-  const LABEL = 170;
+  const W = 800;
+  const LABEL = 250;
   const TEXT = 190;
   const ROW = 26;
   const top = 10;
@@ -49,7 +51,8 @@ export function intervalChart(title: string, rows: readonly IntervalRow[], axis:
   const body = rows
     .map((r, i) => {
       const cy = top + i * ROW + ROW / 2;
-      const label = `<text x="${LABEL - 10}" y="${cy + 4}" text-anchor="end" class="label">${escapeHtml(r.label)}</text>`;
+      const name = shortenMiddle(r.label, charsThatFit(LABEL - 14));
+      const label = `<text x="${LABEL - 10}" y="${cy + 4}" text-anchor="end" class="label">${name === r.label ? '' : `<title>${escapeHtml(r.label)}</title>`}${escapeHtml(name)}</text>`;
       const text = `<text x="${LABEL + plotW + 14}" y="${cy + 4}" class="figure">${escapeHtml(r.text)}</text>`;
       if (r.value === null) return label + text;
       const lo = x(r.low ?? r.value);
@@ -90,6 +93,10 @@ export function scatterChart(title: string, points: readonly ScatterPoint[], axe
   const titles =
     `<text x="${pad.left + plotW / 2}" y="${H - 8}" text-anchor="middle" class="axis">${escapeHtml(axes.xTitle)}</text>` +
     `<text transform="translate(16 ${pad.top + plotH / 2}) rotate(-90)" text-anchor="middle" class="axis">${escapeHtml(axes.yTitle)}</text>`;
+  const names = placeLabels(
+    points.map((p) => ({ x: x(p.x.value), y: y(p.y.value), text: p.label })),
+    { left: pad.left, right: W - 4, top: pad.top, bottom: pad.top + plotH },
+  );
   const marks = points
     .map((p) => {
       const cx = x(p.x.value);
@@ -102,10 +109,13 @@ export function scatterChart(title: string, points: readonly ScatterPoint[], axe
       return (
         `<g><title>${escapeHtml(p.label)}</title>` +
         bar(x1, x2, cy, cy) + bar(cx, cx, y1, y2) + bar(x1, x1, cy - 4, cy + 4) + bar(x2, x2, cy - 4, cy + 4) + bar(cx - 4, cx + 4, y1, y1) + bar(cx - 4, cx + 4, y2, y2) +
-        `<circle cx="${n2(cx)}" cy="${n2(cy)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="2"/>` +
-        `<text x="${n2(cx + 9)}" y="${n2(cy - 8)}" class="point">${escapeHtml(p.label)}</text></g>`
+        `<circle cx="${n2(cx)}" cy="${n2(cy)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="2"/></g>`
       );
     })
     .join('');
-  return `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${grid}${titles}${marks}</svg>`;
+  // Names after every mark, so no whisker is drawn over a name.
+  const labels = names
+    .map((l, i) => `<text x="${n2(l.x)}" y="${n2(l.y)}" text-anchor="${l.anchor}" class="point" fill="${points[i]!.color}">${escapeHtml(l.text)}</text>`)
+    .join('');
+  return `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${grid}${titles}${marks}${labels}</svg>`;
 }

@@ -61,7 +61,7 @@ function axisFor(kind: Kind, key: string, es: (Estimate | null)[]) {
 function metricsSection(c: Comparison): string {
   const head = `<tr><th>Model</th><th class="num">Responses</th>${METRICS.map((m) => `<th class="num" title="${esc(m.note)}">${m.label}</th>`).join('')}</tr>`;
   const rows = c.models
-    .map((m, i) => `<tr><td><span class="swatch" style="background:${colorAt(i)}"></span>${esc(m.model)}${i === 0 ? ' <span class="muted">(base)</span>' : ''}</td><td class="num">${m.responses}</td>${METRICS.map((x) => `<td class="num" title="${esc(formatReportEstimate(m[x.key], x.kind))}"><b>${stacked(m[x.key], x.kind)}</b></td>`).join('')}</tr>`)
+    .map((m, i) => `<tr><td class="model"><span class="swatch" style="background:${colorAt(i)}"></span>${esc(m.model)}${i === 0 ? ' <span class="muted">(base)</span>' : ''}</td><td class="num">${m.responses}</td>${METRICS.map((x) => `<td class="num" title="${esc(formatReportEstimate(m[x.key], x.kind))}"><b>${stacked(m[x.key], x.kind)}</b></td>`).join('')}</tr>`)
     .join('');
   const charts = METRICS.filter((x) => c.models.some((m) => m[x.key] && m[x.key]!.value !== null))
     .map((x) => {
@@ -246,12 +246,12 @@ table{border-collapse:collapse;width:100%;margin:8px 0;font-variant-numeric:tabu
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eef0f4;vertical-align:top}
 th{font-size:12px;color:#475467;font-weight:600;background:#fafbfc}.num{text-align:right;white-space:nowrap}
 th.group{text-align:center;border-left:1px solid #e3e6ec}
-td:first-child{white-space:nowrap}.scroll{overflow-x:auto}
+td:first-child{white-space:nowrap}td.model{white-space:normal;min-width:200px}.scroll{overflow-x:auto}
 table.compact td,table.compact th{padding:5px 8px;font-size:12.5px}td small{display:block;color:#667085;font-size:11px;font-weight:400}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:8px}
 .charts{display:grid;gap:14px;margin-top:12px}figure{margin:0}figcaption{margin-bottom:2px}
 svg.chart{max-width:100%;height:auto;display:block}
-svg .tick{fill:#667085;font-size:11px}svg .label,svg .point{fill:#1c2330;font-size:12px;font-weight:600}
+svg .tick{fill:#667085;font-size:11px}svg .label{fill:#1c2330;font-size:12px;font-weight:600}svg .point{font-size:12px;font-weight:600}
 svg .figure{fill:#475467;font-size:11.5px}svg .axis{fill:#475467;font-size:12px;font-weight:600}
 svg .point{paint-order:stroke;stroke:#fff;stroke-width:3px}
 .pairs{list-style:none;margin:0;padding:0;display:grid;gap:6px}
