@@ -23,7 +23,7 @@ const TOKEN_KEY = 'cosmo-studio.token';
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
 /** The close code the server gives a revoked link's socket (main/server/events-socket.ts). */
 const LINK_REVOKED_CLOSE = 4403;
-export const TOKEN_REFUSED_MESSAGE = 'This link no longer works: the studio restarted with a new link, or the link was revoked. Ask for a new one.';
+export const TOKEN_REFUSED_MESSAGE = 'This link no longer works: the studio restarted with a new link, or the link was revoked. Ask for a new one (the owner\u2019s is the one `studio serve` prints).';
 
 export function takeToken(): string {
   const url = new URL(window.location.href);
