@@ -71,7 +71,7 @@ describe('people\u2019s links', () => {
     expect(await person.page.getByTestId('person-links').count()).toBe(0);
     await person.page.getByTestId('project-card').getByRole('button', { name: 'Label' }).click();
     await person.page.getByTestId('item-pane').waitFor();
-    for (const hidden of ['import', 'train', 'export', 'settings']) expect(await person.page.getByTestId(`tab-${hidden}`).count(), hidden).toBe(0);
+    for (const hidden of ['import', 'train', 'export', 'settings', 'compare']) expect(await person.page.getByTestId(`tab-${hidden}`).count(), hidden).toBe(0);
     expect(await person.page.getByTestId('tab-label').count()).toBe(1);
     const itemExternalId = ((await person.page.getByTestId('item-external-id').textContent()) ?? '').trim();
     await person.page.keyboard.press('n');
