@@ -1,6 +1,8 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 13
+-- user_version: 14
+
+CREATE INDEX access_link_user ON access_link(user_id);
 
 CREATE INDEX annotation_annotator ON annotation(annotator_id);
 
@@ -87,6 +89,15 @@ CREATE INDEX run_active ON run(status) WHERE status IN ('queued', 'running', 'ca
 CREATE INDEX run_event_run ON run_event(run_id, type, id);
 
 CREATE INDEX run_project ON run(project_id);
+
+CREATE TABLE access_link (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES user(id),
+  -- hex SHA-256 of the token; the token itself is never stored
+  token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
 
 CREATE TABLE annotation (
   id INTEGER PRIMARY KEY,

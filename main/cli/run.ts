@@ -40,10 +40,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '4747')
     .option('--host <address>', 'interface to bind; anything but 127.0.0.1 also needs --expose', undefined)
     .option('--expose', 'listen beyond this machine (default host 0.0.0.0): anyone with the link can read and change every project')
+    .option('--keep-token', 'keep the printed link across restarts (the token is stored 0600 in the data dir), so open tabs reconnect')
     .option('--backup-every <hours>', 'back studio.db up into <data-dir>/backups every so many hours (0: never)', '6')
     .option('--backups-kept <n>', 'how many scheduled backups to keep', '8')
     .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action((opts: { port: string; host?: string; expose?: boolean; dataDir?: string; backupEvery?: string; backupsKept?: string }) => run(() => serveCommand(io, opts))());
+    .action((opts: { port: string; host?: string; expose?: boolean; keepToken?: boolean; dataDir?: string; backupEvery?: string; backupsKept?: string }) => run(() => serveCommand(io, opts))());
 
   program
     .command('backup')

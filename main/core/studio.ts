@@ -15,6 +15,8 @@ import { importHandlers } from './import/handlers.js';
 import { responseBrowseHandlers } from './responses/browse.js';
 import { statsHandlers } from './stats.js';
 import { agreementHandlers } from './evaluation/agreement.js';
+import { accessHandlers } from './access/handlers.js';
+import { personForToken, type Person } from './access/links.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
@@ -40,6 +42,8 @@ export interface StudioCore {
   events: EventHub;
   paths: DataPaths;
   blobs: BlobStore;
+  /** People's links: who a token that is not the owner's belongs to (`studio serve` asks per request). */
+  access: { personForToken(token: string): Person | null };
   /** The services' shared context, for code inside main/ (jobs, bench); hosts use `handlers`. */
   context: CoreContext;
   /** Runs registered cleanup, then closes the database. Idempotent. */
@@ -65,6 +69,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...verifierHandlers(ctx, verifiers),
     ...preferenceHandlers(ctx),
     ...responseBrowseHandlers(ctx),
+    ...accessHandlers(ctx),
   };
 }
 
@@ -138,6 +143,7 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
     events,
     paths,
     blobs: context.blobs,
+    access: { personForToken: (token) => personForToken(context, token) },
     context,
     close() {
       if (closed) return;

@@ -10,6 +10,8 @@
  * on 127.0.0.1 the browser visits would receive it) nor from a URL (URLs land in logs, history and
  * proxies). The page shell itself holds no data and is served without the token, so a reload works
  * once the page has moved the token from its first URL into sessionStorage.
+ *
+ * The printed token is the owner's; people's links carry tokens of their own (callers.ts).
  */
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -37,10 +39,16 @@ export function tokensEqual(expected: string, candidate: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The token a request carries in its `x-studio-token` header, or null. */
+export function requestToken(req: IncomingMessage): string | null {
+  const header = req.headers[HTTP.tokenHeader];
+  return typeof header === 'string' ? header : null;
+}
+
 /** The request is authorised when its `x-studio-token` header matches. */
 export function authorise(req: IncomingMessage, expected: string): boolean {
-  const header = req.headers[HTTP.tokenHeader];
-  return typeof header === 'string' && tokensEqual(expected, header);
+  const token = requestToken(req);
+  return token !== null && tokensEqual(expected, token);
 }
 
 /** The subprotocols a WebSocket upgrade offers (`Sec-WebSocket-Protocol: a, b`). */
@@ -51,11 +59,16 @@ export function offeredProtocols(req: IncomingMessage): string[] {
 }
 
 /**
- * A WebSocket upgrade is authorised by the header (clients that are not browsers) or, for
- * browsers, by the token offered as a subprotocol value. The first token-bearing protocol decides.
+ * The token a WebSocket upgrade carries: the header (clients that are not browsers) or, for
+ * browsers, the value of the first token-bearing subprotocol offered. Null when neither is there.
  */
-export function authoriseWebSocket(req: IncomingMessage, expected: string): boolean {
-  if (req.headers[HTTP.tokenHeader] !== undefined) return authorise(req, expected);
+export function webSocketToken(req: IncomingMessage): string | null {
+  if (req.headers[HTTP.tokenHeader] !== undefined) return requestToken(req);
   const offered = offeredProtocols(req).find((protocol) => protocol.startsWith(HTTP.tokenProtocolPrefix));
-  return offered !== undefined && tokensEqual(expected, offered.slice(HTTP.tokenProtocolPrefix.length));
+  return offered === undefined ? null : offered.slice(HTTP.tokenProtocolPrefix.length);
+}
+
+export function authoriseWebSocket(req: IncomingMessage, expected: string): boolean {
+  const token = webSocketToken(req);
+  return token !== null && tokensEqual(expected, token);
 }

@@ -45,6 +45,7 @@ export function toErrorBody(err: unknown, log: ErrorLog): StudioErrorBody {
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,

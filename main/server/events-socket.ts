@@ -18,8 +18,14 @@ export interface EventSource {
   subscribe(listener: (event: StudioEvent) => void): () => void;
 }
 
+/** The close code a revoked link's socket gets (application range), so the page can say why. */
+export const LINK_REVOKED_CLOSE = 4403;
+
 export interface EventSocketServer {
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** `linkId`: the person's link the socket was opened with; null for the owner. */
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, linkId: number | null): void;
+  /** Closes every socket opened with this link (it was revoked). */
+  closeLink(linkId: number): void;
   refuse(socket: Duplex, status: 401 | 403 | 404, reason: string): void;
   clientCount(): number;
   close(): void;
@@ -35,6 +41,7 @@ export function createEventSockets(events: EventSource): EventSocketServer {
     handleProtocols: (protocols) => (protocols.has(HTTP.eventsProtocol) ? HTTP.eventsProtocol : false),
   });
   const alive = new WeakMap<WebSocket, boolean>();
+  const links = new WeakMap<WebSocket, number>();
 
   wss.on('connection', (ws: WebSocket) => {
     alive.set(ws, true);
@@ -64,8 +71,14 @@ export function createEventSockets(events: EventSource): EventSocketServer {
   heartbeat.unref();
 
   return {
-    accept(req, socket, head) {
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    accept(req, socket, head, linkId) {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (linkId !== null) links.set(ws, linkId);
+        wss.emit('connection', ws, req);
+      });
+    },
+    closeLink(linkId) {
+      for (const ws of wss.clients) if (links.get(ws) === linkId) ws.close(LINK_REVOKED_CLOSE, 'This link was revoked');
     },
     refuse(socket, status, reason) {
       const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];

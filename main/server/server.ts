@@ -3,6 +3,10 @@
  * (POST /api/<method>), the stored images (/blobs), export downloads (/exports), pushed events
  * (/events) and the built renderer, all behind one token. It binds 127.0.0.1 unless the caller
  * explicitly allows another interface (`allowRemote`, the CLI's `--expose`).
+ *
+ * The token it prints is the owner's (admin). People's links carry tokens of their own, looked up
+ * in the database on every request; each call is checked against the person's role and
+ * attributed to them (callers.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -13,7 +17,8 @@ import { StudioError } from '../../preload/contract/errors.js';
 import type { StudioHandlers } from '../../preload/contract/api.js';
 import type { BlobStore } from '../core/blobs/store.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { authorise, authoriseWebSocket, isAcceptableToken, newToken } from './auth.js';
+import { isAcceptableToken, newToken, requestToken, webSocketToken } from './auth.js';
+import { authoriseCall, identify, sessionOf, type Caller, type PersonLookup } from './callers.js';
 import { blobFile, IMMUTABLE_CACHE, parseThumbSize, thumbFile, type BlobFile } from './blob-files.js';
 import { readJson, MB } from './body.js';
 import { ByteBudget } from './body-budget.js';
@@ -33,6 +38,8 @@ export interface ServerCore {
   events: EventSource;
   blobs: BlobStore;
   paths: { exports: string };
+  /** Who a token that is not the owner's belongs to (people's links). */
+  access: PersonLookup;
 }
 
 export interface ServerOptions {
@@ -41,7 +48,7 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** A fixed token (at least 32 URL-safe characters); by default a fresh random one. */
+  /** A fixed owner token (at least 32 URL-safe characters; `--keep-token`); by default a fresh random one. */
   token?: string;
   /** The explicit consent to listen beyond this machine (`studio serve --expose`). */
   allowRemote?: boolean;
@@ -94,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let port = 0;
   const largeBodies = new ByteBudget(LARGE_BODY_BUDGET);
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, name: string) => {
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, name: string, caller: Caller) => {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       sendError(res, errorBody('unsupported', 'API methods are called with POST'), 405);
@@ -110,7 +117,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const release = limit ? await largeBodies.acquire(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limit) : limit) : null;
     try {
       const input = await readJson(req, limit ?? DEFAULT_BODY_LIMIT);
-      const output = await callByName(core.handlers, name, input);
+      authoriseCall(caller, name, input);
+      // The session is what this host knows about the caller; the core knows only its owner.
+      const output = name === 'getSession' ? sessionOf(caller) : await callByName(core.handlers, name, input);
+      // A revoked link's open event connection ends now, not at its next reconnect.
+      if (name === 'revokeAccessLink') sockets.closeLink((output as { id: number }).id);
       sendJson(res, 200, output);
     } finally {
       release?.();
@@ -199,12 +210,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A GET of an export may carry a signed link instead of the header (a followed link has none).
     const signedDownload = exportPath !== null && url.searchParams.has('sig') && verifyExportLink(token, exportPath, url);
     const dataRoute = path.startsWith('/api/') || path.startsWith('/blobs/') || exportPath !== null || path === HTTP.events;
-    if (dataRoute && !signedDownload && !authorise(req, token)) {
+    const caller = dataRoute && !signedDownload ? identify(requestToken(req), token, core.access) : null;
+    if (dataRoute && !signedDownload && caller === null) {
       req.resume();
-      sendError(res, errorBody('unauthorized', 'Missing or wrong token: open the link that `studio serve` printed'), 401);
+      sendError(res, errorBody('unauthorized', 'Missing, wrong or revoked token: open the link that `studio serve` printed, or ask for a new one'), 401);
       return;
     }
-    if (path.startsWith('/api/')) return handleApi(req, res, path.slice('/api/'.length));
+    // Exports are admin-only (exportProject); a signed link was only ever issued to an admin.
+    if (exportPath !== null && caller !== null) authoriseCall(caller, 'exportProject', null);
+    if (path.startsWith('/api/')) return handleApi(req, res, path.slice('/api/'.length), caller!);
     if (exportPath?.endsWith('/link') && req.method === 'POST' && !signedDownload) return handleExportLink(req, res, exportPath.slice(0, -'/link'.length));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       req.resume();
@@ -238,8 +252,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(req.url ?? '/', 'http://studio.invalid');
     if (url.pathname !== HTTP.events) return sockets.refuse(socket, 404, 'Only /events accepts a WebSocket');
     if (!hostAllowed(req, port, exposed, host) || !originAllowed(req)) return sockets.refuse(socket, 403, 'Cross-origin WebSocket refused');
-    if (!authoriseWebSocket(req, token)) return sockets.refuse(socket, 401, 'Missing or wrong token');
-    sockets.accept(req, socket, head);
+    const caller = identify(webSocketToken(req), token, core.access);
+    if (caller === null) return sockets.refuse(socket, 401, 'Missing, wrong or revoked token');
+    sockets.accept(req, socket, head, caller.kind === 'person' ? caller.linkId : null);
   });
 
   await new Promise<void>((resolve, reject) => {

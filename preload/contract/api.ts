@@ -34,6 +34,7 @@ import { responseBrowseMethods } from './response-browse.js';
 import { sideBySideMethods } from './side-by-side.js';
 import { agreementMethods } from './agreement.js';
 import { trainingMethods } from './training.js';
+import { accessMethods } from './access.js';
 
 const Id = z.number().int().positive();
 const Empty = z.object({}).strict();
@@ -180,6 +181,7 @@ export const studioMethods = {
   ...responseBrowseMethods,
   ...sideBySideMethods,
   ...agreementMethods,
+  ...accessMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ImportProblem } from './domain.js';
 
-export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'unauthorized', 'too_large', 'unsupported', 'internal'] as const;
+export const ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'unauthorized', 'forbidden', 'too_large', 'unsupported', 'internal'] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

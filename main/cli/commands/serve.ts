@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { startServer } from '../../server/server.js';
 import { isLoopbackAddress } from '../../server/origin.js';
+import { ownerToken } from '../../server/owner-token.js';
 import { DEFAULT_BACKUP_SCHEDULE, type BackupSchedule } from '../../core/backup/schedule.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -13,6 +14,8 @@ export interface ServeOptions {
   port: string;
   host?: string;
   expose?: boolean;
+  /** Keep the owner's token across restarts (<data>/server-token). */
+  keepToken?: boolean;
   dataDir?: string;
   backupEvery?: string;
   backupsKept?: string;
@@ -45,8 +48,10 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
   // No local caller: whoever holds the link is not the person at this machine (no trust_remote_code).
   const core = await openCliCore(io, options.dataDir, log, null, backups);
   let server;
+  let owner;
   try {
-    server = await startServer({ core, host, port, allowRemote: options.expose === true, rendererDir, log });
+    owner = ownerToken(core.paths.root, options.keepToken === true);
+    server = await startServer({ core, host, port, token: owner.token, allowRemote: options.expose === true, rendererDir, log });
   } catch (err) {
     core.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -63,6 +68,14 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
     );
   }
   io.stdout(`Open ${server.url}\n`);
+  if (owner.origin === 'kept') io.stdout('This is the same link as before (--keep-token): open tabs reconnect.\n');
+  else if (options.keepToken) io.stdout('This link is kept across restarts (--keep-token); people\u2019s own links are made under People.\n');
+  else {
+    io.stdout(
+      `This is a new link${owner.replacedKept ? ' (the kept one is void)' : ''}: links from an earlier start no longer work, and open tabs say so. ` +
+        'Add --keep-token to keep it across restarts. People\u2019s own links (made under People) survive restarts.\n',
+    );
+  }
   io.stdout('Press Ctrl-C to stop.\n');
 
   await new Promise<void>((resolve) => {

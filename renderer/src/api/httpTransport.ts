@@ -9,6 +9,10 @@
  * shown from blob: URLs, the WebSocket offers it as a subprotocol value (browsers cannot give a
  * WebSocket headers; a URL would land in logs), and export downloads follow a link the server
  * signs for one export and one minute. The server sets and reads no cookie.
+ *
+ * When the event socket drops, the page asks the server whether its token still works before it
+ * retries: a studio restarted without `--keep-token` (a new link) or a revoked link answers 401,
+ * and the page then says so ('refused') instead of reconnecting for ever.
  */
 import type { MethodName } from '../../../preload/contract/api';
 import { HTTP } from '../../../preload/contract/channels';
@@ -18,6 +22,9 @@ import type { ConnectionState, ImageKind, Transport } from './transport';
 
 const TOKEN_KEY = 'cosmo-studio.token';
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+/** The close code the server gives a revoked link's socket (main/server/events-socket.ts). */
+const LINK_REVOKED_CLOSE = 4403;
+export const TOKEN_REFUSED_MESSAGE = 'This link no longer works: the studio restarted with a new link, or the link was revoked. Ask for a new one (the owner\u2019s is the one `studio serve` prints).';
 
 export function takeToken(): string {
   const url = new URL(window.location.href);
@@ -60,6 +67,8 @@ export function createHttpTransport(token: string): Transport {
   let socket: WebSocket | null = null;
 
   const setState = (next: ConnectionState) => {
+    // Refused is final: nothing this page does makes the token good again.
+    if (state === 'refused') return;
     state = next;
     for (const listener of connectionListeners) listener(next);
   };
@@ -82,13 +91,31 @@ export function createHttpTransport(token: string): Transport {
       }
       for (const listener of eventListeners) listener(parsed);
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (closed) => {
       socket = null;
+      if (closed.code === LINK_REVOKED_CLOSE) {
+        setState('refused');
+        return;
+      }
       setState('closed');
       const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 8000;
       attempt += 1;
-      window.setTimeout(connect, delay);
+      window.setTimeout(() => void retry(), delay);
     });
+  };
+
+  /** Reconnects unless the server says the token is refused (a browser cannot read a WebSocket's 401). */
+  const retry = async () => {
+    try {
+      const probe = await fetch(HTTP.api('getSession'), { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders }, body: '{}' });
+      if (probe.status === 401) {
+        setState('refused');
+        return;
+      }
+    } catch {
+      // The server is not reachable (yet): keep trying; the socket's own failure schedules the next try.
+    }
+    connect();
   };
   connect();
 
@@ -114,11 +141,9 @@ export function createHttpTransport(token: string): Transport {
       }
       // `studio serve` answers the value itself with 200, or a StudioErrorBody with an error status.
       if (response.ok) return { ok: true, value: body };
-      if (response.status === 401 || response.status === 403) {
-        return {
-          ok: false,
-          error: { code: 'unauthorized', message: 'The server refused this page\u2019s token. Open the link printed by `studio serve` again.' },
-        };
+      if (response.status === 401) {
+        setState('refused');
+        return { ok: false, error: { code: 'unauthorized', message: TOKEN_REFUSED_MESSAGE } };
       }
       return { ok: false, error: body ?? { code: 'internal', message: `${name}: HTTP ${response.status}` } };
     },

@@ -2,3 +2,4 @@ export { createStudioClient, clientFromTransport, type StudioClient } from './cl
 export { StudioError, errorMessage, toStudioError } from './errors';
 export { uploadFiles, relativePath, importableFiles, type UploadProgress, type UploadResult } from './upload';
 export type { ConnectionState } from './transport';
+export { TOKEN_REFUSED_MESSAGE } from './httpTransport';

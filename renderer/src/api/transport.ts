@@ -1,7 +1,11 @@
 /** What a host connection provides; the client layers types and validation on top. */
 import type { MethodName } from '../../../preload/contract/api';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/**
+ * `refused`: the server no longer takes this page's token (the studio restarted with a new link,
+ * or the link was revoked); reconnecting cannot help, so the page says so and stops trying.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused';
 
 export interface Transport {
   readonly kind: 'electron' | 'http';

@@ -1,0 +1,117 @@
+/**
+ * Who may call each StudioApi method over a person's link (`studio serve`). The server enforces
+ * this; the page only hides what a role cannot do. The owner (the printed link, the desktop app)
+ * is admin and passes every check.
+ *
+ *   read      any person: reads that change nothing
+ *   annotator any person: their own labelling (labels, verdicts, votes, skips, flags)
+ *   reviewer  reviewers and admins: adjudication and review
+ *   admin     admins: the schema, guidelines, people, links, imports, exports, models and runs
+ *
+ * Every method must have an entry (a test checks; the Record type does too), so a new method is
+ * classified when it lands. A name missing at runtime is treated as admin: unknown fails closed.
+ */
+import type { Role } from './domain.js';
+import type { MethodName } from './api.js';
+
+export type MethodAccess = 'read' | 'annotator' | 'reviewer' | 'admin';
+
+export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
+  getInfo: 'read',
+  getSession: 'read',
+  listUsers: 'read',
+  createUser: 'admin',
+  updateUser: 'admin',
+  listAccessLinks: 'admin',
+  createAccessLink: 'admin',
+  revokeAccessLink: 'admin',
+
+  listProjects: 'read',
+  getProject: 'read',
+  createProject: 'admin',
+  updateProject: 'admin',
+  createDemoProject: 'admin',
+
+  beginUpload: 'admin',
+  uploadFile: 'admin',
+  startImport: 'admin',
+  startResponseImport: 'admin',
+  getImportJob: 'read',
+  exportProject: 'admin',
+
+  listItems: 'read',
+  getItem: 'read',
+  getStats: 'read',
+  getAgreement: 'read',
+  listResponses: 'read',
+  getItemResponses: 'read',
+  getSideBySide: 'read',
+  getPreferenceStats: 'read',
+
+  getQueue: 'annotator',
+  submitLabel: 'annotator',
+  undoLastSubmit: 'annotator',
+  skipItem: 'annotator',
+  unskipItem: 'annotator',
+  setFlag: 'annotator',
+  saveAnnotation: 'annotator',
+  getResponseQueue: 'annotator',
+  submitVerdict: 'annotator',
+  undoLastVerdict: 'annotator',
+  skipResponse: 'annotator',
+  setResponseFlag: 'annotator',
+  saveVerdict: 'annotator',
+  getPairQueue: 'annotator',
+  submitPreference: 'annotator',
+  undoLastPreference: 'annotator',
+  skipPair: 'annotator',
+
+  getSystemInfo: 'read',
+  setupPythonEnv: 'admin',
+  listBaseModels: 'read',
+  inspectHubModel: 'admin',
+  addBaseModel: 'admin',
+  buildTinyModel: 'admin',
+  previewRun: 'admin',
+  startRun: 'admin',
+  cancelRun: 'admin',
+  resumeRun: 'admin',
+  listRuns: 'read',
+  getRun: 'read',
+  listModels: 'read',
+
+  planEvalSplit: 'admin',
+  applyEvalSplit: 'admin',
+  freezeEvalSet: 'admin',
+  listEvalSets: 'read',
+  startEvaluation: 'admin',
+  listEvaluations: 'read',
+  getEvaluation: 'read',
+  cancelEvaluation: 'admin',
+  resumeEvaluation: 'admin',
+  scoreResponses: 'admin',
+  getScoreJob: 'read',
+  trainVerifier: 'admin',
+  getVerifierJob: 'read',
+  listVerifiers: 'read',
+  compareModels: 'read',
+  compareReport: 'read',
+  getArena: 'read',
+  pickCheckpoints: 'read',
+};
+
+/** Input fields that name who is acting: over a person's link they must be that person. */
+export const ATTRIBUTED_FIELDS = ['annotatorId', 'reviewerId'] as const;
+
+const RANK: Record<Role, number> = { annotator: 0, reviewer: 1, admin: 2 };
+const NEEDS: Record<MethodAccess, number> = { read: 0, annotator: 0, reviewer: 1, admin: 2 };
+
+/** The entry for a name off the wire; anything unlisted needs admin. */
+export function requiredAccess(name: string): MethodAccess {
+  return Object.prototype.hasOwnProperty.call(METHOD_ACCESS, name) ? METHOD_ACCESS[name as MethodName] : 'admin';
+}
+
+/** Whether a person with this role may call the method (the owner may call everything). */
+export function roleAllows(role: Role, name: string): boolean {
+  return RANK[role] >= NEEDS[requiredAccess(name)];
+}
