@@ -15,6 +15,7 @@ import { importHandlers } from './import/handlers.js';
 import { responseBrowseHandlers } from './responses/browse.js';
 import { statsHandlers } from './stats.js';
 import { agreementHandlers } from './evaluation/agreement.js';
+import { qualityHandlers } from './quality/handlers.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
@@ -65,6 +66,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...verifierHandlers(ctx, verifiers),
     ...preferenceHandlers(ctx),
     ...responseBrowseHandlers(ctx),
+    ...qualityHandlers(ctx),
   };
 }
 
