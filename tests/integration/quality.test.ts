@@ -10,6 +10,8 @@ import type { StudioError } from '../../preload/contract/errors.js';
 import { isGoldSlot } from '../../main/core/quality/gold.js';
 import { isoWeek } from '../../main/core/quality/iso-week.js';
 import { wilson } from '../../main/core/evaluation/stats/wilson.js';
+import { join } from 'node:path';
+import { importPath } from '../../main/core/import/index.js';
 import { seedCount, seedItems, useTempCore, type TempCore } from '../helpers/core.js';
 
 let now = new Date('2026-12-01T09:00:00.000Z');
@@ -324,6 +326,17 @@ describe('guideline versions', () => {
     await c.call('submitLabel', { itemId: items[0]!, annotatorId: ada.id, labels: harmfulAs('privacy'), timeSpentMs: 10 });
     expect((await c.call('getItem', { itemId: items[0]! })).annotations[0]!.guidelineVersion).toBe(2);
     await c.call('submitLabel', { itemId: items[1]!, annotatorId: bob.id, labels: benign, timeSpentMs: 10 });
+    expect(await c.call('sendBackOutdated', { projectId: project.id, reviewerId: rev.id })).toEqual({ sendBackId: null, labels: 0, items: 0 });
+  });
+
+  it('leaves imported labels (made under no guidelines of ours) alone', async () => {
+    const c = t();
+    const project = await c.call('createProject', { name: 'I', guidelines: 'v1', annotatorsPerItem: 2 });
+    await importPath(c.core.context, { projectId: project.id, path: join(__dirname, '../fixtures/import/with-annotations.jsonl') });
+    const rev = await c.call('createUser', { name: 'Rhea', role: 'reviewer' });
+    await c.call('updateProject', { projectId: project.id, patch: { guidelines: 'v2' } });
+    const heads = c.core.context.db.read.prepare<{ n: number }>("SELECT COUNT(*) AS n FROM annotation_head WHERE project_id = ? AND status = 'submitted'").get(project.id)!.n;
+    expect(heads).toBeGreaterThan(0);
     expect(await c.call('sendBackOutdated', { projectId: project.id, reviewerId: rev.id })).toEqual({ sendBackId: null, labels: 0, items: 0 });
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Guideline versions: triggers (0014) append a version whenever a project's guidelines change and
  * appendAnnotation records the current one on every label. Sending back retracts the current
- * labels made under older versions (or before versions were kept), so their items return to the
+ * labels made under older versions, and those made in the studio before versions were kept (NULL,
+ * origin queue or browse); imported labels without a version were made elsewhere, under no
+ * guidelines of ours, and are left alone. Their items return to the
  * annotators' queues (at the front, like an undo); the retracted versions keep the labels, so
  * history shows what was sent back, and send_back_annotation says which retractions these were.
  */
@@ -41,7 +43,8 @@ export function guidelineHandlers(ctx: CoreContext): GuidelineHandlers {
         const outdated = db.write
           .prepare<{ item_id: number; annotator_id: number; labels: string }>(
             `SELECT h.item_id, h.annotator_id, a.labels FROM annotation_head h JOIN annotation a ON a.id = h.annotation_id
-             WHERE h.project_id = ? AND h.status = 'submitted' AND (a.guideline_version IS NULL OR a.guideline_version < ?)
+             WHERE h.project_id = ? AND h.status = 'submitted'
+               AND (a.guideline_version < ? OR (a.guideline_version IS NULL AND a.origin <> 'import'))
              ORDER BY h.item_id, h.annotator_id`,
           )
           .all(projectId, below);
