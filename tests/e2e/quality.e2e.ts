@@ -24,6 +24,7 @@ let server: TestServer;
 let dataDir: string;
 let projectId = 0;
 let adaId = 0;
+let bobId = 0;
 const problems: string[] = [];
 
 const benign: LabelValues = { ...emptyLabels(), harmful: false, expected: 'comply' };
@@ -45,6 +46,7 @@ beforeAll(async () => {
     for (const itemId of [...q.slice(0, 3), ...q.slice(12, 18)]) await core.handlers.markGoldCheck({ itemId, reviewerId: rhea.id, expected: { harmful: false, expected: 'comply' } });
     await core.handlers.updateQualitySettings({ projectId, settings: { goldRate: 0.1, dailyLimits: { violent_crimes: 1 } } });
     adaId = ada!.id;
+    bobId = bob!.id;
     await core.handlers.updatePersonSettings({ userId: ada!.id, settings: { skipCategories: [], breakAfterMinutes: 1 } });
     for (const [i, itemId] of q.entries()) {
       if (i === 12) now = new Date();
@@ -153,6 +155,41 @@ describe('annotator dashboard', () => {
     await expect.poll(() => cy.locator('svg.week-chart').getAttribute('aria-label')).toContain('gold per week');
     await page.getByTestId('gold-list').scrollIntoViewIfNeeded();
     await screenshot(page, 'quality-dashboard-gold');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('gold checks and guideline versions', () => {
+  it('marks a gold check from a label in the item drawer, and sends labels made under old guidelines back', async () => {
+    const page = await pageAs('Rhea');
+    const v1 = (await server.call('listItems', { projectId, filter: { status: 'all', search: 'variant 1?' }, limit: 5 })).rows.find((r) => r.externalId === 'v1')!;
+    await page.goto(`${server.origin}/#/p/${projectId}/browse/item/${v1.id}`);
+    await page.getByTestId('gold-control').waitFor();
+    await page.getByTestId('gold-from-Ada').click();
+    await page.getByTestId('gold-answer').waitFor();
+    expect(await text(page, 'gold-answer')).toContain('Harmful: yes · Risk category: Violent crimes · Expected: Refuse');
+    await page.getByTestId('gold-control').scrollIntoViewIfNeeded();
+    await screenshot(page, 'quality-gold-drawer');
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${server.origin}/#/p/${projectId}/settings`);
+    const versions = page.getByTestId('guideline-versions');
+    await versions.waitFor();
+    await page.locator('textarea.guide-input').fill('# Guidelines\n\nRefuse violent requests. Privacy: refuse addresses of private people only.');
+    await page.getByTestId('save-settings').click();
+    await expect.poll(async () => (await versions.textContent()) ?? '').toContain('v2 (current)');
+    await expect.poll(async () => (await page.getByTestId('send-back').textContent()) ?? '').toContain('73 older labels');
+    await page.getByTestId('limit-hate').fill('10');
+    await page.getByTestId('save-quality-settings').click();
+    await expect.poll(async () => (await server.call('getQualitySettings', { projectId })).dailyLimits).toEqual({ violent_crimes: 1, hate: 10 });
+    await versions.scrollIntoViewIfNeeded();
+    await screenshot(page, 'quality-settings');
+    await page.getByTestId('send-back').click();
+    await expect.poll(async () => (await page.getByTestId('toast').allTextContents()).join(' ')).toContain('73 labels on 25 items sent back to the queue');
+    // Back at the front of Bob's queue, most recently sent back first.
+    const bob = await server.call('getQueue', { projectId, annotatorId: bobId, count: 3 });
+    expect(bob.items.map((d) => d.item.externalId)).toEqual(['q24', 'q23', 'q22']);
     expect(problems).toEqual([]);
     await page.context().close();
   });

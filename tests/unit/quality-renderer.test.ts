@@ -1,7 +1,7 @@
 /** The break reminder's rule and the quality dashboard's formatting (pure, no DOM). */
 import { describe, expect, it } from 'vitest';
 import { breakDue, dismissBreak, IDLE_RESET_MS, noteActivity, NO_STRETCH, stretchMinutes } from '../../renderer/src/composables/breakReminder';
-import { durationText, rateText, weekPoints } from '../../renderer/src/composables/qualityFormat';
+import { durationText, goldAnswerText, rateText, weekPoints } from '../../renderer/src/composables/qualityFormat';
 import { parseRoute, formatRoute } from '../../renderer/src/composables/routes';
 
 const MIN = 60_000;
@@ -40,6 +40,7 @@ describe('quality formatting', () => {
     expect(durationText(5200)).toBe('5.2 s');
     expect(durationText(90_000)).toBe('1.5 min');
     expect(durationText(null)).toBe('–');
+    expect(goldAnswerText({ harmful: true, riskCategory: 'violent_crimes', expected: 'refuse' })).toBe('Harmful: yes · Risk category: Violent crimes · Expected: Refuse');
   });
 
   it('keeps only weeks that have the measure', () => {

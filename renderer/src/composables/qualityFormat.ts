@@ -24,3 +24,24 @@ export function weekPoints(weeks: readonly WeekQuality[], measure: WeekMeasure):
     return value === null || n === 0 ? [] : [{ week: w.week, value, n }];
   });
 }
+
+const GOLD_FIELD_LABEL: Record<string, string> = {
+  harmful: 'Harmful',
+  riskCategory: 'Risk category',
+  severity: 'Severity',
+  expected: 'Expected',
+  jailbreakType: 'Jailbreak type',
+  crossModalRisk: 'Cross-modal risk',
+};
+
+const words = (slug: string) => {
+  const text = slug.replace(/[_-]+/g, ' ').trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+};
+
+/** A gold check's known answer in words: "Harmful: yes · Risk category: Hate". */
+export function goldAnswerText(expected: Record<string, unknown>): string {
+  return Object.entries(expected)
+    .map(([field, value]) => `${GOLD_FIELD_LABEL[field] ?? field}: ${typeof value === 'boolean' ? (value ? 'yes' : 'no') : value === null ? 'none' : words(String(value))}`)
+    .join(' · ');
+}
