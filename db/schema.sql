@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 14
+-- user_version: 15
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -21,6 +21,8 @@ CREATE INDEX evaluation_project ON evaluation(project_id);
 CREATE INDEX evaluation_set_item_item ON evaluation_set_item(item_id);
 
 CREATE INDEX export_project ON export(project_id);
+
+CREATE INDEX gold_check_project ON gold_check(project_id);
 
 CREATE INDEX import_batch_project ON import_batch(project_id);
 
@@ -118,7 +120,7 @@ CREATE TABLE annotation (
   jailbreak_type TEXT,
   cross_modal_risk TEXT,
   time_spent_ms INTEGER NOT NULL DEFAULT 0 CHECK (time_spent_ms >= 0),
-  created_at TEXT NOT NULL,
+  created_at TEXT NOT NULL, guideline_version INTEGER,
   UNIQUE (item_id, annotator_id, version)
 );
 
@@ -210,6 +212,23 @@ CREATE TABLE export (
   created_at TEXT NOT NULL
 );
 
+CREATE TABLE gold_check (
+  item_id INTEGER PRIMARY KEY REFERENCES item(id),
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  -- {"harmful": true, "riskCategory": "hate", ...}: only the fields checked
+  expected TEXT NOT NULL CHECK (json_valid(expected)),
+  created_by INTEGER NOT NULL REFERENCES user(id),
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE guideline_version (
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  version INTEGER NOT NULL CHECK (version >= 1),
+  text TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (project_id, version)
+) WITHOUT ROWID;
+
 CREATE TABLE import_batch (
   id INTEGER PRIMARY KEY,
   project_id INTEGER NOT NULL REFERENCES project(id),
@@ -285,6 +304,14 @@ CREATE TABLE model (
   UNIQUE (run_id, step)
 );
 
+CREATE TABLE person_settings (
+  user_id INTEGER PRIMARY KEY REFERENCES user(id),
+  -- risk categories this person is never served
+  skip_categories TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(skip_categories)),
+  -- remind to take a break after this many minutes of continuous labelling; 0: never
+  break_after_minutes INTEGER NOT NULL DEFAULT 0 CHECK (break_after_minutes BETWEEN 0 AND 600)
+);
+
 CREATE TABLE preference (
   id INTEGER PRIMARY KEY,
   project_id INTEGER NOT NULL REFERENCES project(id),
@@ -345,6 +372,14 @@ CREATE TABLE project (
   complete_count INTEGER NOT NULL DEFAULT 0,
   flagged_count INTEGER NOT NULL DEFAULT 0
 , preference_criteria TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(preference_criteria)), response_count INTEGER NOT NULL DEFAULT 0 CHECK (response_count >= 0), response_complete_count INTEGER NOT NULL DEFAULT 0 CHECK (response_complete_count >= 0));
+
+CREATE TABLE quality_settings (
+  project_id INTEGER PRIMARY KEY REFERENCES project(id),
+  -- share of an annotator's queue slots that hold a gold check
+  gold_rate REAL NOT NULL DEFAULT 0 CHECK (gold_rate >= 0 AND gold_rate <= 0.5),
+  -- {"violent_crimes": 20}: harmful items of that category one person labels per day at most
+  daily_limits TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(daily_limits))
+);
 
 CREATE TABLE queue_skip (
   id INTEGER PRIMARY KEY,
@@ -501,6 +536,21 @@ CREATE TABLE run_metric (
   PRIMARY KEY (run_id, step)
 ) WITHOUT ROWID;
 
+CREATE TABLE send_back (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  -- labels made under a version below this one were sent back
+  below_version INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE send_back_annotation (
+  -- the retracted version the send-back appended
+  annotation_id INTEGER PRIMARY KEY REFERENCES annotation(id),
+  send_back_id INTEGER NOT NULL REFERENCES send_back(id)
+);
+
 CREATE TABLE user (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -563,6 +613,14 @@ END;
 
 CREATE TRIGGER annotation_before_update BEFORE UPDATE ON annotation BEGIN
   SELECT RAISE(ABORT, 'annotations are append-only: add a version instead');
+END;
+
+CREATE TRIGGER guideline_version_before_delete BEFORE DELETE ON guideline_version BEGIN
+  SELECT RAISE(ABORT, 'guideline versions are append-only');
+END;
+
+CREATE TRIGGER guideline_version_before_update BEFORE UPDATE ON guideline_version BEGIN
+  SELECT RAISE(ABORT, 'guideline versions are append-only');
 END;
 
 CREATE TRIGGER item_after_delete AFTER DELETE ON item BEGIN
@@ -646,6 +704,18 @@ CREATE TRIGGER project_after_update_response_quota AFTER UPDATE OF annotators_pe
 WHEN OLD.annotators_per_item <> NEW.annotators_per_item BEGIN
   UPDATE response SET complete = (verdict_count >= NEW.annotators_per_item)
    WHERE project_id = NEW.id AND complete <> (verdict_count >= NEW.annotators_per_item);
+END;
+
+CREATE TRIGGER project_guidelines_first AFTER INSERT ON project BEGIN
+  INSERT INTO guideline_version (project_id, version, text, created_at)
+    VALUES (NEW.id, 1, NEW.guidelines, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+
+CREATE TRIGGER project_guidelines_next AFTER UPDATE OF guidelines ON project
+  WHEN NEW.guidelines IS NOT OLD.guidelines BEGIN
+  INSERT INTO guideline_version (project_id, version, text, created_at)
+    VALUES (NEW.id, 1 + COALESCE((SELECT MAX(version) FROM guideline_version WHERE project_id = NEW.id), 0),
+            NEW.guidelines, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 END;
 
 CREATE TRIGGER response_after_delete_count AFTER DELETE ON response BEGIN

@@ -17,6 +17,7 @@ import { statsHandlers } from './stats.js';
 import { agreementHandlers } from './evaluation/agreement.js';
 import { accessHandlers } from './access/handlers.js';
 import { personForToken, type Person } from './access/links.js';
+import { qualityHandlers } from './quality/handlers.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
@@ -70,6 +71,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...preferenceHandlers(ctx),
     ...responseBrowseHandlers(ctx),
     ...accessHandlers(ctx),
+    ...qualityHandlers(ctx),
   };
 }
 

@@ -9,7 +9,8 @@
 import type { Session } from '../../preload/contract/access.js';
 import type { User } from '../../preload/contract/domain.js';
 import { StudioError } from '../../preload/contract/errors.js';
-import { ATTRIBUTED_FIELDS, requiredAccess, roleAllows } from '../../preload/contract/method-access.js';
+import type { MethodName } from '../../preload/contract/api.js';
+import { ATTRIBUTED_FIELDS, PERSONAL_FIELDS, requiredAccess, roleAllows } from '../../preload/contract/method-access.js';
 import { isAcceptableToken, tokensEqual } from './auth.js';
 
 export type Caller = { kind: 'owner' } | { kind: 'person'; linkId: number; user: User };
@@ -51,5 +52,10 @@ export function authoriseCall(caller: Caller, name: string, input: unknown): voi
     if (value !== undefined && value !== user.id) {
       throw new StudioError('forbidden', `This link belongs to ${user.name} (user ${user.id}): it cannot act as user ${String(value).slice(0, 20)}.`);
     }
+  }
+  const personal = Object.prototype.hasOwnProperty.call(PERSONAL_FIELDS, name) ? PERSONAL_FIELDS[name as MethodName] : undefined;
+  const whose = personal === undefined ? undefined : (input as Record<string, unknown>)[personal];
+  if (whose !== undefined && whose !== user.id && user.role !== 'admin') {
+    throw new StudioError('forbidden', `This link belongs to ${user.name} (user ${user.id}): only an admin may see or change another person's settings.`);
   }
 }

@@ -33,6 +33,7 @@ import { preferenceMethods } from './preferences.js';
 import { responseBrowseMethods } from './response-browse.js';
 import { sideBySideMethods } from './side-by-side.js';
 import { agreementMethods } from './agreement.js';
+import { QueueWellbeing, qualityMethods } from './quality.js';
 import { trainingMethods } from './training.js';
 import { accessMethods } from './access.js';
 
@@ -140,7 +141,12 @@ export const studioMethods = {
       /** Never-touched items in an order of their own per annotator (seeded by the annotator id) instead of import order (the default). */
       shuffle: z.boolean().optional(),
     }),
-    z.object({ items: z.array(ItemDetail), progress: QueueProgress }),
+    z.object({
+      items: z.array(ItemDetail),
+      progress: QueueProgress,
+      /** Categories paused for today or skipped by choice, and the break reminder (quality.ts). */
+      wellbeing: QueueWellbeing.optional(),
+    }),
   ),
   /** Durable (committed with synchronous=FULL) before it resolves. */
   submitLabel: method(
@@ -182,6 +188,7 @@ export const studioMethods = {
   ...sideBySideMethods,
   ...agreementMethods,
   ...accessMethods,
+  ...qualityMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

@@ -212,6 +212,8 @@ export const Annotation = z.object({
   labels: LabelValues,
   timeSpentMs: z.number().int().nonnegative(),
   createdAt: z.string(),
+  /** The project's guideline version the label was made under (null: made before versions were kept). */
+  guidelineVersion: z.number().int().nullable().optional(),
 });
 export type Annotation = z.infer<typeof Annotation>;
 

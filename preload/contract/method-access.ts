@@ -98,10 +98,31 @@ export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
   compareReport: 'read',
   getArena: 'read',
   pickCheckpoints: 'read',
+
+  getQualityDashboard: 'reviewer',
+  getQualitySettings: 'read',
+  updateQualitySettings: 'admin',
+  getPersonSettings: 'annotator',
+  updatePersonSettings: 'annotator',
+  markGoldCheck: 'reviewer',
+  unmarkGoldCheck: 'reviewer',
+  // The known answers: never for annotators, whose queues the checks are mixed into unmarked.
+  listGoldChecks: 'reviewer',
+  listGuidelineVersions: 'read',
+  sendBackOutdated: 'reviewer',
 };
 
 /** Input fields that name who is acting: over a person's link they must be that person. */
 export const ATTRIBUTED_FIELDS = ['annotatorId', 'reviewerId'] as const;
+
+/**
+ * Methods about one person's own things, and the field that names the person: over a link an
+ * annotator or reviewer may reach only their own; an admin may reach anyone's.
+ */
+export const PERSONAL_FIELDS: Partial<Record<MethodName, string>> = {
+  getPersonSettings: 'userId',
+  updatePersonSettings: 'userId',
+};
 
 const RANK: Record<Role, number> = { annotator: 0, reviewer: 1, admin: 2 };
 const NEEDS: Record<MethodAccess, number> = { read: 0, annotator: 0, reviewer: 1, admin: 2 };

@@ -41,6 +41,7 @@ describe.sequential('routing', () => {
       `#/p/${projectId}/judge`,
       `#/p/${projectId}/vote`,
       `#/p/${projectId}/browse`,
+      `#/p/${projectId}/quality`,
       `#/p/${projectId}/import`,
       `#/p/${projectId}/train`,
       `#/p/${projectId}/compare`,

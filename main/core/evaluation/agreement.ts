@@ -32,8 +32,8 @@ const PAGE = 5000;
 
 type Raw = string | number | null;
 
-/** Ratings as read: one entry per (unit, annotator), with the item the unit belongs to. */
-class RatingSpace {
+/** Ratings as read: one entry per (unit, annotator), with the item the unit belongs to. Also read by quality/dashboard.ts. */
+export class RatingSpace {
   readonly unitOf = new Map<string, number>();
   readonly unitItem: number[] = [];
   readonly unitRows: number[] = [];
@@ -98,7 +98,7 @@ async function readPaged<Row extends Record<string, SqlValue>>(db: ReadableDB, s
   }
 }
 
-const ITEM_FIELDS = [
+export const ITEM_FIELDS = [
   ['harmful', 'nominal'],
   ['riskCategory', 'nominal'],
   ['severity', 'ordinal'],

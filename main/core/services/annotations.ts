@@ -2,7 +2,8 @@
  * Appending annotation versions. Every label write in the studio goes through appendAnnotation
  * (queue submits, undo, browse edits; imports of source labels may use it too, origin 'import'):
  * the row is append-only, and triggers on it keep annotation_head, item.label_count/complete and
- * annotator_progress exact in the same transaction.
+ * annotator_progress exact in the same transaction. Each version records the project's current
+ * guideline version (guideline_version, 0014) it was made under.
  */
 import type { WritableDB } from '../../../db/handles.js';
 import { labelProblems, type LabelSchema, type LabelValues, type Task } from '../../../preload/contract/domain.js';
@@ -26,11 +27,12 @@ export function appendAnnotation(db: WritableDB, a: AppendAnnotation): number {
   const row = db
     .prepare<{ id: number }>(
       `INSERT INTO annotation (item_id, project_id, annotator_id, version, status, origin, labels, harmful,
-         risk_category, severity, expected, jailbreak_type, cross_modal_risk, time_spent_ms, created_at)
+         risk_category, severity, expected, jailbreak_type, cross_modal_risk, time_spent_ms, created_at, guideline_version)
        VALUES (@itemId, @projectId, @annotatorId,
          1 + COALESCE((SELECT version FROM annotation_head WHERE item_id = @itemId AND annotator_id = @annotatorId), 0),
          @status, @origin, @labels, @harmful, @riskCategory, @severity, @expected, @jailbreakType, @crossModalRisk,
-         @timeSpentMs, @createdAt)
+         @timeSpentMs, @createdAt,
+         (SELECT MAX(version) FROM guideline_version WHERE project_id = @projectId))
        RETURNING id`,
     )
     .get({

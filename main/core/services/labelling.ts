@@ -21,6 +21,8 @@ import { StudioError } from '../../../preload/contract/errors.js';
 import type { ReadableDB } from '../../../db/handles.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { QueueLeases } from './leases.js';
+import { andClauses, NO_CLAUSE, type QueueClause } from './queue-clause.js';
+import { HintCache, qualityQueuePlan } from '../quality/queue.js';
 import { SHUFFLE_RANK_SQL, shuffleSeed } from './queue-order.js';
 import { appendAnnotation, assertLabelsValid, type AnnotationOrigin } from './annotations.js';
 import { itemDetail, itemDetailFromRow, itemFlags, itemRowsByIds } from './item-detail.js';
@@ -29,22 +31,23 @@ import { ANNOTATION_COLUMNS, parseStoredLabels, toAnnotation, type AnnotationRow
 
 type LabellingHandlers = Pick<StudioHandlers, 'getQueue' | 'submitLabel' | 'undoLastSubmit' | 'skipItem' | 'unskipItem' | 'setFlag' | 'saveAnnotation'>;
 
+// Each query takes `extra`: further conditions on the item `i` (QueueClause), '' for none.
 // Items A undid, most recent undo first (unless since skipped or completed by others).
-const FRONT_SQL = `SELECT h.item_id AS id FROM annotation_head h JOIN item i ON i.id = h.item_id
+const FRONT_SQL = (extra: string) => `SELECT h.item_id AS id FROM annotation_head h JOIN item i ON i.id = h.item_id
   WHERE h.project_id = ? AND h.annotator_id = ? AND h.status = 'retracted' AND i.complete = 0
-    AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = h.annotator_id AND s.item_id = h.item_id)
+    AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = h.annotator_id AND s.item_id = h.item_id)${extra}
   ORDER BY h.annotation_id DESC LIMIT ?`;
 // Items A never touched, in id (import) order: walks item_queue(project_id, complete).
 const FRESH_WHERE = `FROM item i
   WHERE i.project_id = ? AND i.complete = 0
     AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = i.id AND h.annotator_id = ?)
     AND NOT EXISTS (SELECT 1 FROM queue_skip s WHERE s.annotator_id = ? AND s.item_id = i.id)`;
-const FRESH_SQL = `SELECT i.id, i.label_count ${FRESH_WHERE} ORDER BY i.id LIMIT ?`;
+const FRESH_SQL = (extra: string) => `SELECT i.id, i.label_count ${FRESH_WHERE}${extra} ORDER BY i.id LIMIT ?`;
 // The same items in A's shuffled order, in two steps: rank the open items from the item_queue
 // index alone (no table row, no per-item lookup) keeping the top LIMIT, then drop the ones A
 // already touched. Ranking every open item is unavoidable (no index can hold a per-annotator
 // order); the lookups are what made a one-step query three times slower on 100,000 items.
-const SHUFFLED_CANDIDATES_SQL = `SELECT i.id FROM item i WHERE i.project_id = ? AND i.complete = 0
+const SHUFFLED_CANDIDATES_SQL = (extra: string) => `SELECT i.id FROM item i WHERE i.project_id = ? AND i.complete = 0${extra}
   ORDER BY ${SHUFFLE_RANK_SQL}, i.id LIMIT ?`;
 const UNTOUCHED_SQL = `SELECT i.id, i.label_count FROM item i
   WHERE i.id IN (SELECT value FROM json_each(?))
@@ -56,9 +59,9 @@ const TOUCHED_OPEN_SQL = `SELECT
       WHERE h.project_id = ? AND h.annotator_id = ? AND i.complete = 0) +
     (SELECT COUNT(*) FROM queue_skip s WHERE s.project_id = ? AND s.annotator_id = ?) AS n`;
 // Skipped items, the longest-skipped first (a skip moves an item to the very back).
-const SKIPPED_SQL = `SELECT s.item_id AS id FROM queue_skip s JOIN item i ON i.id = s.item_id
+const SKIPPED_SQL = (extra: string) => `SELECT s.item_id AS id FROM queue_skip s JOIN item i ON i.id = s.item_id
   WHERE s.project_id = ? AND s.annotator_id = ? AND i.complete = 0
-    AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = s.item_id AND h.annotator_id = s.annotator_id AND h.status = 'submitted')
+    AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = s.item_id AND h.annotator_id = s.annotator_id AND h.status = 'submitted')${extra}
   ORDER BY s.id LIMIT ?`;
 
 export interface QueueOptions {
@@ -68,13 +71,20 @@ export interface QueueOptions {
   annotatorsPerItem?: number;
   /** Never-touched items in the annotator's shuffled order (queue-order.ts) instead of import order. */
   shuffle?: boolean;
+  /** Items the queue must leave out (gold checks served apart, wellbeing-blocked categories). */
+  clause?: QueueClause;
+  /** Never-touched items the queue must leave out besides `clause` (gold checks, which gold.ts mixes in). */
+  freshClause?: QueueClause;
 }
 
 /** Up to `limit` never-touched open items in the annotator's shuffled order (queue-order.ts). */
-function shuffledFresh(db: ReadableDB, projectId: number, annotatorId: number, limit: number): { id: number; label_count: number }[] {
+function shuffledFresh(db: ReadableDB, projectId: number, annotatorId: number, limit: number, clause: QueueClause): { id: number; label_count: number }[] {
   const seed = shuffleSeed(annotatorId);
   const touched = db.prepare<{ n: number }>(TOUCHED_OPEN_SQL).get(projectId, annotatorId, projectId, annotatorId)?.n ?? 0;
-  const candidates = db.prepare<{ id: number }>(SHUFFLED_CANDIDATES_SQL).all(projectId, seed, seed, limit + touched).map((r) => r.id);
+  const candidates = db
+    .prepare<{ id: number }>(SHUFFLED_CANDIDATES_SQL(clause.sql))
+    .all(projectId, ...clause.params, seed, seed, limit + touched)
+    .map((r) => r.id);
   const rows = new Map(db.prepare<{ id: number; label_count: number }>(UNTOUCHED_SQL).all(JSON.stringify(candidates), annotatorId, annotatorId).map((r) => [r.id, r]));
   const ordered: { id: number; label_count: number }[] = [];
   for (const id of candidates) {
@@ -95,24 +105,26 @@ export function queueItemIds(db: ReadableDB, projectId: number, annotatorId: num
   const quota = options.annotatorsPerItem ?? 1;
   const ids: number[] = [];
   const deferred: number[] = [];
+  const clause = options.clause ?? NO_CLAUSE;
   const take = (sql: string, ...params: number[]) => {
     if (ids.length >= count) return;
-    for (const r of db.prepare<{ id: number }>(sql).all(...params, count - ids.length)) ids.push(r.id);
+    for (const r of db.prepare<{ id: number }>(sql).all(...params, ...clause.params, count - ids.length)) ids.push(r.id);
   };
-  take(FRONT_SQL, projectId, annotatorId);
+  take(FRONT_SQL(clause.sql), projectId, annotatorId);
   if (ids.length < count) {
     const need = count - ids.length;
     // At most held.size candidates can be deferred, so this many rows always yield `need` others.
+    const fresh = andClauses(clause, options.freshClause ?? NO_CLAUSE);
     const rows = options.shuffle
-      ? shuffledFresh(db, projectId, annotatorId, need + held.size)
-      : db.prepare<{ id: number; label_count: number }>(FRESH_SQL).all(projectId, annotatorId, annotatorId, need + held.size);
+      ? shuffledFresh(db, projectId, annotatorId, need + held.size, fresh)
+      : db.prepare<{ id: number; label_count: number }>(FRESH_SQL(fresh.sql)).all(projectId, annotatorId, annotatorId, ...fresh.params, need + held.size);
     for (const r of rows) {
       const taken = (held.get(r.id) ?? 0) + r.label_count >= quota;
       if (taken) deferred.push(r.id);
       else if (ids.length < count) ids.push(r.id);
     }
   }
-  take(SKIPPED_SQL, projectId, annotatorId);
+  take(SKIPPED_SQL(clause.sql), projectId, annotatorId);
   for (const id of deferred) if (ids.length < count) ids.push(id);
   return ids;
 }
@@ -141,6 +153,7 @@ function annotationById(db: ReadableDB, id: number) {
 export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
   const db = ctx.db;
   const leases = new QueueLeases();
+  const hints = new HintCache();
   const changed = (projectId: number) => ctx.events.emit({ type: 'project.changed', projectId });
 
   /** Validates and appends a submitted version; returns [annotation id, project id]. */
@@ -169,15 +182,22 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
     getQueue: ({ projectId, annotatorId, count, shuffle }) => {
       const project = requireProjectRow(db.read, projectId);
       requireUser(db.read, annotatorId);
-      const nowMs = ctx.clock.now().getTime();
-      const ids = queueItemIds(db.read, projectId, annotatorId, count, {
+      const now = ctx.clock.now();
+      const nowMs = now.getTime();
+      const progress = queueProgress(db.read, projectId, annotatorId);
+      // Wellbeing limits and gold checks (quality/queue.ts); without either, queueItemIds as it is.
+      const plan = qualityQueuePlan(db.read, project, annotatorId, now, hints);
+      const ordinary = queueItemIds(db.read, projectId, annotatorId, count, {
         heldByOthers: leases.heldByOthers(annotatorId, nowMs),
         annotatorsPerItem: project.annotators_per_item,
         shuffle,
+        clause: plan.clause,
+        freshClause: plan.freshClause,
       });
+      const ids = plan.mix(ordinary, count, progress.done);
       leases.hold(annotatorId, ids, nowMs);
       const items: ItemDetail[] = itemRowsByIds(db.read, ids).map((row) => itemDetailFromRow(db.read, row, { onlyAnnotatorId: annotatorId }));
-      return { items, progress: queueProgress(db.read, projectId, annotatorId) };
+      return { items, progress, wellbeing: plan.wellbeing };
     },
 
     submitLabel: ({ itemId, annotatorId, labels, timeSpentMs }) => {

@@ -77,11 +77,12 @@ export interface AnnotationRow {
   labels: string;
   time_spent_ms: number;
   created_at: string;
+  guideline_version: number | null;
 }
 
 /** Columns for AnnotationRow: `FROM annotation a JOIN user u ON u.id = a.annotator_id`. */
 export const ANNOTATION_COLUMNS = `a.id, a.item_id, a.annotator_id, u.name AS annotator_name, a.version, a.status,
-  a.labels, a.time_spent_ms, a.created_at`;
+  a.labels, a.time_spent_ms, a.created_at, a.guideline_version`;
 
 export interface FlagRow {
   item_id: number;
@@ -176,6 +177,7 @@ export function toAnnotation(row: AnnotationRow): Annotation {
     labels: parseStoredLabels(row.labels, `annotation ${row.id} labels`),
     timeSpentMs: row.time_spent_ms,
     createdAt: row.created_at,
+    guidelineVersion: row.guideline_version,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { formatTrainRoute, parseTrainRoute, type TrainRoute } from '../views/training/trainRoute';
 import { formatCompareRoute, parseCompareRoute, type CompareRoute } from '../views/compare/compareRoute';
-export const PROJECT_TABS = ['overview', 'import', 'export', 'settings'] as const;
+export const PROJECT_TABS = ['overview', 'import', 'export', 'settings', 'quality'] as const;
 export type ProjectTab = (typeof PROJECT_TABS)[number];
 
 export type Route =

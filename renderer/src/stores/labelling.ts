@@ -9,6 +9,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { emptyLabels, labelProblems, type ItemDetail, type LabelProblem, type LabelValues, type QueueProgress } from '../../../preload/contract/domain';
+import type { QueueWellbeing } from '../../../preload/contract/quality';
 import { StudioError } from '../api';
 import { createActiveTimer } from '../composables/activeTimer';
 import { labelPrefsKey, parseLabelPrefs, type LabelPrefs } from '../composables/labelPrefs';
@@ -37,6 +38,8 @@ export const useLabelling = defineStore('labelling', () => {
   const annotatorId = ref<number | null>(null);
   const queue = shallowRef<ItemDetail[]>([]);
   const progress = ref<QueueProgress | null>(null);
+  /** Categories paused for today or skipped by choice, and the break reminder setting (from getQueue). */
+  const wellbeing = ref<QueueWellbeing | null>(null);
   const labels = ref<LabelValues>(emptyLabels());
   const loading = ref(false);
   const refilling = ref(false);
@@ -96,6 +99,7 @@ export const useLabelling = defineStore('labelling', () => {
     try {
       const reply = await client.api.getQueue({ projectId: nextProjectId, annotatorId: nextAnnotatorId, count: PREFETCH, shuffle: prefs.value.shuffle });
       progress.value = reply.progress;
+      wellbeing.value = reply.wellbeing ?? null;
       if (draft && reply.items[0]?.item.id === draft.itemId) {
         // The timer keeps running too: the time on this item is not reset by the detour.
         queue.value = reply.items;
@@ -118,7 +122,16 @@ export const useLabelling = defineStore('labelling', () => {
       const reply = await client.api.getQueue({ projectId: projectId.value, annotatorId: annotatorId.value, count: PREFETCH, shuffle: prefs.value.shuffle });
       if (at !== generation) return;
       progress.value = reply.progress;
+      const pausedBefore = new Set(wellbeing.value?.pausedToday.map((p) => p.category) ?? []);
+      wellbeing.value = reply.wellbeing ?? null;
+      const newlyPaused = (reply.wellbeing?.pausedToday ?? []).some((p) => !pausedBefore.has(p.category));
       const head = queue.value[0];
+      // A category just reached today's limit: a prefetched item of it on screen goes too (the
+      // server no longer serves it, so it is missing from the reply), before it is labelled.
+      if (head && newlyPaused && !reply.items.some((detail) => detail.item.id === head.item.id)) {
+        show(reply.items);
+        return;
+      }
       const rest = reply.items.filter((detail) => detail.item.id !== head?.item.id);
       show(head ? [head, ...rest] : rest);
     } finally {
@@ -249,6 +262,7 @@ export const useLabelling = defineStore('labelling', () => {
     queue,
     current,
     progress,
+    wellbeing,
     labels,
     loading,
     refilling,
