@@ -130,6 +130,23 @@ describe('people\u2019s links', () => {
     expect(detail.annotations).toEqual([]);
   });
 
+  it('keeps a person\u2019s own settings and the gold checks\u2019 answers to those who may see them', async () => {
+    const { token } = await server.call('createAccessLink', { userId: ada.id });
+    const own = await callApi(server.origin, token, 'getPersonSettings', { userId: ada.id });
+    const saved = await callApi(server.origin, token, 'updatePersonSettings', { userId: ada.id, settings: own });
+    expect(saved).toEqual(own);
+    const other = await refusal(server.origin, token, 'getPersonSettings', { userId: bob.id });
+    expect(other.status).toBe(403);
+    expect(other.message).toBe(`This link belongs to Ada (user ${ada.id}): only an admin may see or change another person's settings.`);
+    expect((await refusal(server.origin, token, 'updatePersonSettings', { userId: bob.id, settings: own })).status).toBe(403);
+    // The known answers of gold checks never reach an annotator's link, nor does the dashboard.
+    expect((await refusal(server.origin, token, 'listGoldChecks', { projectId, reviewerId: ada.id })).status).toBe(403);
+    expect((await refusal(server.origin, token, 'getQualityDashboard', { projectId })).status).toBe(403);
+    // An admin's link may look after anyone's settings.
+    const { token: leadToken } = await server.call('createAccessLink', { userId: lead.id });
+    expect(await callApi(server.origin, leadToken, 'getPersonSettings', { userId: bob.id })).toBeTruthy();
+  });
+
   it('lets an admin\u2019s link do admin work, and a role change applies to the next call', async () => {
     const { token } = await server.call('createAccessLink', { userId: lead.id });
     const updated = await callApi(server.origin, token, 'updateProject', { projectId, patch: { guidelines: 'Label calmly.' } });
