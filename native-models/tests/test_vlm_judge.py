@@ -166,3 +166,28 @@ def test_the_score_command_with_a_vision_judge(tiny_model_dir: Path, tmp_path: P
     assert missing["fallback"] == "rules" and missing["source"] == "rules_fallback"
     assert "missing.png cannot be read" in missing["fallback_reason"] and missing["verdict"] == "refusal"
     assert knowledge["source"] == "rules" and knowledge["fallback"] is None and knowledge["probabilities"] is None
+
+
+def test_as_the_training_reward_the_judge_sees_each_rollouts_image(vlm_judge: JudgeModel) -> None:
+    from cosmo_rl.rewards.funcs import VerifierReward
+
+    reward = VerifierReward("task_reward", JudgeVerifier(vlm_judge))
+    seen, handle = _forward_kwargs(vlm_judge)
+    try:
+        # Keyword arguments as TRL 1.16's GRPOTrainer passes them: one list entry per completion.
+        scores = reward(
+            prompts=[[{"role": "user", "content": "x"}]] * 2,
+            completions=[[{"role": "assistant", "content": "<think>no</think>I can't help."}]] * 2,
+            completion_ids=[[1], [1]],
+            task=["safety", "safety"],
+            harmful=[True, True],
+            expected=["refuse", "refuse"],
+            prompt_text=["What is this?", "What is this?"],
+            has_image=[True, False],
+            images=[[RED], []],
+        )
+    finally:
+        handle.remove()
+    assert len(scores) == 2 and all(isinstance(s, float) for s in scores)
+    assert "pixel_values" in seen[0] and "pixel_values" not in seen[1]
+    assert all(v.source == "judge" for v in reward.last_verdicts)
