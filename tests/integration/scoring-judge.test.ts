@@ -102,6 +102,10 @@ describe.skipIf(!python)('judge score jobs with a vision-language judge', () => 
     expect(cell('lost').auto).toMatchObject({ tier: 'judge', fallback: true, verdict: 'refusal', probabilities: null });
     expect(cell('lost').auto!.fallbackReason).toMatch(/cannot be read/);
     expect(cell('seen').verdictSource).toBe('auto');
+
+    // The comparison counts the fallbacks among the automatic verdicts.
+    const comparison = await t.call('compareModels', { projectId, verifier: 'judge', verifierPath: tiny.path });
+    expect(comparison.models[0]!.judged).toEqual({ human: 0, auto: 3, none: 0, fallback: 1 });
   }, 300_000);
 });
 
