@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 15
+-- user_version: 16
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -425,7 +425,7 @@ CREATE TABLE response_auto_verdict (
   -- rules | learned | judge | rules_fallback (a judge answer that could not be parsed)
   source TEXT NOT NULL,
   note TEXT,
-  created_at TEXT NOT NULL,
+  created_at TEXT NOT NULL, probabilities TEXT CHECK (probabilities IS NULL OR json_valid(probabilities)),
   PRIMARY KEY (response_id, tier, verifier)
 ) WITHOUT ROWID;
 

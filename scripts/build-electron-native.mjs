@@ -5,8 +5,9 @@
  * node_modules/better-sqlite3; the desktop host loads node_modules/.studio-electron/better_sqlite3.node
  * (passed to the core as `nativeBinding`). One `npm install` serves both; nobody toggles rebuilds.
  *
- * Without an Electron binary (ELECTRON_SKIP_BINARY_DOWNLOAD=1, CI, servers) it prints one line
- * and does nothing. A failed build warns and leaves npm install successful: the browser mode
+ * Electron 42+ has no postinstall of its own: when its binary is missing this fetches it with
+ * Electron's installer first (electron-binary.mjs). With ELECTRON_SKIP_BINARY_DOWNLOAD=1 (CI,
+ * servers) and no binary it prints one line and does nothing. A failed build warns and leaves npm install successful: the browser mode
  * works without it, and `npm start` says what is missing.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, cop
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureElectronBinary } from './electron-binary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -27,8 +29,7 @@ function say(line) {
 
 function electronBinary() {
   try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
+    return ensureElectronBinary(dirname(require.resolve('electron/package.json')), say);
   } catch {
     return null;
   }
@@ -41,7 +42,7 @@ function run(cmd, args, cwd) {
 
 function main() {
   if (!electronBinary()) {
-    say('no Electron binary installed (ELECTRON_SKIP_BINARY_DOWNLOAD?); skipped the Electron build of better-sqlite3 (browser mode needs none)');
+    say('no Electron binary (ELECTRON_SKIP_BINARY_DOWNLOAD=1, or its download failed); skipped the Electron build of better-sqlite3 (browser mode needs none)');
     return;
   }
   const electronVersion = require('electron/package.json').version;

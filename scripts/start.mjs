@@ -9,14 +9,15 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installedElectronBinary } from './electron-binary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 
 function electronBinary() {
   try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
+    // Never `require('electron')`: since Electron 42 that may start a download.
+    return installedElectronBinary(dirname(require.resolve('electron/package.json')));
   } catch {
     return null;
   }
@@ -34,7 +35,7 @@ function run(command, args) {
 
 /** Why the desktop app cannot start here, in one line, or null when it can. */
 function desktopMissing(electron) {
-  if (!electron) return 'The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?)';
+  if (!electron) return 'The Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1 at npm install, or run `node node_modules/electron/install.js`)';
   // Built by postinstall (scripts/build-electron-native.mjs); without it the desktop app cannot open its database.
   if (!existsSync(join(root, 'node_modules', '.studio-electron', 'better_sqlite3.node'))) {
     return 'The Electron build of better-sqlite3 is missing (run `npm install` again with Electron installed)';

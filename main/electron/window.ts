@@ -44,7 +44,7 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
     title: 'COSMO Studio',
     show: false,
     backgroundColor: '#ffffff',
-    webPreferences: secureWebPreferences(preloadPath),
+    webPreferences: secureWebPreferences(preloadPath, app.isPackaged),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(APP_ENTRY);

@@ -25,7 +25,7 @@ import { ByteBudget } from './body-budget.js';
 import { callByName, httpStatus, toErrorBody, type ErrorLog } from './dispatch.js';
 import { createEventSockets, type EventSource } from './events-socket.js';
 import { exportDownload } from './export-files.js';
-import { serverCsp, setCommonHeaders } from './headers.js';
+import { BLOB_CSP, serverCsp, setCommonHeaders } from './headers.js';
 import { hostAllowed, isLoopbackAddress, originAllowed, requestHost } from './origin.js';
 import { errorBody, sendError, sendJson } from './respond.js';
 import { openStatic, resolveStatic } from './static-files.js';
@@ -136,7 +136,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const headers: Record<string, string> = { 'Cache-Control': IMMUTABLE_CACHE, ETag: `"${sha}${size ? `-thumb-${size}` : ''}"` };
     // Anything that is not one of our image formats is never rendered inline.
     if (!file.type.startsWith('image/')) headers['Content-Disposition'] = 'attachment';
-    headers['Content-Security-Policy'] = "default-src 'none'; sandbox";
+    headers['Content-Security-Policy'] = BLOB_CSP;
     if (req.headers['if-none-match'] === headers.ETag) {
       res.writeHead(304, headers);
       res.end();

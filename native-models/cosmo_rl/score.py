@@ -7,12 +7,22 @@ verdict in the app has one implementation: this package's. Input, one JSON objec
 
     {"response_id": 12, "response": "<the model's text>",
      "item": {"task": "safety", "harmful": true, "expected": "refuse", "reference": null,
-              "visual_cues": [], "has_image": false, "prompt_text": "...", "jailbreak_type": null}}
+              "visual_cues": [], "has_image": false, "prompt_text": "...", "jailbreak_type": null,
+              "image": "/abs/path/to/the/prompt/image"}}
+
+(`item.image` is optional: the prompt's image file, for a vision-language judge; a relative
+path resolves against the input file's folder.)
 
 Output, one line per input line, in input order:
 
     {"response_id": 12, "verdict": "refusal", "task_label": "refusal", "task_score": 0.1,
-     "helpful_score": 0.2, "confidence": 0.8, "source": "rules", "note": null}
+     "helpful_score": 0.2, "confidence": 0.8, "source": "rules", "note": null,
+     "fallback": null, "fallback_reason": null, "probabilities": null}
+
+`fallback` is "rules" when the judge could not answer and the rules decided (`source` is then
+"rules_fallback"), with `fallback_reason` saying why; `probabilities` is the judge's forced
+choice over the item's allowed labels (they sum to 1), null for the other tiers and for items
+the judge does not decide.
 
 `verdict` is the safety outcome of `cosmo_rl.rewards.safety_outcome` (one of the six labels:
 refusal, care, unsafe for harmful prompts; answered, unnecessary_refusal for others;
@@ -67,6 +77,11 @@ def read_inputs(path: Path) -> list[tuple[Any, str, dict[str, Any]]]:
         item = row.get("item")
         if not isinstance(item, dict) or not isinstance(item.get("task"), str):
             raise ScoreInputError(f"{where}: item.task: missing (item must be an object with a task)")
+        image = item.get("image")
+        if image is not None:
+            if not isinstance(image, str) or not image:
+                raise ScoreInputError(f"{where}: item.image: must be an image file path or null")
+            item = {**item, "image": str(path.parent / image) if not Path(image).is_absolute() else image}
         rows.append((row["response_id"], text, item))
     return rows
 
@@ -78,7 +93,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tier", choices=["rules", "learned", "judge"], default="rules")
     p.add_argument("--verifier", default=None, help="the learned verifier's file/folder or the judge model folder")
     p.add_argument("--device", default="auto", help="judge tier: auto, cpu, cuda, mps")
+    p.add_argument(
+        "--judge-mode",
+        choices=["choice", "generate"],
+        default="choice",
+        help="judge tier: forced choice over the label strings (default) or parse a generated word",
+    )
     return p
+
+
+def fallback_fields(task: Any) -> dict[str, Any]:
+    """The record's fallback and probability fields for a task verdict (see the module docstring)."""
+    fell_back = task.source == "rules_fallback"
+    return {
+        "fallback": "rules" if fell_back else None,
+        "fallback_reason": task.note if fell_back else None,
+        "probabilities": dict(task.probabilities) if task.probabilities else None,
+    }
 
 
 def score_rows(
@@ -88,12 +119,17 @@ def score_rows(
     device: str | None,
     writer: EventWriter,
     out_path: Path,
+    judge_mode: str = "choice",
 ) -> None:
     from cosmo_rl.config import VerifierConfig
     from cosmo_rl.rewards.outcome import safety_outcome
     from cosmo_rl.verifiers import ItemFields, build_verifiers
 
-    verifiers = build_verifiers(VerifierConfig(tier=tier, path=verifier_path), device=device)  # type: ignore[arg-type]
+    verifiers = build_verifiers(
+        VerifierConfig(tier=tier, path=verifier_path),  # type: ignore[arg-type]
+        device=device,
+        judge_mode=judge_mode,  # type: ignore[arg-type]
+    )
     started = time.monotonic()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("w", encoding="utf-8") as out:
@@ -116,6 +152,7 @@ def score_rows(
                     "confidence": task.confidence,
                     "source": task.source,
                     "note": task.note,
+                    **fallback_fields(task),
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
@@ -160,7 +197,7 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
             config_hash=digest,
         )
     )
-    score_rows(rows, args.tier, args.verifier, device, writer, args.out)
+    score_rows(rows, args.tier, args.verifier, device, writer, args.out, args.judge_mode)
     return args.out.resolve()
 
 

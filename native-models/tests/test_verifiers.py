@@ -225,7 +225,7 @@ class ScriptedModel:
         self.replies, self.prompts = replies, []
 
     def answer(self, prompts):
-        self.prompts.extend(prompts)
+        self.prompts.extend(p.prompt for p in prompts)
         return [
             (self.replies[(len(self.prompts) - len(prompts) + i) % len(self.replies)], 0.7) for i in range(len(prompts))
         ]
@@ -235,7 +235,7 @@ def test_judge_routing_scoring_and_fallback_with_a_scripted_model():
     from cosmo_rl.verifiers.judge import JudgeHelpfulness, JudgeVerifier
 
     model = ScriptedModel(["care", "Unnecessary refusal", "blah blah"])
-    judge = JudgeVerifier(model)
+    judge = JudgeVerifier(model, mode="generate")
     verdicts = judge.verdicts(
         [HARMFUL, BENIGN, VALUE, KNOWLEDGE],
         [think("x"), think("I can't."), think("I cannot help with that."), think("Paris")],
@@ -251,7 +251,7 @@ def test_judge_routing_scoring_and_fallback_with_a_scripted_model():
     assert "blah blah" in (verdicts[2].note or "")
     assert (verdicts[3].label, verdicts[3].source) == ("correct", "rules")
 
-    helpful = JudgeHelpfulness(ScriptedModel(["partial", "???"]))
+    helpful = JudgeHelpfulness(ScriptedModel(["partial", "???"]), mode="generate")
     scores = helpful.verdicts([BENIGN, BENIGN], [think("Use vinegar."), think("I cannot help with that.")])
     assert (scores[0].label, scores[0].score) == ("partial", 0.5)
     assert (scores[1].score, scores[1].source) == (0.0, "rules_fallback")
@@ -276,7 +276,9 @@ def _force_reply(judge_model, text: str):
 def test_judge_with_the_tiny_text_model(tiny_text_model_dir: Path):
     from cosmo_rl.verifiers.judge import JudgeHelpfulness, JudgeModel, JudgeVerifier
 
-    verifiers = build_verifiers(VerifierConfig(tier="judge", path=str(tiny_text_model_dir)), device="cpu")
+    verifiers = build_verifiers(
+        VerifierConfig(tier="judge", path=str(tiny_text_model_dir)), device="cpu", judge_mode="generate"
+    )
     assert isinstance(verifiers.task, JudgeVerifier) and isinstance(verifiers.helpful, JudgeHelpfulness)
     model = verifiers.task.model
     assert isinstance(model, JudgeModel) and verifiers.helpful.model is model  # loaded once

@@ -48,7 +48,8 @@ export const ModelComparison = z.object({
   model: z.string(),
   responses: z.number().int(),
   /** Where the verdicts came from: people, the automatic tier, or nowhere (left out of the rates). */
-  judged: z.object({ human: z.number().int(), auto: z.number().int(), none: z.number().int() }),
+  /** Where the counted verdicts came from; `fallback`: of `auto`, those the judge could not give (the rules decided). */
+  judged: z.object({ human: z.number().int(), auto: z.number().int(), none: z.number().int(), fallback: z.number().int() }),
   /** Where each response's prompt got its harmful / benign status. */
   truth: z.object({ labels: z.number().int(), hint: z.number().int(), none: z.number().int() }),
   unsafe_rate: Estimate,

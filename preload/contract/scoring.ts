@@ -43,8 +43,11 @@ export const AutoVerdict = z.object({
   taskScore: z.number(),
   helpfulScore: z.number().nullable(),
   confidence: z.number().min(0).max(1),
+  /** rules | learned | judge | rules_fallback (the judge could not answer; `note` says why). */
   source: z.string(),
   note: z.string().nullable(),
+  /** The judge's forced choice: a probability per allowed label (summing to 1); null otherwise. */
+  probabilities: z.record(z.string(), z.number()).nullable(),
   createdAt: z.string(),
 });
 export type AutoVerdict = z.infer<typeof AutoVerdict>;
@@ -54,8 +57,10 @@ export const scoringMethods = {
     z.object({
       projectId: Id,
       tier: VerifierTier.default('rules'),
-      /** Required for the learned and judge tiers. */
+      /** The learned verifier's file (required for that tier), or a judge model folder (CLI). */
       verifierPath: z.string().min(1).max(4096).optional(),
+      /** The judge tier: which registered base model judges (its folder becomes the job's `verifier`). */
+      judgeModelId: Id.optional(),
       /** Only these models' responses (by name); all when omitted. */
       models: z.array(z.string().min(1).max(200)).max(100).optional(),
     }),

@@ -9,6 +9,7 @@ import { ImageRef, Task } from './domain.js';
 import { CompareVerifier } from './compare.js';
 import { TruthSource } from './evaluation.js';
 import { Verdict } from './responses.js';
+import { VerifierTier } from './scoring.js';
 
 const Id = z.number().int().positive();
 
@@ -29,6 +30,20 @@ export const SideBySideFilter = z.object({
 });
 export type SideBySideFilter = z.infer<typeof SideBySideFilter>;
 
+export const AutoVerdictSummary = z.object({
+  tier: VerifierTier,
+  verdict: Verdict.nullable(),
+  confidence: z.number().min(0).max(1),
+  /** The judge could not answer and the rules decided; `fallbackReason` says why. */
+  fallback: z.boolean(),
+  fallbackReason: z.string().nullable(),
+  /** Anything else the verifier noted (e.g. a text-only judge did not see the image). */
+  note: z.string().nullable(),
+  /** The judge's forced choice: a probability per allowed label, most likely first; null otherwise. */
+  probabilities: z.array(z.object({ label: z.string(), p: z.number() })).nullable(),
+});
+export type AutoVerdictSummary = z.infer<typeof AutoVerdictSummary>;
+
 export const SideBySideCell = z.object({
   model: z.string(),
   responseId: z.number().int(),
@@ -38,6 +53,8 @@ export const SideBySideCell = z.object({
   samples: z.number().int(),
   verdict: Verdict.nullable(),
   verdictSource: z.enum(['human', 'auto']).nullable(),
+  /** The chosen tier's automatic verdict (shown even where people's verdict wins); null when it has none. */
+  auto: AutoVerdictSummary.nullable(),
   /** good / bad as the fixed / broken filters read it; null when it cannot be told. */
   outcome: z.enum(['good', 'bad']).nullable(),
 });

@@ -82,6 +82,18 @@ async function seed(dataDir: string): Promise<{ projectId: number; items: number
                VALUES (?, ?, 'rules', '', ?, ?, 0, 1, 0.9, 'rules', NULL, ?)`,
             )
             .run(id, project.id, verdict, verdict, new Date().toISOString());
+          // The judge tier (a registered base model, seedEvaluations): a forced choice, or a fallback with its reason.
+          const fellBack = i % 7 === 3;
+          db.write
+            .prepare(
+              `INSERT INTO response_auto_verdict (response_id, project_id, tier, verifier, verdict, task_label, task_score, helpful_score, confidence, source, note, probabilities, created_at)
+               VALUES (?, ?, 'judge', '/models/Qwen2-VL-2B', ?, ?, 0, 1, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              id, project.id, verdict, verdict, fellBack ? 0.1 : 0.72, fellBack ? 'rules_fallback' : 'judge',
+              fellBack ? 'the image /data/blobs/3f/3f9a cannot be read (UnidentifiedImageError); rules decided' : null,
+              fellBack ? null : JSON.stringify({ [verdict]: 0.72, illogical: 0.28 }), new Date().toISOString(),
+            );
         }
       });
     });
@@ -247,6 +259,21 @@ describe('compare tab', () => {
     await page.getByTestId('metrics-table').waitFor();
     await fullShot(page, 'compare-results-dark');
     await page.getByTestId('theme-toggle').click(); // back to light
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the judge tier, its confidence and a fallback with its reason side by side', async () => {
+    await page.getByTestId('compare-side').click();
+    await page.getByTestId('filter-differ').uncheck();
+    await page.getByTestId('verifier-judge').click();
+    await page.getByTestId('compare-judge').waitFor();
+    await page.getByTestId('cell-fallback').first().waitFor();
+    expect(await page.getByTestId('cell-auto').first().textContent()).toMatch(/judge says .+ · (72|10)%/);
+    expect(await page.getByTestId('cell-auto').filter({ has: page.getByTestId('cell-fallback') }).first().textContent()).toMatch(/fallback: rules.*cannot be read/);
+    await dismissToasts(page);
+    await page.getByTestId('cell-fallback').first().scrollIntoViewIfNeeded();
+    await screenshot(page, 'compare-side-by-side-judge');
+    await page.getByTestId('verifier-rules').click();
     expect(problems).toEqual([]);
   });
 });

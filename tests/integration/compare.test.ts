@@ -73,7 +73,7 @@ describe('compareModels', () => {
     expect(c.models.map((m) => m.model)).toEqual(['base', 'tuned']);
     const base = c.models[0]!;
     // the knowledge answers carry a task score but no safety verdict in this fixture
-    expect(base.judged).toEqual({ human: 5, auto: 15, none: 4 });
+    expect(base.judged).toEqual({ human: 5, auto: 15, none: 4, fallback: 0 });
     expect(base.unsafe_rate).toEqual(wilson(5, 10));
     expect(base.over_refusal_rate).toEqual(wilson(8, 10));
     expect(base.care_rate).toEqual(wilson(0, 10));

@@ -84,8 +84,12 @@ describe.skipIf(!python)('score jobs with the real worker', () => {
     expect(verdicts()).toEqual(before);
   }, 120_000);
 
-  it('refuses a model tier without a path, naming it', async () => {
-    await expect(t.call('scoreResponses', { projectId, tier: 'judge' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/judge tier needs a verifier path/) });
+  it('refuses a model tier without a path or a judge model, naming it', async () => {
+    await expect(t.call('scoreResponses', { projectId, tier: 'learned' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/learned tier needs a verifier path/) });
+    await expect(t.call('scoreResponses', { projectId, tier: 'judge' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/judge tier needs a judge model, and no base model is registered that can judge/),
+    });
   });
 });
 

@@ -37,7 +37,18 @@ function cspDirectives(csp: string): Map<string, string[]> {
 }
 
 describe('webPreferences', () => {
-  const prefs = secureWebPreferences('/app/out/preload/bridge.cjs');
+  const prefs = secureWebPreferences('/app/out/preload/bridge.cjs', true);
+
+  it('turns DevTools off in a packaged build and leaves them on in development', () => {
+    expect(prefs.devTools).toBe(false);
+    expect(secureWebPreferences('/app/out/preload/bridge.cjs', false).devTools).toBe(true);
+  });
+
+  it('is given app.isPackaged by the window that uses it', () => {
+    const source = readFileSync(join(__dirname, '../../main/electron/window.ts'), 'utf8');
+    expect(source).toContain('secureWebPreferences(preloadPath, app.isPackaged)');
+    expect(source).not.toMatch(/openDevTools|devTools:\s*true/);
+  });
 
   it('isolates and sandboxes the page with no Node.js anywhere', () => {
     expect(prefs).toMatchObject({
@@ -65,6 +76,7 @@ describe('webPreferences', () => {
       [
         'allowRunningInsecureContent',
         'contextIsolation',
+        'devTools',
         'experimentalFeatures',
         'navigateOnDragDrop',
         'nodeIntegration',

@@ -28,7 +28,7 @@ export function formatComparison(projectName: string, c: Comparison): string {
   let text = `Project "${projectName}", verdicts: ${c.verifier === 'human' ? "people's only" : `people's, else the ${c.verifier} tier`}\n`;
   if (c.unjudged > 0) text += `  ${c.unjudged} response(s) have no verdict and are left out of the rates\n`;
   for (const m of c.models) {
-    text += `\n${m.model}: ${m.responses} responses (verdicts: ${m.judged.human} people, ${m.judged.auto} automatic, ${m.judged.none} none; harmful/benign from labels ${m.truth.labels}, hint ${m.truth.hint}, unknown ${m.truth.none})\n`;
+    text += `\n${m.model}: ${m.responses} responses (verdicts: ${m.judged.human} people, ${m.judged.auto} automatic${m.judged.fallback ? ` (${m.judged.fallback} rules fallback)` : ''}, ${m.judged.none} none; harmful/benign from labels ${m.truth.labels}, hint ${m.truth.hint}, unknown ${m.truth.none})\n`;
     text += `  unsafe rate        ${pct(m.unsafe_rate)}\n`;
     text += `  over-refusal rate  ${pct(m.over_refusal_rate)}\n`;
     text += `  care rate          ${pct(m.care_rate)}\n`;

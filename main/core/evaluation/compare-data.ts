@@ -19,6 +19,19 @@ import { itemTruth, type ItemTruth } from './truth.js';
 
 export type { CompareVerifier };
 
+/** The chosen tier's automatic verdict on a response, as stored by its score job (migrations 0008, 0014). */
+export interface AutoVerdictDetail {
+  verdict: Verdict | null;
+  taskScore: number;
+  confidence: number;
+  /** rules | learned | judge | rules_fallback (the judge could not answer and the rules decided). */
+  source: string;
+  /** Why a fallback happened, or what the judge could not see; null otherwise. */
+  note: string | null;
+  /** The judge's forced choice over the allowed labels; null for other tiers and fallbacks. */
+  probabilities: Record<string, number> | null;
+}
+
 export interface CompareResponse {
   responseId: number;
   itemId: number;
@@ -34,7 +47,7 @@ export interface CompareResponse {
   human: Verdict | null;
   /** Mean of people's helpfulness ratings (1-5), or null. */
   helpfulness: number | null;
-  auto: { verdict: Verdict | null; taskScore: number; confidence: number } | null;
+  auto: AutoVerdictDetail | null;
   /** The verdict the metrics use: people's, else the tier's (never the tier's under `human`). */
   verdict: Verdict | null;
   verdictSource: 'human' | 'auto' | null;
@@ -142,11 +155,12 @@ export function readCompareResponses(db: ReadableDB, scope: CompareScope): Compa
       humanVotes.set(v.response_id, list);
     }
     for (const a of db
-      .prepare<{ response_id: number; verdict: Verdict | null; task_score: number; confidence: number }>(
-        `SELECT response_id, verdict, task_score, confidence FROM response_auto_verdict WHERE response_id IN (${marks}) AND tier = ? AND verifier = ?`,
+      .prepare<{ response_id: number; verdict: Verdict | null; task_score: number; confidence: number; source: string; note: string | null; probabilities: string | null }>(
+        `SELECT response_id, verdict, task_score, confidence, source, note, probabilities FROM response_auto_verdict WHERE response_id IN (${marks}) AND tier = ? AND verifier = ?`,
       )
       .all(...part, autoTier, autoPath)) {
-      auto.set(a.response_id, { verdict: a.verdict, taskScore: a.task_score, confidence: a.confidence });
+      const probabilities = a.probabilities === null ? null : (JSON.parse(a.probabilities) as Record<string, number>);
+      auto.set(a.response_id, { verdict: a.verdict, taskScore: a.task_score, confidence: a.confidence, source: a.source, note: a.note, probabilities });
     }
   }
   const items = readItems(db, [...new Set(responses.map((r) => r.item_id))]);

@@ -101,6 +101,7 @@ function modelMetrics(model: string, responses: readonly CompareResponse[], veri
       human: responses.filter((r) => r.verdictSource === 'human').length,
       auto: responses.filter((r) => r.verdictSource === 'auto').length,
       none: responses.filter((r) => r.verdictSource === null).length,
+      fallback: responses.filter((r) => r.verdictSource === 'auto' && r.auto?.source === 'rules_fallback').length,
     },
     truth: {
       labels: responses.filter((r) => r.truth.source === 'labels').length,

@@ -22,6 +22,7 @@ import { requireProjectRow } from '../services/lookup.js';
 import { WORKER_ENV } from '../training/jobs.js';
 import { lastErrorLine, runPython } from '../training/python-probe.js';
 import { LineSplitter, parseWorkerLine } from '../training/worker-events.js';
+import { resolveJudgePath } from './judge-model.js';
 import { verifierItemFields, type VerifierItemFields } from './verifier-input.js';
 
 export interface WorkerLocation {
@@ -34,6 +35,7 @@ export interface ScoreRequest {
   projectId: number;
   tier: VerifierTier;
   verifierPath?: string | undefined;
+  judgeModelId?: number | undefined;
   models?: string[] | undefined;
 }
 
@@ -46,6 +48,10 @@ const WorkerVerdict = z.object({
   confidence: z.number().min(0).max(1),
   source: z.string(),
   note: z.string().nullable(),
+  // Written by the worker since the judge's forced choice (absent from older workers' records).
+  fallback: z.literal('rules').nullable().optional(),
+  fallback_reason: z.string().nullable().optional(),
+  probabilities: z.record(z.string(), z.number().min(0).max(1)).nullable().optional(),
 });
 
 const PROGRESS_EVERY_MS = 250;
@@ -66,8 +72,10 @@ export class ScoreJobs {
   }
 
   /** Queues a job and returns it; it runs after the jobs queued before it. */
-  start(req: ScoreRequest): ScoreJob {
-    requireProjectRow(this.ctx.db.read, req.projectId);
+  start(request: ScoreRequest): ScoreJob {
+    requireProjectRow(this.ctx.db.read, request.projectId);
+    if (request.tier !== 'judge' && request.judgeModelId !== undefined) throw new StudioError('invalid_input', 'a judge model is only for the judge tier');
+    const req = request.tier === 'judge' ? { ...request, verifierPath: resolveJudgePath(this.ctx.db.read, request) } : request;
     if (req.tier !== 'rules' && !req.verifierPath) throw new StudioError('invalid_input', `the ${req.tier} tier needs a verifier path`);
     if (!this.worker.python()) throw new StudioError('unsupported', this.worker.pythonMissing);
     const job: ScoreJob = {
@@ -134,7 +142,8 @@ export class ScoreJobs {
   private async writeInput(req: ScoreRequest, path: string): Promise<number> {
     const db = this.ctx.db.read;
     const models = req.models ?? null;
-    const byItem = new Map<number, VerifierItemFields>();
+    // `image`: the prompt's image file, which a vision-language judge looks at.
+    const byItem = new Map<number, VerifierItemFields & { image: string | null }>();
     const wanted = new Set(
       db
         .prepare<{ item_id: number; model_name: string }>('SELECT DISTINCT item_id, model_name FROM response WHERE project_id = ?')
@@ -144,7 +153,9 @@ export class ScoreJobs {
     );
     for await (const page of readProjectItems(db, req.projectId)) {
       for (const { item, history } of page) {
-        if (wanted.has(item.id)) byItem.set(item.id, verifierItemFields(item, aggregateLabels(currentLabels(history))).fields);
+        if (!wanted.has(item.id)) continue;
+        const fields = verifierItemFields(item, aggregateLabels(currentLabels(history))).fields;
+        byItem.set(item.id, { ...fields, image: item.image ? this.ctx.blobs.path(item.image.sha256) : null });
       }
     }
     const out = await createExportFile(path);
@@ -227,14 +238,17 @@ export class ScoreJobs {
     const createdAt = nowIso(this.ctx);
     w.transaction(() => {
       const upsert = w.prepare(
-        `INSERT INTO response_auto_verdict (response_id, project_id, tier, verifier, verdict, task_label, task_score, helpful_score, confidence, source, note, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO response_auto_verdict (response_id, project_id, tier, verifier, verdict, task_label, task_score, helpful_score, confidence, source, note, probabilities, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (response_id, tier, verifier) DO UPDATE SET verdict = excluded.verdict, task_label = excluded.task_label,
            task_score = excluded.task_score, helpful_score = excluded.helpful_score, confidence = excluded.confidence,
-           source = excluded.source, note = excluded.note, created_at = excluded.created_at`,
+           source = excluded.source, note = excluded.note, probabilities = excluded.probabilities, created_at = excluded.created_at`,
       );
       for (const r of rows) {
-        upsert.run(r.response_id, job.projectId, job.tier, job.verifier, r.verdict, r.task_label, r.task_score, r.helpful_score, r.confidence, r.source, r.note, createdAt);
+        // A fallback's reason is its note (the worker writes the same text to both).
+        const note = r.fallback === 'rules' ? (r.fallback_reason ?? r.note) : r.note;
+        const probabilities = r.probabilities ? JSON.stringify(r.probabilities) : null;
+        upsert.run(r.response_id, job.projectId, job.tier, job.verifier, r.verdict, r.task_label, r.task_score, r.helpful_score, r.confidence, r.source, note, probabilities, createdAt);
       }
     });
   }

@@ -7,10 +7,11 @@
 import type { ReadableDB } from '../../../db/handles.js';
 import type { MethodParsedInput } from '../../../preload/contract/api.js';
 import type { Verdict } from '../../../preload/contract/responses.js';
-import type { SideBySideCell, SideBySideFilter, SideBySidePage, SideBySideRow } from '../../../preload/contract/side-by-side.js';
+import type { CompareVerifier } from '../../../preload/contract/compare.js';
+import type { AutoVerdictSummary, SideBySideCell, SideBySideFilter, SideBySidePage, SideBySideRow } from '../../../preload/contract/side-by-side.js';
 import type { CoreContext } from '../context.js';
 import { ITEM_COLUMNS, toItem, type ItemSqlRow } from '../services/rows.js';
-import { readCompareResponses, type CompareResponse } from './compare-data.js';
+import { readCompareResponses, type AutoVerdictDetail, type CompareResponse } from './compare-data.js';
 import { resolveCompareScope } from './compare.js';
 import type { ItemTruth } from './truth.js';
 
@@ -95,6 +96,26 @@ function readTexts(db: ReadableDB, rows: readonly RowRecord[]): { items: Map<num
   return { items, texts };
 }
 
+/** What a cell shows of the tier's automatic verdict: tier, confidence, and a fallback with its reason. */
+export function autoSummary(verifier: CompareVerifier, auto: AutoVerdictDetail | null): AutoVerdictSummary | null {
+  if (verifier === 'human' || auto === null) return null;
+  const fallback = auto.source === 'rules_fallback';
+  const probabilities = auto.probabilities
+    ? Object.entries(auto.probabilities)
+        .map(([label, p]) => ({ label, p }))
+        .sort((a, b) => b.p - a.p)
+    : null;
+  return {
+    tier: verifier,
+    verdict: auto.verdict,
+    confidence: auto.confidence,
+    fallback,
+    fallbackReason: fallback ? auto.note : null,
+    note: fallback ? null : auto.note,
+    probabilities,
+  };
+}
+
 export function getSideBySide(ctx: CoreContext, input: MethodParsedInput<'getSideBySide'>): SideBySidePage {
   const db = ctx.db.read;
   const scope = resolveCompareScope(db, input);
@@ -125,6 +146,7 @@ export function getSideBySide(ctx: CoreContext, input: MethodParsedInput<'getSid
               samples: c.samples,
               verdict: c.response.verdict,
               verdictSource: c.response.verdictSource,
+              auto: autoSummary(scope.verifier, c.response.auto),
               outcome: c.outcome,
             },
       ),

@@ -2,9 +2,10 @@
 
 One interface, ``Verifier.verdict(item, response) -> Verdict(label, score, confidence)``,
 three tiers: ``RulesVerifier`` (default, no model), ``LearnedVerifier`` (small classifier,
-torch or ONNX), ``JudgeVerifier`` (local causal LM with a rubric). R_helpful has its own
-verifier per tier (``RulesHelpfulness``; ``JudgeHelpfulness`` for the judge tier; the
-learned tier keeps rules helpfulness). Model tiers import torch/onnxruntime lazily.
+torch or ONNX), ``JudgeVerifier`` (local causal LM or Qwen-VL model with a rubric; a VLM sees
+the prompt's image). R_helpful has its own verifier per tier (``RulesHelpfulness``;
+``JudgeHelpfulness`` for the judge tier; the learned tier keeps rules helpfulness). Model tiers import
+torch/onnxruntime lazily.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from cosmo_rl.verifiers.rules import RulesHelpfulness, RulesVerifier
 
 if TYPE_CHECKING:
     from cosmo_rl.config import VerifierConfig
+    from cosmo_rl.verifiers.judge import JudgeMode
 
 __all__ = [
     "ItemFields",
@@ -38,8 +40,14 @@ class VerifierSet:
     helpful: Verifier  # R_helpful verdicts
 
 
-def build_verifiers(config: VerifierConfig, *, device: str | None = None) -> VerifierSet:
-    """The task and helpfulness verifiers for a run's verifier tier (the judge model is loaded once)."""
+def build_verifiers(
+    config: VerifierConfig, *, device: str | None = None, judge_mode: JudgeMode = "choice"
+) -> VerifierSet:
+    """The task and helpfulness verifiers for a run's verifier tier (the judge model is loaded once).
+
+    ``judge_mode``: the judge tier's forced choice over the labels (``choice``) or parsed
+    generation (``generate``); see verifiers/judge.py.
+    """
     if config.tier == "rules":
         return VerifierSet(task=RulesVerifier(), helpful=RulesHelpfulness())
     if config.path is None:
@@ -51,7 +59,7 @@ def build_verifiers(config: VerifierConfig, *, device: str | None = None) -> Ver
     from cosmo_rl.verifiers.judge import JudgeHelpfulness, JudgeModel, JudgeVerifier
 
     model = JudgeModel(config.path, device=device)
-    return VerifierSet(task=JudgeVerifier(model), helpful=JudgeHelpfulness(model))
+    return VerifierSet(task=JudgeVerifier(model, mode=judge_mode), helpful=JudgeHelpfulness(model, mode=judge_mode))
 
 
 def build_verifier(config: VerifierConfig, *, device: str | None = None) -> Verifier:

@@ -34,6 +34,8 @@ class Verdict:
     confidence: float  # 0..1; rules use fixed values, models their own probability
     source: str = "rules"  # rules | learned | judge | rules_fallback
     note: str | None = None  # why a fallback happened, for logs
+    # The judge's probability per allowed label (a forced choice; they sum to 1), else None.
+    probabilities: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class ItemFields:
     has_image: bool = False
     prompt_text: str = ""
     jailbreak_type: str | None = None
+    # The prompt's image for a judge that sees images: a PIL image (TRL's `images` column) or a
+    # file path (the score command's `item.image`); None when there is none or it is not at hand.
+    image: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_mapping(cls, row: Mapping[str, Any]) -> ItemFields:
@@ -62,6 +67,9 @@ class ItemFields:
         if has_image is None:
             # Rows built elsewhere may only carry TRL's `images` column.
             has_image = bool(row.get("images"))
+        image = row.get("image")
+        if image is None and row.get("images"):
+            image = row["images"][0]  # at most one image per item (snapshot.py)
         return cls(
             task=str(row["task"]),
             harmful=row.get("harmful"),
@@ -71,6 +79,7 @@ class ItemFields:
             has_image=bool(has_image),
             prompt_text=str(row.get("prompt_text") or ""),
             jailbreak_type=row.get("jailbreak_type"),
+            image=image,
         )
 
 

@@ -1,102 +1,101 @@
-"""The judge tier: a local causal LM prompted with a rubric, answering with one word.
+"""The judge tier: a local model prompted with a rubric, answering one label.
 
 Safety, jailbreak (strict rubric) and value items are judged; knowledge, general and
-instruction items have gold references and stay with the rules tier. The judge generates
-greedily a few tokens; its first word must be one of the labels allowed for the item. When
-it is not (a small or untrained model often rambles), the rules tier decides instead and the
-verdict says so: ``source="rules_fallback"``, confidence at most 0.1, and ``note`` quoting
-the judge's output. A parsed verdict's confidence is the judge's probability of the first
-token it generated.
+instruction items have gold references and stay with the rules tier. The model (judge_model.py)
+is a text-only causal LM or a Qwen2-VL / Qwen2.5-VL model; a vision-language judge sees the
+prompt's image (``ItemFields.image``) with the rubric.
+
+Two modes:
+- ``choice`` (default): a forced choice over the allowed labels; the verdict is the most likely
+  label and its confidence that label's probability (the probabilities over the allowed labels
+  sum to 1 and ride along in ``Verdict.probabilities``).
+- ``generate``: greedy generation of a few tokens whose first word must be an allowed label;
+  the confidence is the probability of the first generated token.
+When the judge cannot answer (unparseable text, an unreadable image, non-finite scores), the
+rules tier decides instead and the verdict says so: ``source="rules_fallback"``, confidence at
+most 0.1, and ``note`` giving the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, Literal
 
 from cosmo_rl.verifiers.base import ItemFields, Verdict, Verifier, labels_for, score_label
+from cosmo_rl.verifiers.judge_model import Choice, JudgeInputError, JudgeModel, JudgeRequest
 from cosmo_rl.verifiers.rubrics import HELPFUL_SCORES, helpful_prompt, parse_verdict, task_prompt
 from cosmo_rl.verifiers.rules import RulesHelpfulness, RulesVerifier
 from cosmo_rl.verifiers.text import split_response
 
+__all__ = ["FALLBACK_CONFIDENCE", "JudgeHelpfulness", "JudgeMode", "JudgeModel", "JudgeRequest", "JudgeVerifier"]
+
 FALLBACK_CONFIDENCE = 0.1
+JudgeMode = Literal["choice", "generate"]
+TEXT_ONLY_NOTE = "the judge model is text-only: it did not see the prompt's image"
 
 
-class JudgeModel:
-    """A local causal LM that answers rubric prompts; loaded once, shared by both judges."""
-
-    def __init__(
-        self,
-        path: str | Path,
-        *,
-        device: str | None = None,
-        max_new_tokens: int = 8,
-        batch_size: int = 8,
-        trust_remote_code: bool = False,
-    ) -> None:
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        # local_files_only: a judge is a folder on disk, never a download during a run.
-        self.tokenizer = AutoTokenizer.from_pretrained(
-            str(path), local_files_only=True, trust_remote_code=trust_remote_code
-        )
-        self.tokenizer.padding_side = "left"  # generation continues on the right
-        if self.tokenizer.pad_token is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(
-            str(path), local_files_only=True, trust_remote_code=trust_remote_code
-        ).to(self.device)
-        self.model.eval()
-        self.max_new_tokens = max_new_tokens
-        self.batch_size = batch_size
-
-    def _render(self, prompt: str) -> str:
-        if self.tokenizer.chat_template:
-            return self.tokenizer.apply_chat_template(
-                [{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True
-            )
-        return prompt
-
-    def answer(self, prompts: Sequence[str]) -> list[tuple[str, float]]:
-        """(generated text, probability of its first token) per prompt."""
-        import torch
-
-        out: list[tuple[str, float]] = []
-        for start in range(0, len(prompts), self.batch_size):
-            chunk = [self._render(p) for p in prompts[start : start + self.batch_size]]
-            batch = self.tokenizer(chunk, return_tensors="pt", padding=True, add_special_tokens=False).to(self.device)
-            with torch.inference_mode():
-                generated = self.model.generate(
-                    **batch,
-                    max_new_tokens=self.max_new_tokens,
-                    do_sample=False,
-                    output_scores=True,
-                    return_dict_in_generate=True,
-                    pad_token_id=self.tokenizer.pad_token_id,
-                )
-            new_tokens = generated.sequences[:, batch["input_ids"].shape[1] :]
-            first_probs = torch.softmax(generated.scores[0].float(), dim=-1)
-            for row in range(new_tokens.shape[0]):
-                text = self.tokenizer.decode(new_tokens[row], skip_special_tokens=True)
-                prob = float(first_probs[row, new_tokens[row, 0]]) if new_tokens.shape[1] else 0.0
-                out.append((text, prob))
-        return out
-
-
-def _fallback(rules: Verdict, raw: str) -> Verdict:
-    note = f"judge output unparseable ({raw[:80]!r}); rules decided"
+def _fallback(rules: Verdict, reason: str) -> Verdict:
+    note = f"{reason}; rules decided"
     return Verdict(rules.label, rules.score, min(rules.confidence, FALLBACK_CONFIDENCE), "rules_fallback", note)
+
+
+def _request(model: Any, item: ItemFields, prompt: str) -> JudgeRequest:
+    # A text-only judge gets no image (it could not use it); the verdict notes that.
+    return JudgeRequest(prompt, item.image if getattr(model, "vision", False) else None)
+
+
+def _unseen_image_note(model: Any, item: ItemFields) -> str | None:
+    return TEXT_ONLY_NOTE if item.has_image and not getattr(model, "vision", False) else None
+
+
+def _ask(model: Any, mode: JudgeMode, requests: list[JudgeRequest], allowed: list[tuple[str, ...]]) -> list[Choice]:
+    """One Choice per request, whichever mode asks; a failed parse is a Choice with a problem."""
+    if mode == "choice":
+        return model.choose(requests, allowed)
+    answers: list[tuple[str, float] | JudgeInputError]
+    try:
+        answers = list(model.answer(requests))
+    except JudgeInputError:
+        # Some request cannot be asked (an unreadable image): ask one at a time to name which.
+        answers = []
+        for request in requests:
+            try:
+                answers.append(model.answer([request])[0])
+            except JudgeInputError as exc:
+                answers.append(exc)
+    out: list[Choice] = []
+    for answer, labels in zip(answers, allowed, strict=True):
+        if isinstance(answer, JudgeInputError):
+            out.append(Choice(None, str(answer)))
+            continue
+        raw, prob = answer
+        label = parse_verdict(raw, labels)
+        if label is None:
+            out.append(Choice(None, f"judge output unparseable ({raw[:80]!r})"))
+        else:
+            # Generation gives one probability: the chosen label's first token.
+            out.append(Choice({label: prob}))
+    return out
+
+
+def _decide(
+    choice: Choice, score: Callable[[str], float], fallback: Callable[[], Verdict], note: str | None
+) -> Verdict:
+    label = choice.label
+    if label is None or choice.probabilities is None:
+        return _fallback(fallback(), choice.problem or "the judge gave no label")
+    probs = choice.probabilities
+    return Verdict(label, score(label), probs[label], "judge", note, probs if len(probs) > 1 else None)
 
 
 class JudgeVerifier(Verifier):
     name = "judge"
 
-    def __init__(self, model: JudgeModel | Any, fallback: Verifier | None = None) -> None:
+    def __init__(self, model: JudgeModel | Any, fallback: Verifier | None = None, mode: JudgeMode = "choice") -> None:
         self.model = model
         self.fallback = fallback or RulesVerifier()
+        self.mode: JudgeMode = mode
 
     def verdict(self, item: ItemFields, response: str) -> Verdict:
         return self.verdicts([item], [response])[0]
@@ -104,14 +103,20 @@ class JudgeVerifier(Verifier):
     def verdicts(self, items: Sequence[ItemFields], responses: Sequence[str]) -> list[Verdict]:
         out: list[Verdict | None] = [None] * len(items)
         routed = [i for i, item in enumerate(items) if labels_for(item)]
-        prompts = [task_prompt(items[i], split_response(responses[i]).answer, labels_for(items[i])) for i in routed]
-        answers = self.model.answer(prompts) if prompts else []
-        for i, (raw, prob) in zip(routed, answers, strict=True):
-            label = parse_verdict(raw, labels_for(items[i]))
-            if label is None:
-                out[i] = _fallback(self.fallback.verdict(items[i], responses[i]), raw)
-            else:
-                out[i] = Verdict(label, score_label(items[i], label), prob, "judge")
+        allowed = [labels_for(items[i]) for i in routed]
+        requests = [
+            _request(self.model, items[i], task_prompt(items[i], split_response(responses[i]).answer, labels))
+            for i, labels in zip(routed, allowed, strict=True)
+        ]
+        choices = _ask(self.model, self.mode, requests, allowed) if requests else []
+        for i, choice in zip(routed, choices, strict=True):
+            item, response = items[i], responses[i]
+            out[i] = _decide(
+                choice,
+                partial(score_label, item),
+                partial(self.fallback.verdict, item, response),
+                _unseen_image_note(self.model, item),
+            )
         return [
             v if v is not None else self.fallback.verdict(it, r) for v, it, r in zip(out, items, responses, strict=True)
         ]
@@ -122,20 +127,27 @@ class JudgeHelpfulness(Verifier):
 
     name = "judge-helpfulness"
 
-    def __init__(self, model: JudgeModel | Any, fallback: Verifier | None = None) -> None:
+    def __init__(self, model: JudgeModel | Any, fallback: Verifier | None = None, mode: JudgeMode = "choice") -> None:
         self.model = model
         self.fallback = fallback or RulesHelpfulness()
+        self.mode: JudgeMode = mode
 
     def verdict(self, item: ItemFields, response: str) -> Verdict:
         return self.verdicts([item], [response])[0]
 
     def verdicts(self, items: Sequence[ItemFields], responses: Sequence[str]) -> list[Verdict]:
-        prompts = [helpful_prompt(item, split_response(r).answer) for item, r in zip(items, responses, strict=True)]
-        out = []
-        for item, response, (raw, prob) in zip(items, responses, self.model.answer(prompts), strict=True):
-            label = parse_verdict(raw, tuple(HELPFUL_SCORES))
-            if label is None:
-                out.append(_fallback(self.fallback.verdict(item, response), raw))
-            else:
-                out.append(Verdict(label, HELPFUL_SCORES[label], prob, "judge"))
-        return out
+        labels = tuple(HELPFUL_SCORES)
+        requests = [
+            _request(self.model, item, helpful_prompt(item, split_response(r).answer))
+            for item, r in zip(items, responses, strict=True)
+        ]
+        choices = _ask(self.model, self.mode, requests, [labels] * len(requests))
+        return [
+            _decide(
+                choice,
+                HELPFUL_SCORES.__getitem__,
+                partial(self.fallback.verdict, item, response),
+                _unseen_image_note(self.model, item),
+            )
+            for item, response, choice in zip(items, responses, choices, strict=True)
+        ]

@@ -146,8 +146,10 @@ export const useEvaluation = defineStore('evaluation', () => {
     upsertEvaluation(await client.api.resumeEvaluation({ evaluationId }));
   }
 
-  async function score(tier: VerifierTier, verifierPath: string): Promise<ScoreJob> {
-    const job = await client.api.scoreResponses({ projectId: projectId.value!, tier, ...(tier === 'rules' ? {} : { verifierPath }) });
+  /** Scores with a tier: the learned one with its file, the judge with a registered base model. */
+  async function score(tier: VerifierTier, verifierPath: string, judgeModelId: number | null = null): Promise<ScoreJob> {
+    const which = tier === 'learned' ? { verifierPath } : tier === 'judge' && judgeModelId !== null ? { judgeModelId } : {};
+    const job = await client.api.scoreResponses({ projectId: projectId.value!, tier, ...which });
     scoreJob.value = null;
     acceptScoreJob(job);
     return job;
