@@ -187,7 +187,9 @@ class ProbeConfig(_Strict):
         description="Folder with the probe prompts (items.jsonl in the evaluation set's format, images/). The studio "
         "writes its seeded sample into the run folder; the worker asks the first max_prompts lines, in file order.",
     )
-    every: int = Field(default=10, gt=0, description="Probe every N optimizer steps (run-wide step count), and at step 0.")
+    every: int = Field(
+        default=10, gt=0, description="Probe every N optimizer steps (run-wide step count), and at step 0."
+    )
     max_prompts: int = Field(default=16, gt=0, le=512, description="At most this many probe prompts per probe.")
     max_new_tokens: int = Field(default=128, gt=0, description="Greedy decoding budget per probe response.")
     stop: ProbeStopRule | None = Field(default=None, description="Optional rule that stops the run cleanly.")
