@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../preload/contract/events.js';
-import { RunSettings } from '../../preload/contract/run-config.js';
+import { RunSettings, type RunSettingsInput } from '../../preload/contract/run-config.js';
 import type { RunSummary } from '../../preload/contract/training.js';
 import { wilson } from '../../main/core/evaluation/stats/wilson.js';
 import { probeSample, probeSeries } from '../../main/core/training/probes.js';
@@ -122,7 +122,7 @@ describe.skipIf(!python)('probes with the real worker', () => {
     else process.env.STUDIO_PYTHON = saved;
   });
 
-  const settingsWith = async (probe: Record<string, unknown>) => {
+  const settingsWith = async (probe: NonNullable<RunSettingsInput['probe']>) => {
     const preview = await t.call('previewRun', { projectId, baseModelId: tinyId, preset: 'quick' });
     return { ...preview.settings, stages: [{ ...preview.settings.stages[0]!, steps: 5 }], checkpoint_every: 1000, probe };
   };
