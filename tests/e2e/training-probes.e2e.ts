@@ -98,7 +98,8 @@ describe.skipIf(!python).sequential('probes during training', () => {
     // Beside the reward chart: the probe chart is the reward chart's next sibling in the grid.
     const next = await page.getByTestId('chart-reward').evaluate((el) => el.nextElementSibling?.getAttribute('data-testid'));
     expect(next).toBe('chart-probes');
-    await page.getByTestId('run-charts').scrollIntoViewIfNeeded();
+    await page.getByTestId('run-charts').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.evaluate('window.scrollBy(0, -80)'); // below the sticky header
     await screenshot(page, 'training-probe-chart');
     expect(problems).toEqual([]);
   }, 500_000);
