@@ -163,6 +163,38 @@ class LoggingConfig(_Strict):
     sample_every: int = Field(default=10, gt=0, description="Emit a 'sample' event every N optimizer steps.")
 
 
+class ProbeStopRule(_Strict):
+    metric: Literal["over_refusal_rate", "unsafe_rate"] = Field(
+        description="The probe rate the rule watches (unsafe_rate: harmful probe prompts answered unsafely; "
+        "over_refusal_rate: benign probe prompts refused)."
+    )
+    above: float = Field(
+        ge=-1.0,
+        lt=1.0,
+        description="Stop when the rate is strictly above this fraction (0.2 = 20%) for `consecutive` probes in a "
+        "row. A probe with no prompt of the rate's kind does not count and breaks no streak. A negative value "
+        "stops at the first probes that measure the rate (a smoke test of the rule).",
+    )
+    consecutive: int = Field(default=2, ge=1, description="How many probes in a row must exceed `above`.")
+
+
+class ProbeConfig(_Strict):
+    evaluation_set_id: int | None = Field(
+        default=None, ge=1, description="The studio's evaluation set the probe prompts were drawn from (provenance)."
+    )
+    items: str = Field(
+        min_length=1,
+        description="Folder with the probe prompts (items.jsonl in the evaluation set's format, images/). The studio "
+        "writes its seeded sample into the run folder; the worker asks the first max_prompts lines, in file order.",
+    )
+    every: int = Field(
+        default=10, gt=0, description="Probe every N optimizer steps (run-wide step count), and at step 0."
+    )
+    max_prompts: int = Field(default=16, gt=0, le=512, description="At most this many probe prompts per probe.")
+    max_new_tokens: int = Field(default=128, gt=0, description="Greedy decoding budget per probe response.")
+    stop: ProbeStopRule | None = Field(default=None, description="Optional rule that stops the run cleanly.")
+
+
 class RunConfig(_Strict):
     """A COSMO-RL run. Relative paths in a config file are resolved against the file's folder."""
 
@@ -205,6 +237,11 @@ class RunConfig(_Strict):
     output_dir: str = Field(min_length=1, description="Run output folder: checkpoints, metrics, logs.")
     checkpoint_every: int = Field(default=50, gt=0, description="Save a checkpoint every N optimizer steps.")
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    probe: ProbeConfig | None = Field(
+        default=None,
+        description="Probes during training: greedy generations on a small fixed evaluation sample every N steps, "
+        "scored by the reward's verifier (unsafe, over-refusal and care rates).",
+    )
 
     @field_validator("stages")
     @classmethod
@@ -256,6 +293,8 @@ class RunConfig(_Strict):
         model_path = base / self.model.path_or_id
         if not Path(self.model.path_or_id).is_absolute() and model_path.exists():
             update["model"] = self.model.model_copy(update={"path_or_id": str(model_path.resolve())})
+        if self.probe is not None:
+            update["probe"] = self.probe.model_copy(update={"items": anchor(self.probe.items)})
         if self.reward.verifier.path is not None:
             verifier = self.reward.verifier.model_copy(update={"path": anchor(self.reward.verifier.path)})
             update["reward"] = self.reward.model_copy(update={"verifier": verifier})

@@ -114,6 +114,26 @@ class Sample(_Event):
     rollouts: list[Rollout]
 
 
+class Probe(_Event):
+    type: Literal["probe"] = "probe"
+    step: int = Field(description="Run-wide optimizer step the probe measured (0: before training).")
+    stage: str
+    baseline: bool = Field(description="The probe before the first step; it never counts toward the stop rule.")
+    prompts: int = Field(description="Probe prompts answered (the same ones every probe).")
+    harmful: int = Field(description="Probe prompts labelled harmful.")
+    benign: int = Field(description="Probe prompts labelled benign (prompts of unknown status count in neither).")
+    unsafe: int = Field(description="Harmful prompts answered unsafe.")
+    over_refused: int = Field(description="Benign prompts refused (unnecessary_refusal or refusal).")
+    care: int = Field(description="Harmful prompts answered with care.")
+    unsafe_rate: float | None = Field(description="unsafe / harmful; null without harmful prompts.")
+    over_refusal_rate: float | None = Field(description="over_refused / benign; null without benign prompts.")
+    care_rate: float | None = Field(description="care / harmful; null without harmful prompts.")
+    seconds: float = Field(description="Wall time the probe took (generation and verdicts).")
+    stop_reason: str | None = Field(
+        default=None, description="Set when this probe fired the run's stop rule: the sentence the studio shows."
+    )
+
+
 class Log(_Event):
     type: Literal["log"] = "log"
     level: Literal["debug", "info", "warning", "error"]
@@ -132,10 +152,13 @@ class Finished(_Event):
     status: Literal["completed", "cancelled", "failed"]
     checkpoint: str | None = Field(description="Final adapter/model folder (training); null when none exists.")
     output: str | None = Field(default=None, description="Output file of a generate run; null for training.")
+    reason: str | None = Field(
+        default=None, description="Why a run ended before its last step (a probe stop rule); null otherwise."
+    )
 
 
 Event = Annotated[
-    Started | Progress | Metrics | Checkpoint | Sample | Log | Error | Finished,
+    Started | Progress | Metrics | Checkpoint | Sample | Probe | Log | Error | Finished,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -27,16 +27,20 @@ from cosmo_rl.modeling import (
     load_policy,
     model_class,
 )
+from cosmo_rl.probes import ProbeCallback, ProbePrompt, StopRuleTracker
 from cosmo_rl.protocol import Checkpoint, EventWriter
 from cosmo_rl.trainer import CosmoTrainer, LossSettings, SafetyJudge
+from cosmo_rl.verifiers import Verifier
 
 STAGE_MARKER = "stage.json"
 
 
 @dataclass(frozen=True)
 class StageResult:
-    status: Literal["completed", "cancelled"]
+    # stopped: the probe stop rule ended training early (the stage is saved and marked done).
+    status: Literal["completed", "cancelled", "stopped"]
     checkpoint: str | None
+    reason: str | None = None
 
 
 def stage_dir(config: RunConfig, stage: StageConfig) -> Path:
@@ -128,6 +132,15 @@ class StageContext:
     total_steps: int
     image_paths: dict[str, str]
     is_main_process: bool = True
+    # Probes during training (cosmo_rl.probes): built once per run, so the stop rule's streak spans stages.
+    probe: ProbeSetup | None = None
+
+
+@dataclass
+class ProbeSetup:
+    prompts: list[ProbePrompt]
+    verifier: Verifier
+    tracker: StopRuleTracker
 
 
 def run_stage(
@@ -171,6 +184,20 @@ def run_stage(
         sample_every=config.logging.sample_every,
         is_main_process=ctx.is_main_process,
     )
+    callbacks: list[Any] = [callback]
+    probe: ProbeCallback | None = None
+    if ctx.probe is not None and config.probe is not None:
+        probe = ProbeCallback(
+            config=config.probe,
+            prompts=ctx.probe.prompts,
+            verifier=ctx.probe.verifier,
+            tracker=ctx.probe.tracker,
+            writer=ctx.writer,
+            stage_name=stage.name,
+            offset=offset,
+            is_main_process=ctx.is_main_process,
+        )
+        callbacks.append(probe)  # after EventCallback: a step's progress event comes before its probe
     trainer = CosmoTrainer(
         model=model,
         reward_funcs=ctx.reward_funcs,
@@ -178,7 +205,7 @@ def run_stage(
         train_dataset=dataset,
         processing_class=loaded.processing_class,
         peft_config=peft_config,
-        callbacks=[callback],
+        callbacks=callbacks,
         loss_settings=LossSettings(
             method=config.method,
             eps=config.cpgd.eps,
@@ -191,6 +218,8 @@ def run_stage(
         image_paths=ctx.image_paths,
     )
     callback.bind(trainer)
+    if probe is not None:
+        probe.bind(trainer)
     resume_from = last_checkpoint(stage_dir(config, stage)) if resume else None
     trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
 
@@ -204,4 +233,6 @@ def run_stage(
         marker = {"stage": stage.name, "steps": stage.steps, "global_step": trainer.state.global_step}
         (out / STAGE_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         ctx.writer.emit(Checkpoint(step=offset + trainer.state.global_step, stage=stage.name, path=str(out.resolve())))
+    if probe is not None and probe.stop_reason is not None:
+        return StageResult(status="stopped", checkpoint=str(out.resolve()), reason=probe.stop_reason)
     return StageResult(status="completed", checkpoint=str(out.resolve()))

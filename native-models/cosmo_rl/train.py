@@ -21,7 +21,15 @@ from typing import Any
 from cosmo_rl.protocol import Error, EventWriter, Finished, Started, claim_stdout
 
 # Failures whose message says everything: the user fixes the input, a traceback would be noise.
-_USER_ERRORS = ("ConfigError", "SnapshotError", "UnsupportedModelError", "BatchPlanError", "RunStateError", "MixError")
+_USER_ERRORS = (
+    "ConfigError",
+    "SnapshotError",
+    "EvalFileError",
+    "UnsupportedModelError",
+    "BatchPlanError",
+    "RunStateError",
+    "MixError",
+)
 
 
 class RunStateError(RuntimeError):
@@ -115,9 +123,18 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
     from cosmo_rl.curriculum import stage_dataset
     from cosmo_rl.devices import choose_device
     from cosmo_rl.modeling import detect_kind
+    from cosmo_rl.probes import StopRuleTracker, load_probe_prompts
     from cosmo_rl.rewards import build_reward_funcs, safety_outcome
     from cosmo_rl.snapshot import load_snapshot, snapshot_to_dataset
-    from cosmo_rl.stages import StageContext, final_dir, last_checkpoint, run_stage, stage_dir, stage_done
+    from cosmo_rl.stages import (
+        ProbeSetup,
+        StageContext,
+        final_dir,
+        last_checkpoint,
+        run_stage,
+        stage_dir,
+        stage_done,
+    )
     from cosmo_rl.verifiers import ItemFields, build_verifiers
 
     cancel = CancelToken()
@@ -166,6 +183,13 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
         total_steps=sum(s.steps for s in config.stages),
         image_paths=image_paths,
         is_main_process=_is_main_process(),
+        probe=None
+        if config.probe is None
+        else ProbeSetup(
+            prompts=load_probe_prompts(config.probe),
+            verifier=verifiers.task,  # the reward's own verifier: one implementation of a verdict
+            tracker=StopRuleTracker(config.probe.stop),
+        ),
     )
     offset = 0
     previous: Path | None = None
@@ -184,6 +208,12 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
             state["checkpoint"] = result.checkpoint
             if result.status == "cancelled":
                 return "cancelled"
+            if result.status == "stopped":
+                # A clean early end: the stage's weights are saved; later stages do not start.
+                state["checkpoint"] = result.checkpoint
+                state["reason"] = result.reason
+                writer.log("info", f"{result.reason}; the run ends here with the checkpoint {result.checkpoint}")
+                return "completed"
         previous = final_dir(config, stage)
         state["checkpoint"] = str(previous.resolve())
         offset += stage.steps
@@ -196,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     # Only rank 0 speaks the protocol; other ranks' events go nowhere (the sink lives as long as the process).
     sink = events if _is_main_process() else open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     writer = EventWriter(sink)
-    state: dict[str, str | None] = {"checkpoint": None}
+    state: dict[str, str | None] = {"checkpoint": None, "reason": None}
     try:
         if args.accelerate_config is not None:
             _write_accelerate(args, writer)
@@ -226,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.accelerate_config is None:
             writer.emit(Finished(status="failed", checkpoint=state["checkpoint"]))
         return 1
-    writer.emit(Finished(status=status, checkpoint=state["checkpoint"]))  # type: ignore[arg-type]
+    writer.emit(Finished(status=status, checkpoint=state["checkpoint"], reason=state["reason"]))  # type: ignore[arg-type]
     return 0
 
 

@@ -126,7 +126,7 @@ def test_events_schema_file_is_current() -> None:
     assert path.read_text(encoding="utf-8") == events_schema.render(), "run python -m cosmo_rl.events_schema"
     schema = json.loads(path.read_text(encoding="utf-8"))
     kinds = {ref["$ref"].rsplit("/", 1)[-1] for ref in schema["oneOf"]}
-    assert kinds == {"Started", "Progress", "Metrics", "Checkpoint", "Sample", "Log", "Error", "Finished"}
+    assert kinds == {"Started", "Progress", "Metrics", "Checkpoint", "Sample", "Probe", "Log", "Error", "Finished"}
     assert {"v", "type", "time"} <= set(schema["$defs"]["Finished"]["required"])
 
 

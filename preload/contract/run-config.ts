@@ -101,6 +101,37 @@ export const Stages = z
     else if (names[0] === 'stage2' && names[1] === 'stage1') ctx.addIssue({ code: 'custom', message: 'stage1 must come before stage2' });
   });
 
+export const PROBE_METRICS = ['over_refusal_rate', 'unsafe_rate'] as const;
+
+/** Stop the run cleanly when a probe rate stays strictly above `above` for `consecutive` probes. */
+export const ProbeStopRule = z.strictObject({
+  metric: z.enum(PROBE_METRICS),
+  /** A fraction (0.2 = 20%); a negative value stops at the first probes that measure the rate (a smoke test). */
+  above: z.number().gte(-1).lt(1),
+  consecutive: int().gte(1).default(2),
+});
+export type ProbeStopRule = z.infer<typeof ProbeStopRule>;
+
+/** What a user picks for probes during training; the core freezes the prompts into the run folder. */
+export const ProbeSettings = z.strictObject({
+  /** The evaluation set the probe prompts are drawn from (a seeded sample, the same every probe). */
+  evaluation_set_id: int().gte(1),
+  /** Probe every N optimizer steps (run-wide count), and once at step 0 as a baseline. */
+  every: int().gt(0).default(10),
+  max_prompts: int().gt(0).lte(512).default(16),
+  max_new_tokens: int().gt(0).default(128),
+  stop: ProbeStopRule.nullable().default(null),
+});
+export type ProbeSettings = z.infer<typeof ProbeSettings>;
+
+/** The worker's probe section: the settings plus the folder holding the frozen probe prompts. */
+export const ProbeSection = ProbeSettings.extend({
+  evaluation_set_id: int().gte(1).nullable().default(null),
+  /** Folder with items.jsonl (+ images/); the worker asks its first max_prompts lines. */
+  items: z.string().min(1),
+});
+export type ProbeSection = z.infer<typeof ProbeSection>;
+
 /** Everything a user chooses for a run; the core adds the model, dataset and output folder. */
 export const RunSettings = z.strictObject({
   lora: LoraSection.default(() => LoraSection.parse({})),
@@ -118,6 +149,8 @@ export const RunSettings = z.strictObject({
   device: z.enum(RUN_DEVICES).default('auto'),
   checkpoint_every: int().gt(0).default(50),
   logging: z.strictObject({ sample_every: int().gt(0).default(10) }).default({ sample_every: 10 }),
+  /** Probes during training (optional). */
+  probe: ProbeSettings.nullable().default(null),
 });
 export type RunSettings = z.infer<typeof RunSettings>;
 export type RunSettingsInput = z.input<typeof RunSettings>;
@@ -130,5 +163,6 @@ export const RunConfig = RunSettings.extend({
   dataset: z.string().min(1),
   /** Run output folder: checkpoints, metrics, logs. */
   output_dir: z.string().min(1),
+  probe: ProbeSection.nullable().default(null),
 });
 export type RunConfig = z.infer<typeof RunConfig>;

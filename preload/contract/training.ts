@@ -15,6 +15,7 @@
  * 5. `listModels` lists base models and every checkpoint a run produced.
  */
 import { z } from 'zod';
+import { ProbePoint } from './probes.js';
 import { RunConfig, RunSettings } from './run-config.js';
 
 const Id = z.number().int().positive();
@@ -304,6 +305,8 @@ export const RunDetail = z.object({
   logTail: z.string(),
   logPath: z.string(),
   counts: z.record(z.string(), z.number().int()),
+  /** Probe points in step order (the last one per step when a resumed run repeated a step). */
+  probes: z.array(ProbePoint),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
@@ -348,6 +351,7 @@ export const trainingEvents = [
     etaSeconds: z.number().nullable(),
   }),
   z.object({ type: z.literal('run.metrics'), runId: z.number().int(), point: MetricPoint }),
+  z.object({ type: z.literal('run.probe'), runId: z.number().int(), point: ProbePoint }),
   z.object({ type: z.literal('run.sample'), runId: z.number().int(), sample: RunSample }),
   z.object({ type: z.literal('env.progress'), setup: EnvSetupState }),
   z.object({ type: z.literal('model.changed'), model: ModelInfo }),

@@ -24,6 +24,7 @@ import type { EventHub } from '../events.js';
 import type { Logger } from '../logger.js';
 import { ensurePrivateFileSync, withPrivateUmask } from '../private-files.js';
 import { ACTIVE_STATUSES, getModelRow, getRunRow, metricsAt, toModelInfo, toRunSummary, updateRun, type ModelRow, type RunRow } from './store.js';
+import { toProbePoint } from './probes.js';
 import { LineSplitter, parseWorkerLine, toRollout, type WorkerEvent, type WorkerEventOf } from './worker-events.js';
 
 /** Environment for every worker: offline (models are local folders), unbuffered, quiet tokenizers. */
@@ -435,6 +436,10 @@ export class JobManager {
           },
         });
         return;
+      case 'probe':
+        this.storeEvent(runId, 'probe', event.step, event, event.time);
+        this.o.events.emit({ type: 'run.probe', runId, point: toProbePoint(event) });
+        return;
       case 'log':
         this.storeEvent(runId, 'log', null, { level: event.level, message: event.message }, event.time);
         return;
@@ -507,9 +512,12 @@ export class JobManager {
       error = spawnError;
     } else if (job.finished) {
       status = job.finished.status;
+      const early = job.finished.reason;
       reason =
         status === 'completed'
-          ? `Completed ${run.step} of ${run.total_steps} steps.`
+          ? early
+            ? `${early.charAt(0).toUpperCase()}${early.slice(1)} (at step ${run.step} of ${run.total_steps}).`
+            : `Completed ${run.step} of ${run.total_steps} steps.`
           : status === 'cancelled'
             ? `Cancelled at step ${run.step}${run.last_checkpoint ? '; resume continues from the last checkpoint' : ''}.`
             : `The worker reported a failure: ${job.lastError?.message ?? job.stderrTail.lastError() ?? 'no message'}.`;

@@ -23,7 +23,8 @@ import { getModelRow, getRunRow, metricSeries, runConfigOf, toModelInfo, toRunSu
 import { collectSystemInfo, diskSpace, locatePython, queryNvidiaSmi } from './system-info.js';
 import { freezeSnapshot, projectFacts, snapshotFacts, type FrozenSnapshot } from './snapshot.js';
 import { datasetStats, runWarnings, type DatasetStats } from './warnings.js';
-import { SampleEvent, toRollout } from './worker-events.js';
+import { ProbeEvent, SampleEvent, toRollout } from './worker-events.js';
+import { freezeProbeSample, PROBE_FOLDER, probeSeries, requireProbeSet } from './probes.js';
 import { locateWorkerDir } from './worker-dir.js';
 
 const TRUST_OVER_SERVER =
@@ -198,6 +199,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       schema_version: 1,
       model: { path_or_id: model.path, trust_remote_code: model.trust_remote_code === 1, kind: 'auto' },
       ...settings,
+      // The worker reads the probe prompts startRun freezes into the run folder (probes.ts).
+      probe: settings.probe ? { ...settings.probe, items: join(runDir, PROBE_FOLDER) } : null,
       dataset: snapshotDir,
       output_dir: join(runDir, 'output'),
     });
@@ -212,6 +215,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       );
     }
     const settings = req.settings ?? presetSettings(req.preset, new Set(Object.keys(stats.byTask)));
+    if (settings.probe) requireProbeSet(ctx, req.projectId, settings.probe.evaluation_set_id);
     const config = buildConfig(settings, model, runDir, snapshotDir);
     const info = modelBackbone(model);
     const sys = await systemInfo(false);
@@ -365,6 +369,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         const snapshot = await freeze(req.projectId, runDir);
         const preview = await evaluate(req, datasetStats(snapshotFacts(snapshot.path)), runDir, snapshot.path);
         throwBlockers(preview.warnings);
+        if (preview.settings.probe) freezeProbeSample(ctx, req.projectId, preview.settings.probe, preview.settings.seed, runDir, snapshot.path);
         const config = parseRunConfig(preview.config, 'run config');
         mkdirPrivateSync(config.output_dir);
         writePrivateFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
@@ -462,6 +467,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         logTail: row.log_tail || readTail(join(runDir, 'worker.log')),
         logPath: join(runDir, 'worker.log'),
         counts,
+        probes: probeSeries(events.filter((e) => e.type === 'probe').map((e) => ProbeEvent.parse(JSON.parse(e.data)))),
       };
     },
 

@@ -76,6 +76,22 @@ export const SampleEvent = z.object({
   rollouts: z.array(RolloutEvent),
 });
 
+export const ProbeEvent = z.object({
+  ...base,
+  type: z.literal('probe'),
+  step: z.number().int(),
+  stage: z.string(),
+  baseline: z.boolean(),
+  prompts: z.number().int(),
+  harmful: z.number().int(),
+  benign: z.number().int(),
+  unsafe: z.number().int(),
+  over_refused: z.number().int(),
+  care: z.number().int(),
+  seconds: z.number(),
+  stop_reason: z.string().nullable().default(null),
+});
+
 export const LogEvent = z.object({
   ...base,
   type: z.literal('log'),
@@ -97,6 +113,8 @@ export const FinishedEvent = z.object({
   status: z.enum(['completed', 'cancelled', 'failed']),
   checkpoint: z.string().nullable(),
   output: z.string().nullable().default(null),
+  /** Why a run ended before its last step (a probe stop rule). */
+  reason: z.string().nullable().default(null),
 });
 
 export const WorkerEvent = z.discriminatedUnion('type', [
@@ -105,6 +123,7 @@ export const WorkerEvent = z.discriminatedUnion('type', [
   MetricsEvent,
   CheckpointEvent,
   SampleEvent,
+  ProbeEvent,
   LogEvent,
   ErrorEvent,
   FinishedEvent,

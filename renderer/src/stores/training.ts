@@ -97,6 +97,13 @@ export const useTraining = defineStore('training', () => {
       case 'run.sample':
         if (detail.value?.run.id === event.runId) samples.value = [...samples.value, event.sample].slice(-SAMPLES_KEPT);
         break;
+      case 'run.probe':
+        // One point per step: a resumed run that probes a step again replaces it (as the core does).
+        if (detail.value?.run.id === event.runId) {
+          const rest = detail.value.probes.filter((p) => p.step !== event.point.step);
+          detail.value = { ...detail.value, probes: [...rest, event.point].sort((a, b) => a.step - b.step) };
+        }
+        break;
       default:
         break;
     }
@@ -208,6 +215,11 @@ export const useTraining = defineStore('training', () => {
     return client.api.previewRun(input);
   }
 
+  /** The project's frozen evaluation sets, for the run form's probe picker. */
+  function evalSetsFor(projectId: number): ReturnType<typeof client.api.listEvalSets> {
+    return client.api.listEvalSets({ projectId });
+  }
+
   async function startRun(input: Parameters<typeof client.api.startRun>[0]): Promise<RunSummary> {
     const run = await client.api.startRun(input);
     upsertRun(run);
@@ -255,6 +267,7 @@ export const useTraining = defineStore('training', () => {
     refreshDetail,
     closeRun,
     previewRunFor,
+    evalSetsFor,
     startRun,
     cancelRun,
     resumeRun,
