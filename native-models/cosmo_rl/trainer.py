@@ -228,11 +228,17 @@ class CosmoTrainer(GRPOTrainer):
             torch.stack(aux).mean() if aux else None,
         )
 
+    def _mode(self) -> Literal["train", "eval"]:
+        """TRL's metrics bucket: the model's train/eval state (the trainer always holds a model here)."""
+        if self.model is None:
+            raise RuntimeError("CosmoTrainer has no model")
+        return "train" if self.model.training else "eval"
+
     # -- rewards, rollouts and their metrics ---------------------------------------------
     def _calculate_rewards(self, inputs: Any, prompts: Any, completions: Any, completion_ids_list: Any) -> Any:
         rewards_per_func = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
         self._last_rewards_per_func = rewards_per_func
-        mode = "train" if self.model.training else "eval"
+        mode = self._mode()
         start = self.accelerator.process_index * len(prompts)
         local = rewards_per_func[start : start + len(prompts)].detach().float().cpu()
         self._record_rollouts(mode, inputs, prompts, completions, local)
@@ -309,8 +315,11 @@ class CosmoTrainer(GRPOTrainer):
             and self.multi_objective_aggregation == "sum_then_normalize"
             and rewards_per_func is not None
         ):
-            mode = "train" if self.model.training else "eval"
-            group = self.num_generations if mode == "train" else self.num_generations_eval
+            mode = self._mode()
+            # TRL sets num_generations_eval to num_generations when the config leaves it unset.
+            group = self.num_generations if mode == "train" else (self.num_generations_eval or self.num_generations)
+            if group is None:
+                raise RuntimeError("GRPOTrainer left num_generations unset")
             weights = self.reward_weights.to(rewards_per_func.device)
             rewards = (rewards_per_func * weights.unsqueeze(0)).nansum(dim=1)
             rewards[torch.isnan(rewards_per_func).all(dim=1)] = torch.nan
@@ -354,7 +363,7 @@ class CosmoTrainer(GRPOTrainer):
         # TRL leaves old_per_token_logps out when the rollout policy equals the current one (ratio 1).
         old = per_token_logps.detach() if old is None else old
 
-        mode = "train" if self.model.training else "eval"
+        mode = self._mode()
         grad_accum = self.current_gradient_accumulation_steps if mode == "train" else 1
         out = cpgd_loss(
             per_token_logps,

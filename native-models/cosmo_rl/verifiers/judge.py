@@ -46,18 +46,23 @@ class JudgeModel:
         self.tokenizer.padding_side = "left"  # generation continues on the right
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(
+        model = AutoModelForCausalLM.from_pretrained(
             str(path), local_files_only=True, trust_remote_code=trust_remote_code
-        ).to(self.device)
+        )
+        # PreTrainedModel.to is typed through a decorator that loses its signature in the stubs.
+        self.model = model.to(self.device)  # type: ignore[arg-type]
         self.model.eval()
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
 
     def _render(self, prompt: str) -> str:
         if self.tokenizer.chat_template:
-            return self.tokenizer.apply_chat_template(
+            rendered = self.tokenizer.apply_chat_template(
                 [{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True
             )
+            if not isinstance(rendered, str):  # tokenize=False renders text; anything else is a tokenizer bug
+                raise TypeError(f"chat template rendered {type(rendered).__name__}, expected str")
+            return rendered
         return prompt
 
     def answer(self, prompts: Sequence[str]) -> list[tuple[str, float]]:
@@ -80,7 +85,7 @@ class JudgeModel:
             new_tokens = generated.sequences[:, batch["input_ids"].shape[1] :]
             first_probs = torch.softmax(generated.scores[0].float(), dim=-1)
             for row in range(new_tokens.shape[0]):
-                text = self.tokenizer.decode(new_tokens[row], skip_special_tokens=True)
+                text = str(self.tokenizer.decode(new_tokens[row], skip_special_tokens=True))
                 prob = float(first_probs[row, new_tokens[row, 0]]) if new_tokens.shape[1] else 0.0
                 out.append((text, prob))
         return out
