@@ -70,8 +70,14 @@ def truncate_left_protected(ids: Sequence[int], max_len: int, protected: frozens
     without their placeholder. Raises when the protected ids alone exceed `max_len`.
     """
     ids = list(ids)
+    return [t for t, k in zip(ids, left_truncation_mask(ids, max_len, protected), strict=True) if k]
+
+
+def left_truncation_mask(ids: Sequence[int], max_len: int, protected: frozenset[int]) -> list[bool]:
+    """Which of `ids` `truncate_left_protected` keeps, so per-token fields can be cut the same way."""
+    ids = list(ids)
     if len(ids) <= max_len:
-        return ids
+        return [True] * len(ids)
     n_protected = sum(1 for t in ids if t in protected)
     if n_protected > max_len:
         raise ValueError(
@@ -86,7 +92,25 @@ def truncate_left_protected(ids: Sequence[int], max_len: int, protected: frozens
         elif budget > 0:
             keep[i] = True
             budget -= 1
-    return [t for t, k in zip(ids, keep, strict=True) if k]
+    return keep
+
+
+def _cut_per_token_fields(fields: dict[str, Any], masks: list[list[bool]]) -> dict[str, Any]:
+    """Apply each prompt's keep mask to the multimodal fields that hold one value per prompt token.
+
+    The processor returns those (``mm_token_type_ids``, ``token_type_ids``) as one list per prompt,
+    the length of its ids; image fields (``pixel_values``, ``image_grid_thw``) are per image and
+    stay whole, since every vision token survives the cut.
+    """
+    out = dict(fields)
+    for key in ("mm_token_type_ids", "token_type_ids"):
+        rows = fields.get(key)
+        if rows is None:
+            continue
+        if len(rows) != len(masks) or any(len(r) != len(m) for r, m in zip(rows, masks, strict=True)):
+            raise ValueError(f"{key} does not have one value per prompt token; cannot truncate it with the prompt")
+        out[key] = [[v for v, k in zip(row, mask, strict=True) if k] for row, mask in zip(rows, masks, strict=True)]
+    return out
 
 
 def _prompt_text(prompt: Any) -> str:
@@ -156,10 +180,29 @@ class CosmoTrainer(GRPOTrainer):
             # inside a batch that also has image prompts. An empty list means "no image" to both.
             images = [imgs if imgs is not None else [] for imgs in images]
         if self.max_prompt_length is not None:
-            prompt_ids = [
-                truncate_left_protected(ids, self.max_prompt_length, self._protected_ids) for ids in prompt_ids
-            ]
+            masks = [left_truncation_mask(ids, self.max_prompt_length, self._protected_ids) for ids in prompt_ids]
+            if not all(all(m) for m in masks):
+                prompt_ids = [
+                    [t for t, k in zip(ids, m, strict=True) if k] for ids, m in zip(prompt_ids, masks, strict=True)
+                ]
+                # M-RoPE pairs mm_token_type_ids with the ids position by position: cut both alike.
+                multimodal_fields = _cut_per_token_fields(multimodal_fields, masks)
         return prompt_ids, images, multimodal_fields
+
+    def _token_types_of(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """M-RoPE's mm_token_type_ids for these exact ids: 1 on image tokens, 2 on video tokens, else 0.
+
+        TRL re-runs the processor on the untruncated prompt text for the training forward, so its
+        mm_token_type_ids are the full prompt's, longer than the left-truncated ids, and get_rope_index
+        fails (IndexError). Rebuilt from the ids, they match position by position, truncated or not
+        (the Qwen-VL processors mark exactly these tokens).
+        """
+        types = torch.zeros_like(input_ids)
+        if self._image_pad_token_id is not None:
+            types[input_ids == self._image_pad_token_id] = 1
+        if self._video_pad_token_id is not None:
+            types[input_ids == self._video_pad_token_id] = 2
+        return types
 
     # -- log-probs over batches that mix image and text-only prompts ----------------------
     def _get_per_token_logps_and_entropies(
@@ -179,6 +222,8 @@ class CosmoTrainer(GRPOTrainer):
         text-only prompts then gets empty image tensors and Qwen-VL's vision tower fails on them.
         """
         parent = super()._get_per_token_logps_and_entropies
+        if mm.get("mm_token_type_ids") is not None:
+            mm["mm_token_type_ids"] = self._token_types_of(input_ids)
         num_images = mm.get("num_images")
         pixel_values, grid = mm.get("pixel_values"), mm.get("image_grid_thw")
         if num_images is None or pixel_values is None or grid is None or all(n > 0 for n in num_images):
