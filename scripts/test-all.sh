@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check of the project, in the order a failure is cheapest to find: types, lint (TypeScript,
-# then the worker's Python with ruff), the build, unit and integration tests (vitest), end-to-end
+# then the worker's Python with ruff and mypy), the build, unit and integration tests (vitest), end-to-end
 # tests in Chromium, the Python worker's tests (native-models/.venv is created first, on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,9 @@ npm run --silent lint
 step "python lint"
 native-models/.venv/bin/ruff check native-models
 native-models/.venv/bin/ruff format --check native-models
+# Types of the worker package ([tool.mypy] in native-models/pyproject.toml).
+step "python types"
+(cd native-models && .venv/bin/mypy)
 # Built once, before the vitest suites: the smoke tests of the built CLI and of `npm start`'s
 # browser fallback run only against a build newer than the sources, and the end-to-end tests
 # serve this build.

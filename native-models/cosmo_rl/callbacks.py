@@ -138,7 +138,8 @@ class EventCallback(TrainerCallback):
             self.writer.emit(Metrics(step=self.stage.offset + state.global_step, stage=self.stage.name, values=values))
 
     def on_save(self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any) -> None:
-        path = str(Path(args.output_dir).resolve() / f"checkpoint-{state.global_step}")
+        # TrainingArguments fills output_dir in __post_init__; the stubs keep it optional.
+        path = str(Path(args.output_dir or ".").resolve() / f"checkpoint-{state.global_step}")
         self.last_checkpoint = path
         if self.is_main:
             self.writer.emit(Checkpoint(step=self.stage.offset + state.global_step, stage=self.stage.name, path=path))

@@ -63,7 +63,13 @@ class LoraConfig(_Strict):
     enabled: bool = Field(default=True, description="Train LoRA adapters instead of all weights.")
     r: int = Field(default=16, gt=0, description="LoRA rank.")
     alpha: int = Field(default=32, gt=0, description="LoRA alpha (scaling = alpha / r).")
-    dropout: float = Field(default=0.05, ge=0.0, lt=1.0, description="LoRA dropout.")
+    dropout: float = Field(
+        default=0.0,
+        ge=0.0,
+        lt=1.0,
+        description="LoRA dropout, recorded in the saved adapter. RL training turns every dropout off (model and "
+        "LoRA): with it on, two passes of one policy disagree and CPGD's ratio is noise.",
+    )
     target_modules: list[str] = Field(
         default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"],
         min_length=1,
@@ -159,6 +165,37 @@ class RewardConfig(_Strict):
     )
 
 
+# One Qwen-VL image token covers 28x28 pixels after smart_resize (patch 14, 2x2 patches merged).
+PIXELS_PER_IMAGE_TOKEN = 28 * 28
+
+
+class ImagesConfig(_Strict):
+    min_pixels: int = Field(
+        default=56 * 56,
+        ge=PIXELS_PER_IMAGE_TOKEN,
+        description="Qwen-VL image budget, lower end: smaller images are upscaled to at least this many pixels "
+        "(28x28 pixels per image token). Ignored for text-only models.",
+    )
+    max_pixels: int = Field(
+        default=512 * PIXELS_PER_IMAGE_TOKEN,
+        ge=PIXELS_PER_IMAGE_TOKEN,
+        description="Qwen-VL image budget, upper end: larger images are downscaled to at most this many pixels, "
+        "max_pixels / 784 image tokens (default 512 tokens; a 1280x960 photo is 1,564 tokens unscaled). An "
+        "image whose tokens at this budget do not fit under max_prompt_length is refused before training.",
+    )
+    oversize: Literal["resize", "refuse"] = Field(
+        default="resize",
+        description="An image over max_pixels: resize (downscale it, and say how many were) or refuse (the "
+        "snapshot check fails, naming each item).",
+    )
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> ImagesConfig:
+        if self.min_pixels > self.max_pixels:
+            raise _field_error("min_pixels", f"must be <= max_pixels ({self.max_pixels})")
+        return self
+
+
 class LoggingConfig(_Strict):
     sample_every: int = Field(default=10, gt=0, description="Emit a 'sample' event every N optimizer steps.")
 
@@ -236,6 +273,13 @@ class RunConfig(_Strict):
     dataset: str = Field(min_length=1, description="Dataset snapshot folder (manifest.json, items.jsonl, images/).")
     output_dir: str = Field(min_length=1, description="Run output folder: checkpoints, metrics, logs.")
     checkpoint_every: int = Field(default=50, gt=0, description="Save a checkpoint every N optimizer steps.")
+    save_total_limit: int | None = Field(
+        default=None,
+        gt=0,
+        description="Checkpoints kept per stage (older ones are deleted); null keeps all. A stage's final "
+        "folder is not a checkpoint and is always kept.",
+    )
+    images: ImagesConfig = Field(default_factory=ImagesConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     probe: ProbeConfig | None = Field(
         default=None,

@@ -38,7 +38,7 @@ def draw_stage_indices(tasks: list[str], stage: StageConfig, count: int, seed: i
     for row, task in enumerate(tasks):
         by_task[task].append(row)
     weighted = [(t, w) for t, w in stage.task_mix.items() if w > 0]
-    missing = [t for t, _ in weighted if not by_task.get(t)]
+    missing: list[str] = [t for t, _ in weighted if not by_task.get(t)]
     usable = [(t, w) for t, w in weighted if by_task.get(t)]
     if not usable:
         wanted = ", ".join(t for t, _ in weighted)

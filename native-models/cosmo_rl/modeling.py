@@ -124,6 +124,30 @@ def freeze_vision_tower(model: Any) -> int:
     return frozen
 
 
+def training_weights_dtype(lora_enabled: bool, device_dtype: torch.dtype) -> torch.dtype:
+    """LoRA: the frozen base in the device dtype (adapters are float32). Full fine-tuning: float32
+    master weights, bf16 only as autocast compute (TrainingArguments' bf16)."""
+    return device_dtype if lora_enabled else torch.float32
+
+
+def require_fp32_master_weights(model: Any) -> None:
+    """Full fine-tuning: refuse to train weights that are not float32.
+
+    The optimizer updates the trainable parameters in their own dtype: in bf16 (8 bits of
+    mantissa) a 1e-6 learning-rate step on a weight near 1 rounds to nothing, so pure-bf16 full
+    fine-tuning silently stops learning. Weights stay float32 and bf16 is autocast compute only.
+    (LoRA adapters are float32 by PEFT's default, except under ZeRO-3 where TRL keeps them in the
+    base dtype and DeepSpeed holds the float32 copy.)
+    """
+    wrong = [(name, p.dtype) for name, p in model.named_parameters() if p.requires_grad and p.dtype != torch.float32]
+    if wrong:
+        name, dtype = wrong[0]
+        raise ValueError(
+            f"{len(wrong)} trainable weight tensor(s) are {str(dtype).removeprefix('torch.')}, not float32 "
+            f"(first: {name}); training needs float32 master weights (bf16 is used for compute only)"
+        )
+
+
 def load_adapter_for_training(base: Any, adapter_dir: str) -> Any:
     """Stage 2 continues stage 1's adapter, so the run ends with one adapter over the base model."""
     from peft import PeftModel

@@ -40,7 +40,7 @@ def torchvision_available() -> bool:
 
 
 @cache
-def without_video(processor_cls: type) -> type:
+def without_video(processor_cls: type[Any]) -> type[Any]:
     """A subclass of a Qwen-VL processor class whose only sub-processors are image + tokenizer.
 
     ProcessorMixin discovers sub-processors from ``__init__``'s parameter names, so leaving
@@ -81,7 +81,8 @@ def accepting_mixed_batches(processor_cls: type) -> type:
 
 
 def _mixed(processor: Any) -> Any:
-    processor.__class__ = accepting_mixed_batches(type(processor))
+    processor_cls: type = processor.__class__
+    processor.__class__ = accepting_mixed_batches(processor_cls)
     return processor
 
 

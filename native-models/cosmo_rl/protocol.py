@@ -18,11 +18,11 @@ import os
 import sys
 import threading
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, TextIO
+from typing import Annotated, Any, Final, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION: Final = 1  # Final keeps its type Literal[1], the events' `v`
 
 # Every emitted line carries every field (v, type, time and the nulls included), so the schema
 # marks fields with defaults as required too.

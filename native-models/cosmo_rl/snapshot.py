@@ -202,22 +202,23 @@ def compute_snapshot_hash(directory: str | Path) -> str:
     """The snapshot hash defined in this module's docstring."""
     root = Path(directory)
     digest = hashlib.sha256()
-    with (root / "items.jsonl").open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    _hash_file_into(digest, root / "items.jsonl")
     responses = root / "responses.jsonl"
     if responses.is_file():
-        with responses.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        _hash_file_into(digest, responses)
     images = root / "images"
     if images.is_dir():
         files = sorted((p for p in images.iterdir() if p.is_file()), key=lambda p: p.name.encode("utf-8"))
         for path in files:
-            with path.open("rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    digest.update(chunk)
+            _hash_file_into(digest, path)
     return digest.hexdigest()
+
+
+def _hash_file_into(digest: hashlib._Hash, path: Path) -> None:
+    """Feed a file's exact bytes to the digest, 1 MiB at a time."""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
 
 
 def _format_validation(exc: ValidationError) -> list[str]:
@@ -288,8 +289,8 @@ def load_snapshot(directory: str | Path, *, verify_hash: bool = True, max_proble
     except json.JSONDecodeError as exc:
         raise SnapshotError(f"snapshot {where}: manifest.json: invalid JSON at line {exc.lineno}: {exc.msg}") from None
     except ValidationError as exc:
-        problems = [f"snapshot {where}: manifest.json: {p}" for p in _format_validation(exc)]
-        raise SnapshotError("\n".join(problems), problems) from None
+        manifest_problems = [f"snapshot {where}: manifest.json: {p}" for p in _format_validation(exc)]
+        raise SnapshotError("\n".join(manifest_problems), manifest_problems) from None
 
     problems: list[str] = []
     if verify_hash:

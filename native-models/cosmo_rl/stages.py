@@ -20,12 +20,15 @@ from cosmo_rl.callbacks import EventCallback, StageInfo
 from cosmo_rl.config import RunConfig, StageConfig
 from cosmo_rl.control import CancelToken
 from cosmo_rl.devices import DeviceChoice
+from cosmo_rl.image_budget import apply_image_budget
 from cosmo_rl.modeling import (
     build_lora_config,
     freeze_vision_tower,
     load_adapter_for_training,
     load_policy,
     model_class,
+    require_fp32_master_weights,
+    training_weights_dtype,
 )
 from cosmo_rl.probes import ProbeCallback, ProbePrompt, StopRuleTracker
 from cosmo_rl.protocol import Checkpoint, EventWriter
@@ -107,6 +110,7 @@ def build_grpo_args(
         logging_steps=1,
         save_strategy="steps",
         save_steps=config.checkpoint_every,
+        save_total_limit=config.save_total_limit,
         report_to="none",
         use_cpu=device.use_cpu,
         bf16=device.bf16,
@@ -154,7 +158,9 @@ def run_stage(
     config = ctx.config
     from cosmo_rl.tiny import suppressed_token_ids
 
-    loaded = load_policy(config.model, ctx.device.dtype)
+    weights_dtype = training_weights_dtype(config.lora.enabled, ctx.device.dtype)
+    loaded = load_policy(config.model, weights_dtype)
+    apply_image_budget(loaded.processing_class, config.images)
     model: Any = loaded.model
     peft_config = None
     if config.lora.enabled:
@@ -166,10 +172,11 @@ def run_stage(
         if previous_final is not None:
             # Full fine-tuning: stage 2 loads stage 1's saved weights instead of the base.
             model = model_class(loaded.kind).from_pretrained(
-                str(previous_final), dtype=ctx.device.dtype, trust_remote_code=config.model.trust_remote_code
+                str(previous_final), dtype=weights_dtype, trust_remote_code=config.model.trust_remote_code
             )
         if config.lora.freeze_vision:
             freeze_vision_tower(model)
+        require_fp32_master_weights(model)
 
     suppress = suppressed_token_ids(loaded.processing_class)
     # Stage 2 gets its own seed so its rollouts do not replay stage 1's sampling stream.

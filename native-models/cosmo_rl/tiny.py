@@ -106,12 +106,14 @@ def build_tokenizer(vocab_size: int = 512) -> Any:
     bpe.train_from_iterator(_corpus(), trainer=trainer)
     model_state = json.loads(bpe.to_str())["model"]
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in model_state["merges"]]
+    # transformers annotates merges as strings and unk_token as str, but its BPE backend takes
+    # (left, right) pairs and a tokenizer without an unknown token (byte-level BPE needs none).
     tokenizer = Qwen2Tokenizer(
         vocab=model_state["vocab"],
-        merges=merges,
+        merges=merges,  # type: ignore[arg-type]
         eos_token="<|im_end|>",
         pad_token="<|endoftext|>",
-        unk_token=None,
+        unk_token=None,  # type: ignore[arg-type]
         additional_special_tokens=list(SPECIAL_TOKENS[1:]),
         padding_side="left",
         truncation_side="left",
@@ -155,10 +157,11 @@ def _vl_config(vocab_size: int, token_ids: dict[str, int]) -> Any:
     # mrope splits head_dim/2 rotary frequencies over (time, height, width). The dict lives
     # only in text_config: transformers 5.x reads rope from there, and a second copy at the
     # root is validated as plain rope (a warning about mrope_section) and can alias the first.
-    rope = {"rope_type": "default", "mrope_section": [2, 3, 3], "rope_theta": 10000.0}
-    if sum(rope["mrope_section"]) != head_dim // 2:
+    mrope_section = [2, 3, 3]
+    rope = {"rope_type": "default", "mrope_section": mrope_section, "rope_theta": 10000.0}
+    if sum(mrope_section) != head_dim // 2:
         raise ValueError("mrope_section must sum to head_dim / 2")
-    return Qwen2VLConfig(
+    config = Qwen2VLConfig(
         text_config={**text, "rope_parameters": rope},
         vision_config={
             "depth": 2,
@@ -175,11 +178,13 @@ def _vl_config(vocab_size: int, token_ids: dict[str, int]) -> Any:
         video_token_id=token_ids["<|video_pad|>"],
         vision_start_token_id=token_ids["<|vision_start|>"],
         vision_end_token_id=token_ids["<|vision_end|>"],
-        bos_token_id=text["bos_token_id"],
-        eos_token_id=text["eos_token_id"],
-        pad_token_id=text["pad_token_id"],
         tie_word_embeddings=False,
     )
+    # Also at the root, where generation and TRL look; Qwen2VLConfig's signature does not name them.
+    config.bos_token_id = text["bos_token_id"]
+    config.eos_token_id = text["eos_token_id"]
+    config.pad_token_id = text["pad_token_id"]
+    return config
 
 
 def build_tiny(out_dir: str | Path, *, text_only: bool = False, seed: int = 0) -> Path:

@@ -29,6 +29,7 @@ _USER_ERRORS = (
     "BatchPlanError",
     "RunStateError",
     "MixError",
+    "ImageBudgetError",
 )
 
 
@@ -122,6 +123,7 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
     from cosmo_rl.control import CancelToken, install_sigint_cancel, start_stdin_reader
     from cosmo_rl.curriculum import stage_dataset
     from cosmo_rl.devices import choose_device
+    from cosmo_rl.image_budget import check_snapshot_images
     from cosmo_rl.modeling import detect_kind
     from cosmo_rl.probes import StopRuleTracker, load_probe_prompts
     from cosmo_rl.rewards import build_reward_funcs, safety_outcome
@@ -161,6 +163,11 @@ def run(args: argparse.Namespace, writer: EventWriter, state: dict[str, str | No
 
     kind = detect_kind(config.model)  # refuses unsupported backbones before any weights load
     snapshot = load_snapshot(config.dataset)
+    if kind != "causal_lm":
+        # Before any weights load: an image over the budget is refused or reported here, not mid-run.
+        budget = check_snapshot_images(snapshot, config.images, config.max_prompt_length)
+        if budget.oversize:
+            writer.log("warning", budget.summary())
     verifiers = build_verifiers(config.reward.verifier, device=device.kind)
     reward_funcs, reward_weights = build_reward_funcs(config.reward, verifiers=verifiers)
 

@@ -70,8 +70,14 @@ def truncate_left_protected(ids: Sequence[int], max_len: int, protected: frozens
     without their placeholder. Raises when the protected ids alone exceed `max_len`.
     """
     ids = list(ids)
+    return [t for t, k in zip(ids, left_truncation_mask(ids, max_len, protected), strict=True) if k]
+
+
+def left_truncation_mask(ids: Sequence[int], max_len: int, protected: frozenset[int]) -> list[bool]:
+    """Which of `ids` `truncate_left_protected` keeps, so per-token fields can be cut the same way."""
+    ids = list(ids)
     if len(ids) <= max_len:
-        return ids
+        return [True] * len(ids)
     n_protected = sum(1 for t in ids if t in protected)
     if n_protected > max_len:
         raise ValueError(
@@ -86,7 +92,59 @@ def truncate_left_protected(ids: Sequence[int], max_len: int, protected: frozens
         elif budget > 0:
             keep[i] = True
             budget -= 1
-    return [t for t, k in zip(ids, keep, strict=True) if k]
+    return keep
+
+
+def _cut_per_token_fields(fields: dict[str, Any], masks: list[list[bool]]) -> dict[str, Any]:
+    """Apply each prompt's keep mask to the multimodal fields that hold one value per prompt token.
+
+    The processor returns those (``mm_token_type_ids``, ``token_type_ids``) as one list per prompt,
+    the length of its ids; image fields (``pixel_values``, ``image_grid_thw``) are per image and
+    stay whole, since every vision token survives the cut.
+    """
+    out = dict(fields)
+    for key in ("mm_token_type_ids", "token_type_ids"):
+        rows = fields.get(key)
+        if rows is None:
+            continue
+        if len(rows) != len(masks) or any(len(r) != len(m) for r, m in zip(rows, masks, strict=True)):
+            raise ValueError(f"{key} does not have one value per prompt token; cannot truncate it with the prompt")
+        out[key] = [[v for v, k in zip(row, mask, strict=True) if k] for row, mask in zip(rows, masks, strict=True)]
+    return out
+
+
+_DROPOUT_ATTRIBUTES = ("attention_dropout", "attn_dropout", "hidden_dropout", "dropout")
+
+
+def disable_dropout(model: torch.nn.Module) -> int:
+    """Turn every dropout off (LoRA's and the model's); returns how many places were changed.
+
+    RL needs two passes of one policy to agree: CPGD's log-ratio is logp - logp_old of the same
+    tokens, and with dropout 0.05 it measured 1.7e-3 on-policy instead of 3e-8, noise the clip
+    then acts on. ``nn.Dropout`` modules (LoRA's lora_dropout among them) get p = 0; attention
+    layers that read a float rate at call time (Qwen2's ``attention_dropout``) get 0.0, and so do
+    the configs, so a reload behaves the same.
+    """
+    changed = 0
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            if module.p:
+                changed += 1
+            module.p = 0.0
+        for attr in _DROPOUT_ATTRIBUTES:
+            value = getattr(module, attr, None)
+            if isinstance(value, float) and not isinstance(getattr(type(module), attr, None), property):
+                changed += value != 0.0
+                setattr(module, attr, 0.0)
+    configs = [getattr(model, "config", None)]
+    configs += [getattr(configs[0], name, None) for name in ("text_config", "vision_config")]
+    for config in configs:
+        if config is None:
+            continue
+        for key, value in list(vars(config).items()):
+            if "dropout" in key and isinstance(value, float):
+                setattr(config, key, 0.0)
+    return changed
 
 
 def _prompt_text(prompt: Any) -> str:
@@ -130,6 +188,8 @@ class CosmoTrainer(GRPOTrainer):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if self.model is not None:
+            disable_dropout(self.model)  # after PEFT wrapped it, so the adapters' dropout goes too
         if getattr(self.args, "use_liger_kernel", False):
             # Liger's fused GRPO loss bypasses _compute_loss, so CPGD would silently not run.
             raise ValueError("use_liger_kernel must stay off: it bypasses the CPGD loss")
@@ -156,10 +216,29 @@ class CosmoTrainer(GRPOTrainer):
             # inside a batch that also has image prompts. An empty list means "no image" to both.
             images = [imgs if imgs is not None else [] for imgs in images]
         if self.max_prompt_length is not None:
-            prompt_ids = [
-                truncate_left_protected(ids, self.max_prompt_length, self._protected_ids) for ids in prompt_ids
-            ]
+            masks = [left_truncation_mask(ids, self.max_prompt_length, self._protected_ids) for ids in prompt_ids]
+            if not all(all(m) for m in masks):
+                prompt_ids = [
+                    [t for t, k in zip(ids, m, strict=True) if k] for ids, m in zip(prompt_ids, masks, strict=True)
+                ]
+                # M-RoPE pairs mm_token_type_ids with the ids position by position: cut both alike.
+                multimodal_fields = _cut_per_token_fields(multimodal_fields, masks)
         return prompt_ids, images, multimodal_fields
+
+    def _token_types_of(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """M-RoPE's mm_token_type_ids for these exact ids: 1 on image tokens, 2 on video tokens, else 0.
+
+        TRL re-runs the processor on the untruncated prompt text for the training forward, so its
+        mm_token_type_ids are the full prompt's, longer than the left-truncated ids, and get_rope_index
+        fails (IndexError). Rebuilt from the ids, they match position by position, truncated or not
+        (the Qwen-VL processors mark exactly these tokens).
+        """
+        types = torch.zeros_like(input_ids)
+        if self._image_pad_token_id is not None:
+            types[input_ids == self._image_pad_token_id] = 1
+        if self._video_pad_token_id is not None:
+            types[input_ids == self._video_pad_token_id] = 2
+        return types
 
     # -- log-probs over batches that mix image and text-only prompts ----------------------
     def _get_per_token_logps_and_entropies(
@@ -179,6 +258,8 @@ class CosmoTrainer(GRPOTrainer):
         text-only prompts then gets empty image tensors and Qwen-VL's vision tower fails on them.
         """
         parent = super()._get_per_token_logps_and_entropies
+        if mm.get("mm_token_type_ids") is not None:
+            mm["mm_token_type_ids"] = self._token_types_of(input_ids)
         num_images = mm.get("num_images")
         pixel_values, grid = mm.get("pixel_values"), mm.get("image_grid_thw")
         if num_images is None or pixel_values is None or grid is None or all(n > 0 for n in num_images):
@@ -228,11 +309,17 @@ class CosmoTrainer(GRPOTrainer):
             torch.stack(aux).mean() if aux else None,
         )
 
+    def _mode(self) -> Literal["train", "eval"]:
+        """TRL's metrics bucket: the model's train/eval state (the trainer always holds a model here)."""
+        if self.model is None:
+            raise RuntimeError("CosmoTrainer has no model")
+        return "train" if self.model.training else "eval"
+
     # -- rewards, rollouts and their metrics ---------------------------------------------
     def _calculate_rewards(self, inputs: Any, prompts: Any, completions: Any, completion_ids_list: Any) -> Any:
         rewards_per_func = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
         self._last_rewards_per_func = rewards_per_func
-        mode = "train" if self.model.training else "eval"
+        mode = self._mode()
         start = self.accelerator.process_index * len(prompts)
         local = rewards_per_func[start : start + len(prompts)].detach().float().cpu()
         self._record_rollouts(mode, inputs, prompts, completions, local)
@@ -309,8 +396,11 @@ class CosmoTrainer(GRPOTrainer):
             and self.multi_objective_aggregation == "sum_then_normalize"
             and rewards_per_func is not None
         ):
-            mode = "train" if self.model.training else "eval"
-            group = self.num_generations if mode == "train" else self.num_generations_eval
+            mode = self._mode()
+            # TRL sets num_generations_eval to num_generations when the config leaves it unset.
+            group = self.num_generations if mode == "train" else (self.num_generations_eval or self.num_generations)
+            if group is None:
+                raise RuntimeError("GRPOTrainer left num_generations unset")
             weights = self.reward_weights.to(rewards_per_func.device)
             rewards = (rewards_per_func * weights.unsqueeze(0)).nansum(dim=1)
             rewards[torch.isnan(rewards_per_func).all(dim=1)] = torch.nan
@@ -354,7 +444,7 @@ class CosmoTrainer(GRPOTrainer):
         # TRL leaves old_per_token_logps out when the rollout policy equals the current one (ratio 1).
         old = per_token_logps.detach() if old is None else old
 
-        mode = "train" if self.model.training else "eval"
+        mode = self._mode()
         grad_accum = self.current_gradient_accumulation_steps if mode == "train" else 1
         out = cpgd_loss(
             per_token_logps,

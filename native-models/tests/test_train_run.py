@@ -243,11 +243,12 @@ def test_unsupported_backbone_is_refused_by_name(tmp_path: Path, make_snapshot, 
     assert "Qwen2-VL" in result.of("error")[0].message
 
 
-def test_unexpected_failure_carries_a_traceback_inside_the_event(tmp_path: Path, tiny_model_dir: Path) -> None:
+def test_an_image_with_no_room_for_text_is_refused_before_training(tmp_path: Path, tiny_model_dir: Path) -> None:
     from helpers import build_snapshot
 
     snapshot = build_snapshot(tmp_path / "snapshot", TRAIN_ITEMS)
-    # A prompt budget smaller than one image's tokens fails deep inside training.
+    # A prompt budget smaller than one image's tokens: vision tokens are never truncated, so this
+    # used to fail deep inside training; the image budget check refuses it first, naming the item.
     config = write_config(
         tmp_path / "run.json",
         run_config(
@@ -259,8 +260,33 @@ def test_unexpected_failure_carries_a_traceback_inside_the_event(tmp_path: Path,
         ),
     )
     result = run_worker("cosmo_rl.train", "--config", str(config))
-    _assert_failed_cleanly(result, "max_prompt_length")
-    assert "Traceback" in (result.of("error")[0].traceback or "")
+    _assert_failed_cleanly(result, "max_prompt_length 2")
+    error = result.of("error")[0]
+    assert "item general-image: images/" in error.message
+    assert error.traceback is None  # an input problem, not a crash
+
+
+def test_unexpected_failure_carries_a_traceback_inside_the_event(tmp_path: Path, tiny_model_dir: Path) -> None:
+    import shutil
+
+    from helpers import build_snapshot
+
+    snapshot = build_snapshot(tmp_path / "snapshot", TRAIN_ITEMS)
+    # Weights that are not a safetensors file: the config reads fine, loading the model fails.
+    model = tmp_path / "broken-model"
+    shutil.copytree(tiny_model_dir, model)
+    (model / "model.safetensors").write_bytes(b"not a safetensors file")
+    config = write_config(
+        tmp_path / "run.json",
+        run_config(
+            model, snapshot, tmp_path / "out", stages=[{"name": "stage1", "steps": 1, "task_mix": {"general": 1.0}}]
+        ),
+    )
+    result = run_worker("cosmo_rl.train", "--config", str(config))
+    assert result.returncode == 1
+    errors = result.of("error")
+    assert len(errors) == 1 and result.events[-1].type == "finished" and result.events[-1].status == "failed"
+    assert "Traceback" in (errors[0].traceback or "")
 
 
 def test_help_lists_the_options() -> None:

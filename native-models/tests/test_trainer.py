@@ -10,7 +10,7 @@ import torch
 from worker_runs import TRAIN_ITEMS
 
 
-def _trainer(tmp_path: Path, model_dir: Path, snapshot_dir: Path, method: str) -> Any:
+def _trainer(tmp_path: Path, model_dir: Path, snapshot_dir: Path, method: str, max_prompt_length: int = 256) -> Any:
     from trl import GRPOConfig
 
     from cosmo_rl.config import LoraConfig, ModelConfig, RewardConfig
@@ -48,7 +48,7 @@ def _trainer(tmp_path: Path, model_dir: Path, snapshot_dir: Path, method: str) -
         processing_class=loaded.processing_class,
         peft_config=build_lora_config(LoraConfig(r=4, alpha=8, dropout=0.0), loaded.kind),
         loss_settings=LossSettings(method=method),  # type: ignore[arg-type]
-        max_prompt_length=256,
+        max_prompt_length=max_prompt_length,
         protected_token_ids=suppress,
     )
 
@@ -104,3 +104,36 @@ def test_mixed_batch_log_probs_match_row_by_row(trainer: Any) -> None:
         whole, _, _ = trainer._get_per_token_logps_and_entropies(trainer.model, input_ids, mask, keep, None, **mm)
     completion_mask = out["completion_mask"].bool()
     assert torch.allclose(chunked[completion_mask], whole[completion_mask], atol=1e-4)
+
+
+def test_left_truncated_image_prompt_keeps_token_types_aligned(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """An image prompt longer than max_prompt_length: ids are cut, and so are the per-token
+    multimodal fields (mm_token_type_ids) TRL passes with them, else M-RoPE's get_rope_index
+    indexes past the cut ids (IndexError) during generation."""
+    from helpers import build_snapshot
+
+    long_text = "Describe every detail of this picture, its colours, shapes and the light in it. " * 4
+    items = [
+        {
+            "id": "long-image",
+            "task": "general",
+            "messages": [{"role": "user", "content": [{"type": "text", "text": long_text}]}],
+            "image": (200, 30, 30),
+            "reference": "red",
+        }
+    ]
+    snapshot = build_snapshot(tmp_path / "snapshot", items)
+    trainer = _trainer(tmp_path, tiny_model_dir, snapshot, "cpgd", max_prompt_length=24)
+    tokenizer = trainer.processing_class.tokenizer
+    assert len(tokenizer(long_text)["input_ids"]) > 24, "the prompt must be longer than max_prompt_length"
+    trainer.model.train()
+    torch.manual_seed(0)
+    out = trainer._generate_and_score_completions(_rows(trainer, ["long-image"]))
+    assert out["prompt_ids"].shape[1] <= 24
+    image_token = tokenizer.convert_tokens_to_ids("<|image_pad|>")
+    kept = out["prompt_ids"][out["prompt_mask"].bool()].view(4, -1)
+    assert (kept == image_token).sum(dim=1).tolist() == [4, 4, 4, 4]  # every vision token survived the cut
+    # The training forward (TRL rebuilds the multimodal inputs from the untruncated prompt text) works too.
+    trainer.current_gradient_accumulation_steps = 1  # set by Trainer.train's loop, which this test skips
+    loss = trainer._compute_loss(trainer.model, out)
+    assert torch.isfinite(loss)

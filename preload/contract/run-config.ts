@@ -33,7 +33,8 @@ export const LoraSection = z.strictObject({
   enabled: z.boolean().default(true),
   r: int().gt(0).default(16),
   alpha: int().gt(0).default(32),
-  dropout: z.number().gte(0).lt(1).default(0.05),
+  /** Recorded in the saved adapter; RL training turns every dropout off (on-policy passes must agree). */
+  dropout: z.number().gte(0).lt(1).default(0),
   target_modules: z.array(z.string()).min(1).default(['q_proj', 'k_proj', 'v_proj', 'o_proj']),
   freeze_vision: z.boolean().default(true),
 });
@@ -131,6 +132,24 @@ export const ProbeSection = ProbeSettings.extend({
   items: z.string().min(1),
 });
 export type ProbeSection = z.infer<typeof ProbeSection>;
+/** One Qwen-VL image token covers 28x28 pixels after smart_resize (patch 14, 2x2 patches merged). */
+export const PIXELS_PER_IMAGE_TOKEN = 28 * 28;
+export const IMAGE_OVERSIZE = ['resize', 'refuse'] as const;
+
+/** The Qwen-VL image token budget: images are resized into [min_pixels, max_pixels]; ignored for text models. */
+export const ImagesSection = z
+  .strictObject({
+    min_pixels: int().gte(PIXELS_PER_IMAGE_TOKEN).default(56 * 56),
+    /** Default 512 image tokens; an unscaled 1280x960 photo is 1,564. */
+    max_pixels: int().gte(PIXELS_PER_IMAGE_TOKEN).default(512 * PIXELS_PER_IMAGE_TOKEN),
+    /** An image over max_pixels: downscale it (and say so), or refuse the run naming each item. */
+    oversize: z.enum(IMAGE_OVERSIZE).default('resize'),
+  })
+  .superRefine((images, ctx) => {
+    if (images.min_pixels > images.max_pixels) {
+      ctx.addIssue({ code: 'custom', path: ['min_pixels'], message: `must be <= max_pixels (${images.max_pixels})` });
+    }
+  });
 
 /** Everything a user chooses for a run; the core adds the model, dataset and output folder. */
 export const RunSettings = z.strictObject({
@@ -148,6 +167,9 @@ export const RunSettings = z.strictObject({
   seed: int().gte(0).default(0),
   device: z.enum(RUN_DEVICES).default('auto'),
   checkpoint_every: int().gt(0).default(50),
+  /** Checkpoints kept per stage (older ones deleted); null keeps all. */
+  save_total_limit: int().gt(0).nullable().default(null),
+  images: ImagesSection.default(() => ImagesSection.parse({})),
   logging: z.strictObject({ sample_every: int().gt(0).default(10) }).default({ sample_every: 10 }),
   /** Probes during training (optional). */
   probe: ProbeSettings.nullable().default(null),

@@ -50,7 +50,7 @@ export function presetSettings(preset: RunPreset, tasks: ReadonlySet<string>): R
     { name: 'stage2' as const, steps: 300, task_mix: stage2Mix },
   ];
   return RunSettings.parse({
-    lora: { enabled: true, r: 16, alpha: 32, dropout: 0.05 },
+    lora: { enabled: true, r: 16, alpha: 32, dropout: 0 },
     method: 'cpgd',
     cpgd: { eps: 0.2, alpha: 0.01, drift_cap: 2, steps_per_generation: 4 },
     stages,

@@ -46,7 +46,9 @@ export async function projectFacts(ctx: CoreContext, projectId: number): Promise
       const agg = aggregateLabels(currentLabels(history));
       if (!agg) continue;
       const line = snapshotItem(item, agg);
-      if (line.ok) facts.push(itemFacts(line.value as unknown as Record<string, unknown>));
+      if (!line.ok) continue;
+      const image = item.image ? { width: item.image.width, height: item.image.height } : null;
+      facts.push({ ...itemFacts(line.value as unknown as Record<string, unknown>), imageSize: image });
     }
   }
   return facts;

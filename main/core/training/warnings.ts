@@ -6,6 +6,7 @@
 import type { RunSettings } from '../../../preload/contract/run-config.js';
 import type { DatasetCounts, MemoryEstimate, RunWarning } from '../../../preload/contract/training.js';
 import type { BackboneInfo } from './backbone.js';
+import { imageBudgetWarnings, type ImageSize } from './image-budget.js';
 
 /** The fields of one snapshot item (items.jsonl) the warnings look at. */
 export interface ItemFacts {
@@ -16,6 +17,8 @@ export interface ItemFacts {
   harmful: boolean | null;
   hasReference: boolean;
   visualCues: number;
+  /** The image's pixel size where known (the project's items; a written items.jsonl does not say). */
+  imageSize?: ImageSize | null;
 }
 
 /** Reads an items.jsonl object (cosmo_rl/snapshot.py's item fields). */
@@ -41,10 +44,12 @@ export interface DatasetStats extends DatasetCounts {
   /** knowledge/general items without a reference answer; instruction items without constraints. */
   withoutReference: Record<string, number>;
   imagesWithCues: number;
+  /** Sizes of the training images whose size is known, for the image token budget. */
+  imageSizes: ImageSize[];
 }
 
 export function datasetStats(facts: Iterable<ItemFacts>): DatasetStats {
-  const s: DatasetStats = { items: 0, images: 0, byTask: {}, harmful: 0, benign: 0, safetyItems: 0, withoutReference: {}, imagesWithCues: 0 };
+  const s: DatasetStats = { items: 0, images: 0, byTask: {}, harmful: 0, benign: 0, safetyItems: 0, withoutReference: {}, imagesWithCues: 0, imageSizes: [] };
   for (const f of facts) {
     if (f.split !== 'train') continue;
     s.items += 1;
@@ -52,6 +57,7 @@ export function datasetStats(facts: Iterable<ItemFacts>): DatasetStats {
     if (f.hasImage) {
       s.images += 1;
       if (f.visualCues > 0) s.imagesWithCues += 1;
+      if (f.imageSize) s.imageSizes.push(f.imageSize);
     }
     if (f.task === 'safety' || f.task === 'jailbreak') {
       s.safetyItems += 1;
@@ -126,6 +132,7 @@ export function runWarnings(w: WarningInputs): RunWarning[] {
   if (model.info.supported && model.info.vision && stats.images === 0) {
     warn('vlm_without_images', `${model.name} is a vision-language model but no item has an image, so the vision side is not trained.`);
   }
+  if (model.info.supported && model.info.vision) out.push(...imageBudgetWarnings(settings, stats.imageSizes));
   if (model.info.family === 'causal_lm' && stats.images > 0) {
     warn('text_model_with_images', `${model.name} is text-only: the ${stats.images} item(s) with an image will be left out.`);
   }
