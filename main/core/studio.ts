@@ -15,6 +15,7 @@ import { importHandlers } from './import/handlers.js';
 import { responseBrowseHandlers } from './responses/browse.js';
 import { statsHandlers } from './stats.js';
 import { agreementHandlers } from './evaluation/agreement.js';
+import { adjudicationHandlers } from './adjudication/handlers.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
@@ -61,6 +62,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
     ...agreementHandlers(ctx),
+    ...adjudicationHandlers(ctx),
     ...evaluationHandlers(ctx, scoring, evaluations),
     ...verifierHandlers(ctx, verifiers),
     ...preferenceHandlers(ctx),

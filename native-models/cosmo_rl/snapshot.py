@@ -3,7 +3,8 @@
 A snapshot is an immutable folder written by the app:
 
     manifest.json   {"format_version": 1, "hash": "<sha256 hex>", "counts": {...},
-                     "label_schema": {...}, "source_project": {...}, "created_at": "<ISO 8601>"}
+                     "label_schema": {...}, "label_rule": {...} (optional, ``LabelRule``),
+                     "source_project": {...}, "created_at": "<ISO 8601>"}
     items.jsonl     one JSON object per line (UTF-8, "\\n" line ends), fields below
     responses.jsonl optional: model responses to those items with people's current verdicts
                     and votes, one per line (``SnapshotResponse``); empty when there are none
@@ -178,11 +179,21 @@ class SnapshotResponse(_Strict):
     votes: list[ResponseVote] = Field(default_factory=list)
 
 
+class LabelRule(_Strict):
+    """Which label each item carries: the gold label, else the majority when at least
+    ``training_min_agreement`` of its annotators agree, else the item was left out (the app's
+    adjudication rule; ``counts.label_source`` says how many items took each case)."""
+
+    description: str
+    training_min_agreement: float = Field(ge=0, le=1)
+
+
 class Manifest(_Strict):
     format_version: Literal[1]
     hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     counts: dict[str, Any] = Field(description="At least {'items': n}; other counts are informational.")
     label_schema: dict[str, Any]
+    label_rule: LabelRule | None = Field(default=None, description="Absent in snapshots written before adjudication.")
     source_project: dict[str, Any] | str
     created_at: str
 

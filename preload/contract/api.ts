@@ -33,6 +33,7 @@ import { preferenceMethods } from './preferences.js';
 import { responseBrowseMethods } from './response-browse.js';
 import { sideBySideMethods } from './side-by-side.js';
 import { agreementMethods } from './agreement.js';
+import { adjudicationMethods } from './adjudication.js';
 import { trainingMethods } from './training.js';
 
 const Id = z.number().int().positive();
@@ -180,6 +181,7 @@ export const studioMethods = {
   ...responseBrowseMethods,
   ...sideBySideMethods,
   ...agreementMethods,
+  ...adjudicationMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

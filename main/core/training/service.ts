@@ -21,7 +21,7 @@ import { lastErrorLine, runPython } from './python-probe.js';
 import { parseRunConfig, shellQuote, workerCommandLine } from './run-config.js';
 import { getModelRow, getRunRow, metricSeries, runConfigOf, toModelInfo, toRunSummary, type ModelRow, type RunRow } from './store.js';
 import { collectSystemInfo, diskSpace, locatePython, queryNvidiaSmi } from './system-info.js';
-import { freezeSnapshot, projectFacts, snapshotFacts, type FrozenSnapshot } from './snapshot.js';
+import { freezeSnapshot, projectFacts, snapshotFacts, snapshotLabelSource, type FrozenSnapshot } from './snapshot.js';
 import { datasetStats, runWarnings, type DatasetStats } from './warnings.js';
 import { SampleEvent, toRollout } from './worker-events.js';
 import { locateWorkerDir } from './worker-dir.js';
@@ -346,7 +346,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
     previewRun: async (req) => {
       requireProject(req.projectId);
-      const stats = datasetStats(await projectFacts(ctx, req.projectId));
+      const { facts, labelSource } = await projectFacts(ctx, req.projectId);
+      const stats = datasetStats(facts, labelSource);
       const runDir = join(ctx.paths.runs, '<new run>');
       return evaluate(req, stats, runDir, join(runDir, '<snapshot>'));
     },
@@ -355,7 +356,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       requireProject(req.projectId);
       getModelRow(ctx.db.read, req.baseModelId);
       // Refuse before writing anything when the labels or the environment cannot support the run.
-      const before = await evaluate(req, datasetStats(await projectFacts(ctx, req.projectId)), join(ctx.paths.runs, '<new run>'), '<snapshot>');
+      const current = await projectFacts(ctx, req.projectId);
+      const before = await evaluate(req, datasetStats(current.facts, current.labelSource), join(ctx.paths.runs, '<new run>'), '<snapshot>');
       throwBlockers(before.warnings);
       const dirName = runDirName(ctx.clock.now());
       const runDir = join(ctx.paths.runs, dirName);
@@ -363,7 +365,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       try {
         // Freeze first: the warnings and the run are decided on exactly what the worker will read.
         const snapshot = await freeze(req.projectId, runDir);
-        const preview = await evaluate(req, datasetStats(snapshotFacts(snapshot.path)), runDir, snapshot.path);
+        const preview = await evaluate(req, datasetStats(snapshotFacts(snapshot.path), snapshotLabelSource(snapshot.path)), runDir, snapshot.path);
         throwBlockers(preview.warnings);
         const config = parseRunConfig(preview.config, 'run config');
         mkdirPrivateSync(config.output_dir);
