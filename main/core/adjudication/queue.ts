@@ -20,14 +20,19 @@ export interface ReviewQueue {
   progress: ReviewProgress;
 }
 
+// Only items whose current labels differ somewhere can fall below any share, so SQL keeps just
+// those (COUNT DISTINCT ignores nulls, like the share does) and the exact share is computed for
+// them alone: on 100,000 agreeing items the scan returns nothing to JavaScript.
 const ITEM_HEADS_SQL = `SELECT h.item_id AS id, h.harmful, h.risk_category, h.expected FROM annotation_head h
-  JOIN item i ON i.id = h.item_id
-  WHERE h.project_id = ? AND h.status = 'submitted' AND i.label_count >= 2
+  WHERE h.status = 'submitted' AND h.item_id IN (
+    SELECT item_id FROM annotation_head WHERE project_id = ? AND status = 'submitted' GROUP BY item_id
+    HAVING COUNT(*) >= 2 AND (COUNT(DISTINCT harmful) > 1 OR COUNT(DISTINCT risk_category) > 1 OR COUNT(DISTINCT expected) > 1))
     AND NOT EXISTS (SELECT 1 FROM gold_head g WHERE g.item_id = h.item_id AND g.status = 'set')
   ORDER BY h.item_id`;
 const RESPONSE_HEADS_SQL = `SELECT h.response_id AS id, h.verdict FROM response_label_head h
-  JOIN response r ON r.id = h.response_id
-  WHERE h.project_id = ? AND h.status = 'submitted' AND r.verdict_count >= 2
+  WHERE h.status = 'submitted' AND h.response_id IN (
+    SELECT response_id FROM response_label_head WHERE project_id = ? AND status = 'submitted' GROUP BY response_id
+    HAVING COUNT(DISTINCT verdict) > 1)
     AND NOT EXISTS (SELECT 1 FROM response_gold_head g WHERE g.response_id = h.response_id AND g.status = 'set')
   ORDER BY h.response_id`;
 const SKIPS_SQL = 'SELECT target_id AS id FROM review_skip WHERE project_id = ? AND reviewer_id = ? AND kind = ? ORDER BY id';
