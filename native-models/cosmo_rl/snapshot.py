@@ -34,7 +34,8 @@ Response fields (``SnapshotResponse``): item_id (an id of items.jsonl), model, s
 verdict (refusal | care | unsafe | answered | unnecessary_refusal | illogical), helpfulness
 (1-5 or null), ideal_response, rationale}], votes: [{annotator, other: {model, sample_index}
 (another response to the same item), result (win | loss | tie | both_bad, for this response),
-criteria ({criterion: result}), blind}].
+criteria ({criterion: result}), blind}], gold (optional, ``GoldVerdict``: {verdict, helpfulness,
+reviewer, reason}, the reviewer's settled verdict, which wins over the majority).
 
 Every problem is reported, each naming the item id (or line number) and the field.
 """
@@ -169,6 +170,15 @@ class ResponseVote(_Strict):
     blind: bool
 
 
+class GoldVerdict(_Strict):
+    """The verdict a reviewer settled a disagreement with; it wins over the people's majority."""
+
+    verdict: Verdict
+    helpfulness: int | None = Field(default=None, ge=1, le=5)
+    reviewer: str = Field(min_length=1)
+    reason: str
+
+
 class SnapshotResponse(_Strict):
     item_id: str = Field(min_length=1)
     model: str = Field(min_length=1)
@@ -177,6 +187,7 @@ class SnapshotResponse(_Strict):
     origin: Literal["imported", "generated"]
     verdicts: list[ResponseVerdict] = Field(default_factory=list)
     votes: list[ResponseVote] = Field(default_factory=list)
+    gold: GoldVerdict | None = None
 
 
 class LabelRule(_Strict):

@@ -439,3 +439,26 @@ def test_manifest_label_rule_is_checked(tmp_path: Path):
         load_snapshot(root)
     text = "\n".join(info.value.problems)
     assert "label_rule.training_min_agreement" in text and "label_rule.extra" in text
+
+
+def test_response_gold_verdict_loads_and_wins_in_verifier_training(make_snapshot):
+    from cosmo_rl.verifier_train import collect_examples
+
+    tied = [VERDICT, {**VERDICT, "annotator": "Bob", "verdict": "unnecessary_refusal"}]
+    gold = {"verdict": "unnecessary_refusal", "helpfulness": 2, "reviewer": "Rita", "reason": "harmless question"}
+    item_id = SAMPLE_ITEMS[0]["id"]
+    root = _with_responses(
+        make_snapshot(),
+        [_response(item_id, "base", verdicts=tied, gold=gold), _response(item_id, "ckpt", verdicts=tied)],
+    )
+    snapshot = load_snapshot(root)
+    assert snapshot.responses[0].gold is not None and snapshot.responses[0].gold.reviewer == "Rita"
+    assert snapshot.responses[1].gold is None
+    examples, skipped, _ = collect_examples(root, seed=0, fraction=0.0)
+    # The gold one is trained on with the reviewer's verdict; the tie without gold is left out.
+    assert [(e.response, e.verdict) for e in examples] == [("base answers", "unnecessary_refusal")]
+    assert skipped == {"tied_verdicts": 1}
+    bad = _with_responses(make_snapshot(), [_response(item_id, "base", gold={**gold, "verdict": "maybe"})])
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(bad)
+    assert any("gold.verdict" in p for p in info.value.problems)

@@ -148,6 +148,14 @@ describe('reviewer queue', () => {
     const set = await t().call('setResponseGold', { responseId: r1, reviewerId: rev.id, fromAnnotatorId: bob.id, verdict: null, reason: 'the question is harmless' });
     expect(set.gold).toMatchObject({ version: 1, verdict: 'unnecessary_refusal', sourceAnnotatorName: 'Bob' });
     expect(set.progress).toEqual({ remaining: 0, skipped: 0, adjudicated: 1 });
+    // The training snapshot's responses.jsonl carries the gold verdict (only where there is one).
+    await label(t(), itemIds[0]!, ada.id, benign);
+    const snap = await t().call('exportProject', { projectId: project.id, format: 'snapshot' });
+    const lines = readFileSync(join(snap.path, 'responses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string; gold?: unknown });
+    expect(lines.map((l) => [l.model, l.gold ?? null])).toEqual([
+      ['base', { verdict: 'unnecessary_refusal', helpfulness: 3, reviewer: 'Rita', reason: 'the question is harmless' }],
+      ['ckpt', null],
+    ]);
     const undone = await t().call('undoResponseGold', { projectId: project.id, reviewerId: rev.id });
     expect(undone.restored!.goldHistory.map((g) => g.status)).toEqual(['set', 'retracted']);
     expect(undone.progress.remaining).toBe(1);

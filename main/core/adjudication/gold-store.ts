@@ -164,3 +164,23 @@ export function responseGoldById(db: ReadableDB, id: number): ResponseGold {
 export function responseGoldHistory(db: ReadableDB, responseId: number): ResponseGold[] {
   return db.prepare<ResponseGoldRow>(`${RESPONSE_GOLD_SELECT} WHERE g.response_id = ? ORDER BY g.version`).all(responseId).map(toResponseGold);
 }
+
+/** A response's current gold verdict as the training snapshot writes it (cosmo_rl.snapshot.GoldVerdict). */
+export interface SnapshotGoldVerdict {
+  verdict: Verdict;
+  helpfulness: number | null;
+  reviewer: string;
+  reason: string;
+}
+
+/** The current gold verdicts of a project's responses (status `set` heads): response id -> gold. */
+export function currentResponseGold(db: ReadableDB, projectId: number): Map<number, SnapshotGoldVerdict> {
+  const rows = db
+    .prepare<{ response_id: number; verdict: Verdict; helpfulness: number | null; reviewer: string; reason: string }>(
+      `SELECT h.response_id, g.verdict, g.helpfulness, u.name AS reviewer, g.reason
+       FROM response_gold_head h JOIN response_gold g ON g.id = h.gold_id JOIN user u ON u.id = g.reviewer_id
+       WHERE h.project_id = ? AND h.status = 'set'`,
+    )
+    .all(projectId);
+  return new Map(rows.map((r) => [r.response_id, { verdict: r.verdict, helpfulness: r.helpfulness, reviewer: r.reviewer, reason: r.reason }]));
+}
