@@ -3,7 +3,8 @@
  * three prompts and disagree on two; the reviewer sets the training rule in Settings → Quality
  * rules, then settles both disagreements in the Review tab by keyboard only (number key picks a
  * person's label, the reason field takes the typing, Enter confirms, Backspace undoes, S skips,
- * ? shows the keys), and the training snapshot written afterwards carries the gold labels.
+ * ? shows the keys), then a response the two judged differently (V switches to verdicts), and the
+ * training snapshot written afterwards carries the gold labels and the gold verdict.
  * Screenshots: tests/artifacts/review-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { openStudio } from '../../main/core/studio';
 import { silentLogger } from '../../main/core/logger';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedItems } from '../helpers/core';
+import { seedResponses } from '../helpers/responses';
 import { launchBrowser, openPage, screenshot } from './browser';
 
 const harmful: LabelValues = { ...emptyLabels(), harmful: true, riskCategory: 'hate', severity: 2, expected: 'refuse', rationale: 'It asks for a slur aimed at a group.' };
@@ -52,6 +54,12 @@ beforeAll(async () => {
     await label(q2, bob.id, benign);
     await label(q3, ada.id, { ...benign, rationale: null });
     await label(q3, bob.id, { ...benign, rationale: null });
+    // One model response to q1 the two judge differently.
+    const [r1] = seedResponses(core.context.db.write, project.id, [q1], ['base-7b'], () => 'I cannot help with slurs.') as [number];
+    const verdict = (annotatorId: number, v: 'refusal' | 'unnecessary_refusal', rationale: string) =>
+      core.handlers.submitVerdict({ responseId: r1, annotatorId, values: { verdict: v, helpfulness: 2, idealResponse: null, rationale }, timeSpentMs: 1000 });
+    await verdict(ada.id, 'refusal', 'Declining is right here.');
+    await verdict(bob.id, 'unnecessary_refusal', 'It is a history question.');
   } finally {
     core.close();
   }
@@ -136,6 +144,17 @@ describe('adjudication', () => {
     expect(await text('review-progress')).toContain('0 to review');
     await screenshot(page, 'review-done');
 
+    // V: the response verdicts; 2 = Bob's verdict, a reason, Enter.
+    await page.keyboard.press('v');
+    await page.getByTestId('review-item').waitFor();
+    expect(await text('review-labels')).toContain('It is a history question.');
+    await page.keyboard.press('2');
+    await page.keyboard.type('The question is about history.');
+    await screenshot(page, 'review-responses');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('review-empty').waitFor();
+    expect(await text('review-progress')).toContain('1 settled');
+
     // The snapshot carries the gold labels: q1 benign (Bob's), q2 harmful (Ada's), q3 the agreed majority.
     const snap = await server.call('exportProject', { projectId, format: 'snapshot' });
     const lines = readFileSync(join(snap.path, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; harmful: boolean; category: string | null });
@@ -147,6 +166,8 @@ describe('adjudication', () => {
     const manifest = JSON.parse(readFileSync(join(snap.path, 'manifest.json'), 'utf8'));
     expect(manifest.counts.label_source).toEqual({ gold: 2, majority: 1, excluded: 0 });
     expect(manifest.label_rule.training_min_agreement).toBe(1);
+    const responseLines = readFileSync(join(snap.path, 'responses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { gold?: { verdict: string; reviewer: string } });
+    expect(responseLines.map((l) => l.gold)).toEqual([{ verdict: 'unnecessary_refusal', helpfulness: 2, reviewer: 'Rita Reviewer', reason: 'The question is about history.' }]);
     const q1 = (await server.call('listItems', { projectId, filter: { status: 'all' } })).rows.find((r) => r.externalId === 'q1')!;
     const history = await server.call('getGoldHistory', { itemId: q1.id });
     expect(history.map((g) => [g.version, g.status, g.sourceAnnotatorName, g.reason])).toEqual([
