@@ -68,11 +68,19 @@ function skip(db: CoreContext['db'], at: string, kind: ReviewKind, projectId: nu
   db.write.prepare('INSERT INTO review_skip (project_id, reviewer_id, kind, target_id, created_at) VALUES (?, ?, ?, ?, ?)').run(projectId, reviewerId, kind, targetId, at);
 }
 
-export function adjudicationHandlers(ctx: CoreContext): AdjudicationHandlers {
-  const db = ctx.db;
-  const changed = (projectId: number) => ctx.events.emit({ type: 'project.changed', projectId });
-  const progress = (kind: ReviewKind, projectId: number, reviewerId: number) => reviewQueue(db.read, kind, projectId, reviewerId, readQualityRules(db.read, projectId)).progress;
+function shared(ctx: CoreContext) {
+  return {
+    db: ctx.db,
+    changed: (projectId: number) => ctx.events.emit({ type: 'project.changed', projectId }),
+    progress: (kind: ReviewKind, projectId: number, reviewerId: number) => reviewQueue(ctx.db.read, kind, projectId, reviewerId, readQualityRules(ctx.db.read, projectId)).progress,
+  };
+}
 
+type PromptMethods = 'getQualityRules' | 'setQualityRules' | 'getReviewQueue' | 'setGoldLabel' | 'undoGoldLabel' | 'skipReviewItem' | 'getGoldHistory';
+
+/** The quality rules and the prompt-label queue. */
+function promptHandlers(ctx: CoreContext): Pick<AdjudicationHandlers, PromptMethods> {
+  const { db, changed, progress } = shared(ctx);
   return {
     getQualityRules: ({ projectId }) => {
       requireProjectRow(db.read, projectId);
@@ -165,7 +173,13 @@ export function adjudicationHandlers(ctx: CoreContext): AdjudicationHandlers {
       requireItemRow(db.read, itemId);
       return goldHistory(db.read, itemId);
     },
+  };
+}
 
+/** The response-verdict queue. */
+function responseHandlers(ctx: CoreContext): Omit<AdjudicationHandlers, PromptMethods> {
+  const { db, changed, progress } = shared(ctx);
+  return {
     getResponseReviewQueue: ({ projectId, reviewerId }) => {
       requireProjectRow(db.read, projectId);
       requireUser(db.read, reviewerId);
@@ -242,4 +256,8 @@ export function adjudicationHandlers(ctx: CoreContext): AdjudicationHandlers {
       return { progress: progress('response', projectId, reviewerId) };
     },
   };
+}
+
+export function adjudicationHandlers(ctx: CoreContext): AdjudicationHandlers {
+  return { ...promptHandlers(ctx), ...responseHandlers(ctx) };
 }
