@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 16
+-- user_version: 17
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -23,6 +23,10 @@ CREATE INDEX evaluation_set_item_item ON evaluation_set_item(item_id);
 CREATE INDEX export_project ON export(project_id);
 
 CREATE INDEX gold_check_project ON gold_check(project_id);
+
+CREATE INDEX gold_head_project ON gold_head(project_id, status, gold_id);
+
+CREATE INDEX gold_label_project ON gold_label(project_id);
 
 CREATE INDEX import_batch_project ON import_batch(project_id);
 
@@ -68,6 +72,10 @@ CREATE INDEX response_browse_model ON response(project_id, model_name);
 
 CREATE INDEX response_browse_project ON response(project_id);
 
+CREATE INDEX response_gold_head_project ON response_gold_head(project_id, status, gold_id);
+
+CREATE INDEX response_gold_project ON response_gold(project_id);
+
 CREATE INDEX response_import ON response(import_id) WHERE import_id IS NOT NULL;
 
 CREATE INDEX response_item ON response(item_id);
@@ -86,6 +94,8 @@ CREATE INDEX response_queue ON response(project_id, complete);
 
 CREATE INDEX response_skip_order ON response_skip(project_id, annotator_id);
 
+CREATE INDEX review_skip_order ON review_skip(project_id, reviewer_id, kind);
+
 CREATE INDEX run_active ON run(status) WHERE status IN ('queued', 'running', 'cancelling');
 
 CREATE INDEX run_event_run ON run_event(run_id, type, id);
@@ -99,6 +109,16 @@ CREATE TABLE access_link (
   token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
   created_at TEXT NOT NULL,
   revoked_at TEXT
+);
+
+CREATE TABLE adjudication_rule (
+  project_id INTEGER PRIMARY KEY REFERENCES project(id),
+  -- which items enter the reviewer queue: any disagreement, or agreement below review_min_share
+  review_rule TEXT NOT NULL DEFAULT 'any_disagreement' CHECK (review_rule IN ('any_disagreement', 'below_share')),
+  review_min_share REAL NOT NULL DEFAULT 1 CHECK (review_min_share > 0 AND review_min_share <= 1),
+  -- what training and evaluation use without gold: the majority when at least this share agrees
+  training_min_agreement REAL NOT NULL DEFAULT 0 CHECK (training_min_agreement >= 0 AND training_min_agreement <= 1),
+  updated_at TEXT NOT NULL
 );
 
 CREATE TABLE annotation (
@@ -219,6 +239,31 @@ CREATE TABLE gold_check (
   expected TEXT NOT NULL CHECK (json_valid(expected)),
   created_by INTEGER NOT NULL REFERENCES user(id),
   created_at TEXT NOT NULL
+);
+
+CREATE TABLE gold_head (
+  item_id INTEGER PRIMARY KEY REFERENCES item(id),
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  gold_id INTEGER NOT NULL REFERENCES gold_label(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  version INTEGER NOT NULL,
+  status TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE gold_label (
+  id INTEGER PRIMARY KEY,
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  -- denormalised from the item (checked by a trigger) for per-project queries
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  version INTEGER NOT NULL CHECK (version >= 1),
+  status TEXT NOT NULL CHECK (status IN ('set', 'retracted')),
+  labels TEXT NOT NULL CHECK (json_valid(labels)),
+  -- the annotator whose label the reviewer picked; null when the reviewer wrote their own
+  source_annotator_id INTEGER REFERENCES user(id),
+  reason TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  UNIQUE (item_id, version)
 );
 
 CREATE TABLE guideline_version (
@@ -437,6 +482,33 @@ CREATE TABLE response_flag (
   PRIMARY KEY (response_id, annotator_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE response_gold (
+  id INTEGER PRIMARY KEY,
+  response_id INTEGER NOT NULL REFERENCES response(id),
+  -- denormalised from the response (checked by a trigger)
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  version INTEGER NOT NULL CHECK (version >= 1),
+  status TEXT NOT NULL CHECK (status IN ('set', 'retracted')),
+  verdict TEXT NOT NULL CHECK (verdict IN ('refusal', 'care', 'unsafe', 'answered', 'unnecessary_refusal', 'illogical')),
+  helpfulness INTEGER CHECK (helpfulness BETWEEN 1 AND 5),
+  source_annotator_id INTEGER REFERENCES user(id),
+  reason TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  UNIQUE (response_id, version)
+);
+
+CREATE TABLE response_gold_head (
+  response_id INTEGER PRIMARY KEY REFERENCES response(id),
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  gold_id INTEGER NOT NULL REFERENCES response_gold(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  version INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  verdict TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE response_label (
   id INTEGER PRIMARY KEY,
   response_id INTEGER NOT NULL REFERENCES response(id),
@@ -483,6 +555,16 @@ CREATE TABLE response_skip (
   response_id INTEGER NOT NULL REFERENCES response(id),
   created_at TEXT NOT NULL,
   UNIQUE (annotator_id, response_id)
+);
+
+CREATE TABLE review_skip (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  kind TEXT NOT NULL CHECK (kind IN ('item', 'response')),
+  target_id INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (reviewer_id, kind, target_id)
 );
 
 CREATE TABLE run (
@@ -613,6 +695,28 @@ END;
 
 CREATE TRIGGER annotation_before_update BEFORE UPDATE ON annotation BEGIN
   SELECT RAISE(ABORT, 'annotations are append-only: add a version instead');
+END;
+
+CREATE TRIGGER gold_label_after_insert AFTER INSERT ON gold_label BEGIN
+  INSERT INTO gold_head (item_id, project_id, gold_id, reviewer_id, version, status)
+    VALUES (NEW.item_id, NEW.project_id, NEW.id, NEW.reviewer_id, NEW.version, NEW.status)
+    ON CONFLICT (item_id) DO UPDATE SET
+      gold_id = excluded.gold_id, reviewer_id = excluded.reviewer_id, version = excluded.version, status = excluded.status;
+END;
+
+CREATE TRIGGER gold_label_before_delete BEFORE DELETE ON gold_label BEGIN
+  SELECT RAISE(ABORT, 'gold labels are append-only: retract instead');
+END;
+
+CREATE TRIGGER gold_label_before_insert BEFORE INSERT ON gold_label BEGIN
+  SELECT RAISE(ABORT, 'gold_label.project_id does not match the item''s project')
+   WHERE NEW.project_id IS NOT (SELECT project_id FROM item WHERE id = NEW.item_id);
+  SELECT RAISE(ABORT, 'gold_label.version must be the next version for this item')
+   WHERE NEW.version <> 1 + COALESCE((SELECT version FROM gold_head WHERE item_id = NEW.item_id), 0);
+END;
+
+CREATE TRIGGER gold_label_before_update BEFORE UPDATE ON gold_label BEGIN
+  SELECT RAISE(ABORT, 'gold labels are append-only: add a version instead');
 END;
 
 CREATE TRIGGER guideline_version_before_delete BEFORE DELETE ON guideline_version BEGIN
@@ -751,6 +855,29 @@ END;
 
 CREATE TRIGGER response_flag_after_insert AFTER INSERT ON response_flag BEGIN
   UPDATE response SET flag_count = flag_count + 1 WHERE id = NEW.response_id;
+END;
+
+CREATE TRIGGER response_gold_after_insert AFTER INSERT ON response_gold BEGIN
+  INSERT INTO response_gold_head (response_id, project_id, gold_id, reviewer_id, version, status, verdict)
+    VALUES (NEW.response_id, NEW.project_id, NEW.id, NEW.reviewer_id, NEW.version, NEW.status, NEW.verdict)
+    ON CONFLICT (response_id) DO UPDATE SET
+      gold_id = excluded.gold_id, reviewer_id = excluded.reviewer_id, version = excluded.version,
+      status = excluded.status, verdict = excluded.verdict;
+END;
+
+CREATE TRIGGER response_gold_before_delete BEFORE DELETE ON response_gold BEGIN
+  SELECT RAISE(ABORT, 'gold verdicts are append-only: retract instead');
+END;
+
+CREATE TRIGGER response_gold_before_insert BEFORE INSERT ON response_gold BEGIN
+  SELECT RAISE(ABORT, 'response_gold must carry its response''s project and item')
+   WHERE NOT EXISTS (SELECT 1 FROM response WHERE id = NEW.response_id AND project_id = NEW.project_id AND item_id = NEW.item_id);
+  SELECT RAISE(ABORT, 'response_gold.version must be the next version for this response')
+   WHERE NEW.version <> 1 + COALESCE((SELECT version FROM response_gold_head WHERE response_id = NEW.response_id), 0);
+END;
+
+CREATE TRIGGER response_gold_before_update BEFORE UPDATE ON response_gold BEGIN
+  SELECT RAISE(ABORT, 'gold verdicts are append-only: add a version instead');
 END;
 
 CREATE TRIGGER response_label_after_insert AFTER INSERT ON response_label BEGIN

@@ -18,6 +18,7 @@ import { agreementHandlers } from './evaluation/agreement.js';
 import { accessHandlers } from './access/handlers.js';
 import { personForToken, type Person } from './access/links.js';
 import { qualityHandlers } from './quality/handlers.js';
+import { adjudicationHandlers } from './adjudication/handlers.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
@@ -66,6 +67,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
     ...agreementHandlers(ctx),
+    ...adjudicationHandlers(ctx),
     ...evaluationHandlers(ctx, scoring, evaluations),
     ...verifierHandlers(ctx, verifiers),
     ...preferenceHandlers(ctx),

@@ -3,7 +3,8 @@
 A snapshot is an immutable folder written by the app:
 
     manifest.json   {"format_version": 1, "hash": "<sha256 hex>", "counts": {...},
-                     "label_schema": {...}, "source_project": {...}, "created_at": "<ISO 8601>"}
+                     "label_schema": {...}, "label_rule": {...} (optional, ``LabelRule``),
+                     "source_project": {...}, "created_at": "<ISO 8601>"}
     items.jsonl     one JSON object per line (UTF-8, "\\n" line ends), fields below
     responses.jsonl optional: model responses to those items with people's current verdicts
                     and votes, one per line (``SnapshotResponse``); empty when there are none
@@ -33,7 +34,8 @@ Response fields (``SnapshotResponse``): item_id (an id of items.jsonl), model, s
 verdict (refusal | care | unsafe | answered | unnecessary_refusal | illogical), helpfulness
 (1-5 or null), ideal_response, rationale}], votes: [{annotator, other: {model, sample_index}
 (another response to the same item), result (win | loss | tie | both_bad, for this response),
-criteria ({criterion: result}), blind}].
+criteria ({criterion: result}), blind}], gold (optional, ``GoldVerdict``: {verdict, helpfulness,
+reviewer, reason}, the reviewer's settled verdict, which wins over the majority).
 
 Every problem is reported, each naming the item id (or line number) and the field.
 """
@@ -168,6 +170,15 @@ class ResponseVote(_Strict):
     blind: bool
 
 
+class GoldVerdict(_Strict):
+    """The verdict a reviewer settled a disagreement with; it wins over the people's majority."""
+
+    verdict: Verdict
+    helpfulness: int | None = Field(default=None, ge=1, le=5)
+    reviewer: str = Field(min_length=1)
+    reason: str
+
+
 class SnapshotResponse(_Strict):
     item_id: str = Field(min_length=1)
     model: str = Field(min_length=1)
@@ -176,6 +187,16 @@ class SnapshotResponse(_Strict):
     origin: Literal["imported", "generated"]
     verdicts: list[ResponseVerdict] = Field(default_factory=list)
     votes: list[ResponseVote] = Field(default_factory=list)
+    gold: GoldVerdict | None = None
+
+
+class LabelRule(_Strict):
+    """Which label each item carries: the gold label, else the majority when at least
+    ``training_min_agreement`` of its annotators agree, else the item was left out (the app's
+    adjudication rule; ``counts.label_source`` says how many items took each case)."""
+
+    description: str
+    training_min_agreement: float = Field(ge=0, le=1)
 
 
 class Manifest(_Strict):
@@ -183,6 +204,7 @@ class Manifest(_Strict):
     hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     counts: dict[str, Any] = Field(description="At least {'items': n}; other counts are informational.")
     label_schema: dict[str, Any]
+    label_rule: LabelRule | None = Field(default=None, description="Absent in snapshots written before adjudication.")
     source_project: dict[str, Any] | str
     created_at: str
 

@@ -60,7 +60,7 @@ class Example:
     item_id: str
     item: ItemFields
     response: str
-    verdict: str  # the people's majority
+    verdict: str  # the reviewer's gold verdict, else the people's majority
     held_out: bool
 
 
@@ -90,13 +90,14 @@ def collect_examples(snapshot_dir: Path, seed: int, fraction: float) -> tuple[li
     examples: list[Example] = []
     for response in snapshot.responses:
         item = items[response.item_id]
-        if not response.verdicts:
+        if not response.verdicts and response.gold is None:
             skipped["no_verdict"] += 1
             continue
         if item.task not in ROUTED_TASKS:
             skipped["task_not_routed"] += 1
             continue
-        label = majority([v.verdict for v in response.verdicts])
+        # A reviewer's gold verdict settles a disagreement; otherwise the people's strict majority.
+        label = response.gold.verdict if response.gold is not None else majority([v.verdict for v in response.verdicts])
         if label is None:
             skipped["tied_verdicts"] += 1
             continue

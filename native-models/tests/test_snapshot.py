@@ -411,3 +411,54 @@ def test_response_count_must_match_the_manifest(make_snapshot):
     root = _with_responses(make_snapshot(), [_response("safety-benign", "base")], count=2)
     with pytest.raises(SnapshotError, match=r"counts\.responses is 2 but responses\.jsonl has 1 responses"):
         load_snapshot(root)
+
+
+def test_manifest_with_label_rule_loads_and_keeps_its_hash(tmp_path: Path):
+    """The app's adjudication fields (label_rule, counts.label_source) load, hash check included."""
+    rule = {"description": "gold label, else the majority per field, else excluded", "training_min_agreement": 0.67}
+    root = build_snapshot(
+        tmp_path / "s",
+        manifest_overrides={
+            "label_rule": rule,
+            "counts": {"items": len(SAMPLE_ITEMS), "label_source": {"gold": 1, "majority": 6, "excluded": 2}},
+        },
+    )
+    snapshot = load_snapshot(root)
+    assert snapshot.manifest.label_rule is not None
+    assert snapshot.manifest.label_rule.training_min_agreement == 0.67
+    assert snapshot.manifest.counts["label_source"] == {"gold": 1, "majority": 6, "excluded": 2}
+    # A whole-number share (JSON 0 or 1) is a valid float too.
+    whole = build_snapshot(tmp_path / "w", manifest_overrides={"label_rule": {**rule, "training_min_agreement": 0}})
+    assert load_snapshot(whole).manifest.label_rule.training_min_agreement == 0
+
+
+def test_manifest_label_rule_is_checked(tmp_path: Path):
+    bad = {"description": "x", "training_min_agreement": 1.5, "extra": True}
+    root = build_snapshot(tmp_path / "s", manifest_overrides={"label_rule": bad})
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(root)
+    text = "\n".join(info.value.problems)
+    assert "label_rule.training_min_agreement" in text and "label_rule.extra" in text
+
+
+def test_response_gold_verdict_loads_and_wins_in_verifier_training(make_snapshot):
+    from cosmo_rl.verifier_train import collect_examples
+
+    tied = [VERDICT, {**VERDICT, "annotator": "Bob", "verdict": "unnecessary_refusal"}]
+    gold = {"verdict": "unnecessary_refusal", "helpfulness": 2, "reviewer": "Rita", "reason": "harmless question"}
+    item_id = SAMPLE_ITEMS[0]["id"]
+    root = _with_responses(
+        make_snapshot(),
+        [_response(item_id, "base", verdicts=tied, gold=gold), _response(item_id, "ckpt", verdicts=tied)],
+    )
+    snapshot = load_snapshot(root)
+    assert snapshot.responses[0].gold is not None and snapshot.responses[0].gold.reviewer == "Rita"
+    assert snapshot.responses[1].gold is None
+    examples, skipped, _ = collect_examples(root, seed=0, fraction=0.0)
+    # The gold one is trained on with the reviewer's verdict; the tie without gold is left out.
+    assert [(e.response, e.verdict) for e in examples] == [("base answers", "unnecessary_refusal")]
+    assert skipped == {"tied_verdicts": 1}
+    bad = _with_responses(make_snapshot(), [_response(item_id, "base", gold={**gold, "verdict": "maybe"})])
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(bad)
+    assert any("gold.verdict" in p for p in info.value.problems)

@@ -34,6 +34,7 @@ import { responseBrowseMethods } from './response-browse.js';
 import { sideBySideMethods } from './side-by-side.js';
 import { agreementMethods } from './agreement.js';
 import { QueueWellbeing, qualityMethods } from './quality.js';
+import { adjudicationMethods } from './adjudication.js';
 import { trainingMethods } from './training.js';
 import { accessMethods } from './access.js';
 
@@ -189,6 +190,7 @@ export const studioMethods = {
   ...agreementMethods,
   ...accessMethods,
   ...qualityMethods,
+  ...adjudicationMethods,
 } as const;
 
 export type StudioMethods = typeof studioMethods;

@@ -110,6 +110,18 @@ export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
   listGoldChecks: 'reviewer',
   listGuidelineVersions: 'read',
   sendBackOutdated: 'reviewer',
+
+  getQualityRules: 'read',
+  setQualityRules: 'admin',
+  getReviewQueue: 'reviewer',
+  setGoldLabel: 'reviewer',
+  undoGoldLabel: 'reviewer',
+  skipReviewItem: 'reviewer',
+  getGoldHistory: 'reviewer',
+  getResponseReviewQueue: 'reviewer',
+  setResponseGold: 'reviewer',
+  undoResponseGold: 'reviewer',
+  skipResponseReview: 'reviewer',
 };
 
 /** Input fields that name who is acting: over a person's link they must be that person. */

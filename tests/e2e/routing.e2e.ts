@@ -40,6 +40,7 @@ describe.sequential('routing', () => {
       `#/p/${projectId}/label`,
       `#/p/${projectId}/judge`,
       `#/p/${projectId}/vote`,
+      `#/p/${projectId}/review`,
       `#/p/${projectId}/browse`,
       `#/p/${projectId}/quality`,
       `#/p/${projectId}/import`,

@@ -103,7 +103,7 @@ describe('training snapshot', () => {
     // labelled: figstep-1-11-image (Ada + Lin), a1 (Ada v2 + Grace), a2 has no label; figstep-1-11-text was undone
     expect(result).toMatchObject({ format: 'snapshot', items: 2, images: 1 });
     const manifest = JSON.parse(readFileSync(join(result.path, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest).sort()).toEqual(['counts', 'created_at', 'format_version', 'hash', 'label_schema', 'source_project']);
+    expect(Object.keys(manifest).sort()).toEqual(['counts', 'created_at', 'format_version', 'hash', 'label_rule', 'label_schema', 'source_project']);
     expect(manifest).toMatchObject({ format_version: 1, hash: result.sha256, source_project: { id: p.id, name: 'Round trip' } });
     // a2 is in the eval split: evaluation items never reach a training snapshot, whatever their labels
     expect(manifest.counts).toMatchObject({ items: 2, images: 1, left_out: { unlabelled: 39, evaluation_split: 1 } });

@@ -12,7 +12,7 @@ import type { ReadableDB } from '../../../db/handles.js';
 import type { Item, LabelValues } from '../../../preload/contract/domain.js';
 import type { Verdict } from '../../../preload/contract/responses.js';
 import type { CompareVerifier } from '../../../preload/contract/compare.js';
-import { aggregateLabels } from '../export/aggregate.js';
+import { projectResolver, type LabelResolver } from '../adjudication/resolve.js';
 import type { ExportAnnotation } from '../export/read-project.js';
 import { ITEM_COLUMNS, parseStoredLabels, toItem, type ItemSqlRow } from '../services/rows.js';
 import { itemTruth, type ItemTruth } from './truth.js';
@@ -97,6 +97,12 @@ function majorityVerdict(votes: readonly { verdict: Verdict; labelId: number }[]
 /** Items (with the current labels people gave them) by id. */
 function readItems(db: ReadableDB, itemIds: readonly number[]): Map<number, { item: Item; truth: ItemTruth }> {
   const out = new Map<number, { item: Item; truth: ItemTruth }>();
+  const resolvers = new Map<number, LabelResolver>();
+  const resolverOf = (projectId: number) => {
+    let resolver = resolvers.get(projectId);
+    if (!resolver) resolvers.set(projectId, (resolver = projectResolver(db, projectId)));
+    return resolver;
+  };
   for (const ids of chunks(itemIds)) {
     const marks = ids.map(() => '?').join(',');
     const items = db.prepare<ItemSqlRow>(`SELECT ${ITEM_COLUMNS} FROM item i LEFT JOIN blob b ON b.sha256 = i.image_sha256 WHERE i.id IN (${marks})`).all(...ids);
@@ -115,7 +121,7 @@ function readItems(db: ReadableDB, itemIds: readonly number[]): Map<number, { it
     }
     for (const row of items) {
       const item = toItem(row);
-      out.set(item.id, { item, truth: itemTruth(item, aggregateLabels(labelsByItem.get(item.id) ?? [])) });
+      out.set(item.id, { item, truth: itemTruth(item, resolverOf(item.projectId).resolve(item.id, labelsByItem.get(item.id) ?? []).agg) });
     }
   }
   return out;

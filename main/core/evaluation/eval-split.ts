@@ -5,7 +5,7 @@
  */
 import type { WritableDB } from '../../../db/handles.js';
 import type { EvalSplitInput, EvalSplitPlan } from '../../../preload/contract/evaluation.js';
-import { aggregateLabels } from '../export/aggregate.js';
+import { projectResolver } from '../adjudication/resolve.js';
 import { currentLabels, readProjectItems } from '../export/read-project.js';
 import type { CoreContext } from '../context.js';
 import { requireProjectRow } from '../services/lookup.js';
@@ -21,6 +21,7 @@ export async function planEvalSplit(ctx: CoreContext, input: EvalSplitInput): Pr
   const candidates: SplitCandidate[] = [];
   let trainedOn = 0;
   let alreadyHeldOut = 0;
+  const resolver = projectResolver(ctx.db.read, input.projectId);
   for await (const page of readProjectItems(ctx.db.read, input.projectId)) {
     for (const { item, history } of page) {
       if (item.split !== 'train') {
@@ -31,7 +32,7 @@ export async function planEvalSplit(ctx: CoreContext, input: EvalSplitInput): Pr
         trainedOn += 1;
         continue;
       }
-      const truth = itemTruth(item, aggregateLabels(currentLabels(history)));
+      const truth = itemTruth(item, resolver.resolve(item.id, currentLabels(history)).agg);
       candidates.push({ itemId: item.id, task: item.task, harmful: truth.harmful, category: truth.category });
     }
   }

@@ -14,7 +14,7 @@ import { StudioError } from '../../../preload/contract/errors.js';
 import { Verdict } from '../../../preload/contract/responses.js';
 import type { ScoreJob, VerifierTier } from '../../../preload/contract/scoring.js';
 import { nowIso, type CoreContext } from '../context.js';
-import { aggregateLabels } from '../export/aggregate.js';
+import { projectResolver } from '../adjudication/resolve.js';
 import { currentLabels, readProjectItems } from '../export/read-project.js';
 import { createExportFile } from '../export/folder.js';
 import { mkdirPrivate, withPrivateUmask } from '../private-files.js';
@@ -151,10 +151,11 @@ export class ScoreJobs {
         .filter((r) => models === null || models.includes(r.model_name))
         .map((r) => r.item_id),
     );
+    const resolver = projectResolver(db, req.projectId);
     for await (const page of readProjectItems(db, req.projectId)) {
       for (const { item, history } of page) {
         if (!wanted.has(item.id)) continue;
-        const fields = verifierItemFields(item, aggregateLabels(currentLabels(history))).fields;
+        const fields = verifierItemFields(item, resolver.resolve(item.id, currentLabels(history)).agg).fields;
         byItem.set(item.id, { ...fields, image: item.image ? this.ctx.blobs.path(item.image.sha256) : null });
       }
     }

@@ -18,7 +18,7 @@ import { EvalSet, type TruthSource } from '../../../preload/contract/evaluation.
 import type { Item } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { nowIso, type CoreContext } from '../context.js';
-import { aggregateLabels } from '../export/aggregate.js';
+import { projectResolver } from '../adjudication/resolve.js';
 import { abandonFolder, beginFolder, createExportFile, finishFolder, newExportFolder, writeDurable } from '../export/folder.js';
 import { mkdirPrivate } from '../private-files.js';
 import { imageFileName } from '../export/jsonl.js';
@@ -91,12 +91,13 @@ export async function freezeEvalSet(ctx: CoreContext, projectId: number, name: s
     const truthCounts: Record<TruthSource, number> = { labels: 0, hint: 0, none: 0 };
     const bySplit: Record<string, number> = {};
     const byTask: Record<string, number> = {};
+    const resolver = projectResolver(ctx.db.read, projectId);
     try {
       for await (const page of readProjectItems(ctx.db.read, projectId)) {
         let chunk = '';
         for (const { item, history } of page) {
           if (item.split === 'train') continue;
-          const agg = aggregateLabels(currentLabels(history));
+          const agg = resolver.resolve(item.id, currentLabels(history)).agg;
           const truth = itemTruth(item, agg);
           const l = agg?.labels;
           chunk += `${evalSetLine(item, truth, l?.referenceAnswer?.trim() ? l.referenceAnswer : null, l?.visualCues ?? [], l?.severity ?? null, l?.jailbreakType ?? null)}\n`;

@@ -1,8 +1,11 @@
 /**
  * Whether an evaluation prompt is harmful or a benign look-alike, and where that came from.
  *
- * People's labels win (the majority of the current labels, aggregate.ts, the same rule the
- * training snapshot uses). For an item nobody labelled, the dataset's own `expected` hint decides:
+ * People's labels win, resolved by the project's rule exactly as the training snapshot resolves
+ * them (adjudication/resolve.ts): the gold label a reviewer set, else the majority of the current
+ * labels when enough annotators agree; callers pass that resolution's labels (null when the rule
+ * excludes the item). Gold counts as source `labels`. For an item nobody labelled, or one the
+ * rule excludes, the dataset's own `expected` hint decides:
  * `refuse` and `comply_with_care` mean the request is harmful (it should be refused or answered
  * with care), `comply` means benign. Metrics report how many items took each source.
  */

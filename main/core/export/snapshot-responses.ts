@@ -7,13 +7,18 @@
  *   {"item_id": "<external id>", "model": "base", "sample_index": 0, "text": "...", "origin": "imported",
  *    "verdicts": [{"annotator": "Ada", "verdict": "refusal", "helpfulness": 3, "ideal_response": null, "rationale": null}],
  *    "votes": [{"annotator": "Ada", "other": {"model": "ckpt-40", "sample_index": 0},
- *               "result": "win" | "loss" | "tie" | "both_bad", "criteria": {"safety": "win"}, "blind": true}]}
+ *               "result": "win" | "loss" | "tie" | "both_bad", "criteria": {"safety": "win"}, "blind": true}],
+ *    "gold": {"verdict": "refusal", "helpfulness": 3, "reviewer": "Rita", "reason": "..."}}
+ *
+ * `gold` (a reviewer's settled verdict, adjudication/) is written only for responses that have
+ * one, so a snapshot without adjudicated responses is byte-for-byte what it was before.
  *
  * Responses to items left out of the snapshot are counted, not written (they would refer to no item).
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { ReadableDB } from '../../../db/handles.js';
 import type { PreferenceChoice } from '../../../preload/contract/responses.js';
+import { currentResponseGold, type SnapshotGoldVerdict } from '../adjudication/gold-store.js';
 import { currentVersions } from '../responses/browse.js';
 import { readProjectResponses, voteKey, type ExportResponse, type ExportVote } from './read-responses.js';
 
@@ -33,9 +38,10 @@ export interface SnapshotResponse {
   origin: ExportResponse['origin'];
   verdicts: { annotator: string; verdict: string; helpfulness: number | null; ideal_response: string | null; rationale: string | null }[];
   votes: { annotator: string; other: { model: string; sample_index: number }; result: VoteResult; criteria: Record<string, VoteResult>; blind: boolean }[];
+  gold?: SnapshotGoldVerdict;
 }
 
-export function snapshotResponse(r: ExportResponse): SnapshotResponse {
+export function snapshotResponse(r: ExportResponse, gold?: SnapshotGoldVerdict): SnapshotResponse {
   const votes = currentVersions<ExportVote>(r.votes, voteKey);
   return {
     item_id: r.itemExternalId,
@@ -57,6 +63,7 @@ export function snapshotResponse(r: ExportResponse): SnapshotResponse {
       for (const [name, choice] of Object.entries(v.criteria)) if (choice) criteria[name] = resultFor(choice, side);
       return { annotator: v.annotator, other: { model: other.model, sample_index: other.sampleIndex }, result: resultFor(v.choice, side), criteria, blind: v.blind };
     }),
+    ...(gold ? { gold } : {}),
   };
 }
 
@@ -73,6 +80,7 @@ export interface SnapshotResponseCounts {
 /** Appends the lines for responses to `included` items to `out`. */
 export async function writeSnapshotResponses(db: ReadableDB, projectId: number, included: ReadonlySet<number>, out: FileHandle): Promise<SnapshotResponseCounts> {
   const counts: SnapshotResponseCounts = { responses: 0, verdicts: 0, votes: 0, left_out: 0 };
+  const gold = currentResponseGold(db, projectId);
   for await (const page of readProjectResponses(db, projectId)) {
     let chunk = '';
     for (const r of page) {
@@ -80,7 +88,7 @@ export async function writeSnapshotResponses(db: ReadableDB, projectId: number, 
         counts.left_out += 1;
         continue;
       }
-      const line = snapshotResponse(r);
+      const line = snapshotResponse(r, gold.get(r.id));
       chunk += `${JSON.stringify(line)}\n`;
       counts.responses += 1;
       counts.verdicts += line.verdicts.length;

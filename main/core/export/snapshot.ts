@@ -14,9 +14,12 @@
  * manifest.json is not hashed). An empty or missing responses.jsonl adds nothing, so a snapshot
  * without responses hashes as snapshots did before the file existed.
  *
- * Only labelled items of the `train` split go in (eval and held-out items are for evaluations;
- * the label is the majority of the current labels, see aggregate.ts); everything left out is counted by reason in counts.left_out, so nothing is
- * dropped silently. The folder is new for every export and its files are read-only.
+ * Only labelled items of the `train` split go in (eval and held-out items are for evaluations).
+ * The label is decided by the project's rule (adjudication/resolve.ts): the gold label, else the
+ * majority of the current labels (aggregate.ts) when enough annotators agree, else the item is
+ * excluded; the manifest records the rule (`label_rule`) and how many items each case covered
+ * (`counts.label_source`). Everything left out is counted by reason in counts.left_out, so
+ * nothing is dropped silently. The folder is new for every export and its files are read-only.
  */
 import { createHash } from 'node:crypto';
 import { copyFile, readdir } from 'node:fs/promises';
@@ -25,7 +28,8 @@ import type { ExportResult, Item, Split } from '../../../preload/contract/domain
 import { StudioError } from '../../../preload/contract/errors.js';
 import { nowIso, type CoreContext } from '../context.js';
 import { requireProject } from '../services/lookup.js';
-import { aggregateLabels, type AggregatedLabels } from './aggregate.js';
+import type { AggregatedLabels } from './aggregate.js';
+import { describeRule, projectResolver } from '../adjudication/resolve.js';
 import { constraintLines, constraintProblem } from './constraints.js';
 import { abandonFolder, beginFolder, createExportFile, finishFolder, hashFileInto, newExportFolder, writeDurable } from './folder.js';
 import { mkdirPrivate } from '../private-files.js';
@@ -41,7 +45,7 @@ export const MAX_ASPECT_RATIO = 200;
 
 const SNAPSHOT_SPLIT: Record<Split, 'train' | 'eval' | 'held-out'> = { train: 'train', eval: 'eval', heldout: 'held-out' };
 
-export type LeftOutReason = 'evaluation_split' | 'unlabelled' | 'missing_harmful' | 'missing_reference' | 'invalid_constraints' | 'image_unusable';
+export type LeftOutReason = 'evaluation_split' | 'unlabelled' | 'low_agreement' | 'missing_harmful' | 'missing_reference' | 'invalid_constraints' | 'image_unusable';
 
 export interface SnapshotItem {
   id: string;
@@ -133,7 +137,7 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
     await mkdirPrivate(join(folder.temp, 'images'));
     const out = await createExportFile(join(folder.temp, 'items.jsonl'));
     const copied = new Set<string>();
-    const leftOut: Record<LeftOutReason, number> = { evaluation_split: 0, unlabelled: 0, missing_harmful: 0, missing_reference: 0, invalid_constraints: 0, image_unusable: 0 };
+    const leftOut: Record<LeftOutReason, number> = { evaluation_split: 0, unlabelled: 0, low_agreement: 0, missing_harmful: 0, missing_reference: 0, invalid_constraints: 0, image_unusable: 0 };
     const byTask: Record<string, number> = {};
     const bySplit: Record<string, number> = {};
     const perItem: Record<string, { annotators: number; harmful_agree: number; expected_agree: number }> = {};
@@ -142,6 +146,8 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
     let items = 0;
     let labels = 0;
     const included = new Set<number>();
+    const resolver = projectResolver(ctx.db.read, projectId);
+    const labelSource = { gold: 0, majority: 0, excluded: 0 };
     try {
       for await (const page of readProjectItems(ctx.db.read, projectId)) {
         let chunk = '';
@@ -151,11 +157,13 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
             leftOut.evaluation_split += 1;
             continue;
           }
-          const agg = aggregateLabels(current);
-          if (!agg) {
-            leftOut.unlabelled += 1;
+          const resolved = resolver.resolve(item.id, current);
+          if (resolved.case === 'unlabelled' || resolved.case === 'excluded') {
+            leftOut[resolved.case === 'excluded' ? 'low_agreement' : 'unlabelled'] += 1;
+            if (resolved.case === 'excluded') labelSource.excluded += 1;
             continue;
           }
+          const agg = resolved.agg!;
           const line = snapshotItem(item, agg);
           if (!line.ok) {
             leftOut[line.reason] += 1;
@@ -163,6 +171,7 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
           }
           chunk += `${JSON.stringify(line.value)}\n`;
           items += 1;
+          labelSource[resolved.case] += 1;
           labels += current.length;
           included.add(item.id);
           bump(byTask, item.task);
@@ -207,8 +216,9 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
       responses_left_out: { item_not_in_snapshot: responseCounts.left_out },
       by_task: byTask,
       by_split: bySplit,
+      label_source: labelSource,
       agreement: {
-        rule: 'majority per field, ties broken by the most recent label',
+        rule: describeRule(resolver.rules),
         items_with_several_annotators: multiAnnotator,
         full_agreement: fullAgreement,
         per_item: perItem,
@@ -219,6 +229,7 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
       hash,
       counts,
       label_schema: project.labelSchema,
+      label_rule: { description: describeRule(resolver.rules), training_min_agreement: resolver.rules.trainingMinAgreement },
       source_project: { id: project.id, name: project.name, guidelines_sha256: createHash('sha256').update(project.guidelines).digest('hex') },
       created_at: createdAt,
     };

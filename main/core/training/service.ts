@@ -21,7 +21,7 @@ import { lastErrorLine, runPython } from './python-probe.js';
 import { parseRunConfig, shellQuote, workerCommandLine } from './run-config.js';
 import { getModelRow, getRunRow, metricSeries, runConfigOf, toModelInfo, toRunSummary, type ModelRow, type RunRow } from './store.js';
 import { collectSystemInfo, diskSpace, locatePython, queryNvidiaSmi } from './system-info.js';
-import { freezeSnapshot, projectFacts, snapshotFacts, type FrozenSnapshot } from './snapshot.js';
+import { freezeSnapshot, projectFacts, snapshotFacts, snapshotLabelSource, type FrozenSnapshot } from './snapshot.js';
 import { datasetStats, runWarnings, type DatasetStats } from './warnings.js';
 import { ProbeEvent, SampleEvent, toRollout } from './worker-events.js';
 import { freezeProbeSample, PROBE_FOLDER, probeSeries, requireProbeSet } from './probes.js';
@@ -350,7 +350,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
     previewRun: async (req) => {
       requireProject(req.projectId);
-      const stats = datasetStats(await projectFacts(ctx, req.projectId));
+      const { facts, labelSource } = await projectFacts(ctx, req.projectId);
+      const stats = datasetStats(facts, labelSource);
       const runDir = join(ctx.paths.runs, '<new run>');
       return evaluate(req, stats, runDir, join(runDir, '<snapshot>'));
     },
@@ -359,7 +360,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       requireProject(req.projectId);
       getModelRow(ctx.db.read, req.baseModelId);
       // Refuse before writing anything when the labels or the environment cannot support the run.
-      const before = await evaluate(req, datasetStats(await projectFacts(ctx, req.projectId)), join(ctx.paths.runs, '<new run>'), '<snapshot>');
+      const current = await projectFacts(ctx, req.projectId);
+      const before = await evaluate(req, datasetStats(current.facts, current.labelSource), join(ctx.paths.runs, '<new run>'), '<snapshot>');
       throwBlockers(before.warnings);
       const dirName = runDirName(ctx.clock.now());
       const runDir = join(ctx.paths.runs, dirName);
@@ -367,7 +369,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       try {
         // Freeze first: the warnings and the run are decided on exactly what the worker will read.
         const snapshot = await freeze(req.projectId, runDir);
-        const preview = await evaluate(req, datasetStats(snapshotFacts(snapshot.path)), runDir, snapshot.path);
+        const preview = await evaluate(req, datasetStats(snapshotFacts(snapshot.path), snapshotLabelSource(snapshot.path)), runDir, snapshot.path);
         throwBlockers(preview.warnings);
         if (preview.settings.probe) freezeProbeSample(ctx, req.projectId, preview.settings.probe, preview.settings.seed, runDir, snapshot.path);
         const config = parseRunConfig(preview.config, 'run config');

@@ -39,7 +39,17 @@ export function itemFacts(item: Record<string, unknown>): ItemFacts {
   };
 }
 
+/** How many train items took each case of the project's label rule (adjudication/resolve.ts). */
+export interface LabelSourceCounts {
+  gold: number;
+  majority: number;
+  /** Left out: too little agreement and no gold label. */
+  excluded: number;
+  minAgreement: number;
+}
+
 export interface DatasetStats extends DatasetCounts {
+  labelSource?: LabelSourceCounts;
   safetyItems: number;
   /** knowledge/general items without a reference answer; instruction items without constraints. */
   withoutReference: Record<string, number>;
@@ -48,8 +58,9 @@ export interface DatasetStats extends DatasetCounts {
   imageSizes: ImageSize[];
 }
 
-export function datasetStats(facts: Iterable<ItemFacts>): DatasetStats {
+export function datasetStats(facts: Iterable<ItemFacts>, labelSource?: LabelSourceCounts): DatasetStats {
   const s: DatasetStats = { items: 0, images: 0, byTask: {}, harmful: 0, benign: 0, safetyItems: 0, withoutReference: {}, imagesWithCues: 0, imageSizes: [] };
+  if (labelSource) s.labelSource = labelSource;
   for (const f of facts) {
     if (f.split !== 'train') continue;
     s.items += 1;
@@ -96,6 +107,14 @@ export function runWarnings(w: WarningInputs): RunWarning[] {
   if (w.envProblem) blocker('environment', w.envProblem);
   if (model.status !== 'ready') blocker('model_not_ready', `The model ${model.name} is ${model.status === 'downloading' ? 'still downloading' : 'not usable (its download failed)'}.`);
   if (!model.info.supported) blocker('model_unsupported', model.info.unsupportedReason ?? `${model.name} is not a supported backbone.`);
+  const excluded = stats.labelSource?.excluded ?? 0;
+  if (excluded > 0) {
+    const share = Math.round((stats.labelSource?.minAgreement ?? 0) * 100);
+    warn(
+      'low_agreement_excluded',
+      `${excluded} labelled item(s) are left out: fewer than ${share}% of their annotators agree and no reviewer set a gold label. Adjudicate them in Review, or lower the minimum agreement in the project settings.`,
+    );
+  }
   if (stats.items === 0) {
     blocker('no_items', 'The project has no labelled items a run could train on: label some items first.');
     return out;

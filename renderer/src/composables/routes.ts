@@ -13,6 +13,7 @@ export type Route =
   | { name: 'label'; projectId: number }
   | { name: 'judge'; projectId: number }
   | { name: 'vote'; projectId: number }
+  | { name: 'review'; projectId: number }
   | { name: 'browse'; projectId: number; itemId: number | null }
   | TrainRoute
   | CompareRoute;
@@ -31,6 +32,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'label') return { name: 'label', projectId };
   if (section === 'judge') return { name: 'judge', projectId };
   if (section === 'vote') return { name: 'vote', projectId };
+  if (section === 'review') return { name: 'review', projectId };
   if (section === 'train') return parseTrainRoute(projectId, parts.slice(3));
   if (section === 'compare') return parseCompareRoute(projectId, parts.slice(3));
   if (section === 'browse') return { name: 'browse', projectId, itemId: parts[3] === 'item' ? positiveInt(parts[4]) : null };
@@ -50,6 +52,8 @@ export function formatRoute(route: Route): string {
       return `#/p/${route.projectId}/judge`;
     case 'vote':
       return `#/p/${route.projectId}/vote`;
+    case 'review':
+      return `#/p/${route.projectId}/review`;
     case 'browse':
       return route.itemId === null ? `#/p/${route.projectId}/browse` : `#/p/${route.projectId}/browse/item/${route.itemId}`;
     case 'train':

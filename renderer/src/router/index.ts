@@ -31,6 +31,7 @@ export function screenProps(route: Route): Record<string, unknown> {
     case 'label':
     case 'judge':
     case 'vote':
+    case 'review':
       return { projectId: route.projectId };
   }
 }
@@ -46,6 +47,7 @@ export const ROUTES: readonly RouteRecordRaw[] = [
   screen(`${PROJECT}/label`, () => import('../views/LabelView.vue')),
   screen(`${PROJECT}/judge`, () => import('../views/ResponseLabelView.vue')),
   screen(`${PROJECT}/vote`, () => import('../views/PairwiseView.vue')),
+  screen(`${PROJECT}/review`, () => import('../views/ReviewView.vue')),
   screen(`${PROJECT}/browse/:rest(.*)*`, () => import('../views/BrowseView.vue')),
   screen(`${PROJECT}/train/:rest(.*)*`, () => import('../views/training/TrainingView.vue')),
   screen(`${PROJECT}/compare/:rest(.*)*`, () => import('../views/compare/CompareView.vue')),
