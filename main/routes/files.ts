@@ -40,13 +40,16 @@ export interface FileRoutesOptions {
   signExportLink?: (exportId: string) => string;
 }
 
+/** A stored file is shown, never run: no scripts, no loads, a unique origin (an SVG or HTML posing as an image included). */
+export const BLOB_CSP = "default-src 'none'; sandbox";
+
 /**
  * Set on every answer of these routes, whatever its status: none is ever a document to render
  * (an image opened directly cannot run anything, even an SVG or HTML that slipped in).
  */
 export const FILE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; sandbox",
+  'Content-Security-Policy': BLOB_CSP,
 };
 
 export function errorResponse(body: StudioErrorBody, status = httpStatus(body.code), headers: Record<string, string> = {}): Response {
