@@ -11,7 +11,7 @@ import { StudioError } from '../../preload/contract/errors.js';
 import { toErrorBody, httpStatus, type ErrorLog } from '../server/dispatch.js';
 import { resolveStatic } from '../server/static-files.js';
 import type { ServerCore } from '../server/server.js';
-import { createFileRoutes } from '../routes/files.js';
+import { createFileRoutes, errorResponse as fileErrorResponse } from '../routes/files.js';
 import { APP_SCHEME, appResponseHeaders, BLOB_HOST, PRIVILEGED_SCHEMES } from './security.js';
 import { BLOB_PROTOCOL } from '../../preload/contract/channels.js';
 
@@ -50,7 +50,7 @@ export function handleBlobProtocol(core: ServerCore, log: ErrorLog): void {
   // The same router `studio serve` uses for /blobs and /exports, with no guard: the window is the owner.
   const files = createFileRoutes({ blobs: core.blobs, exportsDir: core.paths.exports, log });
   protocol.handle(BLOB_PROTOCOL, async (request) => {
-    if (new URL(request.url).host !== BLOB_HOST) return errorResponse(new StudioError('not_found', 'Not a studio-blob address'), log);
+    if (new URL(request.url).host !== BLOB_HOST) return fileErrorResponse({ code: 'not_found', message: 'Not a studio-blob address', problems: [] });
     return files.fetch(request);
   });
 }
