@@ -37,21 +37,38 @@ export default tseslint.config(
   // server neither the CLI nor the desktop host, the hosts not each other (bench may use all).
   {
     files: ['main/**/*.ts'],
-    ignores: ['main/electron/**', 'main/core/**', 'main/server/**', 'main/cli/**', 'main/inference/**'],
+    ignores: ['main/electron/**', 'main/core/**', 'main/server/**', 'main/cli/**', 'main/inference/**', 'main/routes/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx] }] },
   },
   {
     files: ['main/core/**/*.ts'],
     ignores: ['main/core/storage/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx], patterns: [importsOf('core/', 'server', 'cli', 'electron', 'bench', 'inference')] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx], patterns: [importsOf('core/', 'server', 'cli', 'electron', 'bench', 'inference', 'routes')] }] },
   },
   {
     files: ['main/core/storage/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electron, onnx], patterns: [importsOf('core/', 'server', 'cli', 'electron', 'bench', 'inference')] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [electron, onnx], patterns: [importsOf('core/', 'server', 'cli', 'electron', 'bench', 'inference', 'routes')] }] },
   },
   { files: ['main/server/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx], patterns: [importsOf('server/', 'cli', 'electron', 'bench')] }] } },
+  // The routes both hosts serve: no host's transport (node:http, electron), and of server/ only
+  // its host-neutral helpers, so the desktop host can run them as they are.
+  {
+    files: ['main/routes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electron, sqlite, onnx, { name: 'node:http', message: 'main/routes/ speaks web Request/Response only (main/README.md).' }],
+          patterns: [
+            importsOf('routes/', 'cli', 'electron', 'bench', 'inference'),
+            { regex: '^\\.\\./server/(?!(blob-files|export-files|tar|dispatch)\\.js$)', message: 'main/routes/ imports only the host-neutral helpers of main/server/ (main/README.md).' },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['main/cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx], patterns: [importsOf('cli/', 'electron', 'bench')] }] } },
-  { files: ['main/inference/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite], patterns: [importsOf('inference/', 'server', 'cli', 'electron', 'bench')] }] } },
+  { files: ['main/inference/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite], patterns: [importsOf('inference/', 'server', 'cli', 'electron', 'bench', 'routes')] }] } },
   { files: ['main/electron/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [sqlite, onnx], patterns: [importsOf('electron/', 'cli', 'bench')] }] } },
   // The contract is pure TypeScript: zod and itself, nothing else.
   {

@@ -1,20 +1,18 @@
 /**
  * The two custom schemes of the desktop window. app://studio/ serves the built renderer (with
  * the CSP header on every response, paths kept inside out/renderer); studio-blob://local/ serves
- * stored images, thumbnails and export downloads under the same paths, with the same
- * validation and the same image CSP (BLOB_CSP) as `studio serve`. The renderer never gets file:// access.
+ * stored images, thumbnails and export downloads through the very router `studio serve` uses
+ * for them (main/routes/files.ts). The renderer never gets file:// access.
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
 import { StudioError } from '../../preload/contract/errors.js';
-import { blobFile, IMMUTABLE_CACHE, parseThumbSize, thumbFile } from '../server/blob-files.js';
 import { toErrorBody, httpStatus, type ErrorLog } from '../server/dispatch.js';
-import { exportDownload } from '../server/export-files.js';
 import { resolveStatic } from '../server/static-files.js';
 import type { ServerCore } from '../server/server.js';
-import { tarStream } from '../server/tar.js';
-import { APP_SCHEME, appResponseHeaders, blobResponseHeaders, parseBlobRequest, PRIVILEGED_SCHEMES } from './security.js';
+import { createFileRoutes, errorResponse as fileErrorResponse } from '../routes/files.js';
+import { APP_SCHEME, appResponseHeaders, BLOB_HOST, PRIVILEGED_SCHEMES } from './security.js';
 import { BLOB_PROTOCOL } from '../../preload/contract/channels.js';
 
 /** Must run before the app is ready. */
@@ -26,8 +24,8 @@ function body(stream: Readable): ReadableStream {
   return Readable.toWeb(stream) as unknown as ReadableStream;
 }
 
-function fileResponse(path: string, headers: Record<string, string>): Response {
-  return new Response(body(createReadStream(path)), { status: 200, headers });
+function fileResponse(path: string, type: string): Response {
+  return new Response(body(createReadStream(path)), { status: 200, headers: appResponseHeaders(type) });
 }
 
 function errorResponse(err: unknown, log: ErrorLog): Response {
@@ -41,7 +39,7 @@ export function handleAppProtocol(rendererDir: string, log: ErrorLog): void {
       if (request.method !== 'GET') throw new StudioError('unsupported', 'app:// serves GET only');
       const file = await resolveStatic(rendererDir, new URL(request.url).pathname);
       if (!file) throw new StudioError('not_found', 'No such file in the app bundle');
-      return fileResponse(file.path, appResponseHeaders(file.type));
+      return fileResponse(file.path, file.type);
     } catch (err) {
       return errorResponse(err, log);
     }
@@ -49,29 +47,10 @@ export function handleAppProtocol(rendererDir: string, log: ErrorLog): void {
 }
 
 export function handleBlobProtocol(core: ServerCore, log: ErrorLog): void {
+  // The same router `studio serve` uses for /blobs and /exports, with no guard: the window is the owner.
+  const files = createFileRoutes({ blobs: core.blobs, exportsDir: core.paths.exports, log });
   protocol.handle(BLOB_PROTOCOL, async (request) => {
-    try {
-      const target = request.method === 'GET' ? parseBlobRequest(request.url) : null;
-      if (!target) throw new StudioError('not_found', 'Not a studio-blob address');
-      if (target.kind === 'blob') {
-        const file = await blobFile(core.blobs, target.sha256);
-        return fileResponse(file.path, { ...blobResponseHeaders(file.type), 'Cache-Control': IMMUTABLE_CACHE });
-      }
-      if (target.kind === 'thumb') {
-        const file = await thumbFile(core.blobs, target.sha256, parseThumbSize(target.size));
-        return fileResponse(file.path, { ...blobResponseHeaders(file.type), 'Cache-Control': IMMUTABLE_CACHE });
-      }
-      const download = await exportDownload(core.paths.exports, target.exportId);
-      return new Response(body(tarStream(download.entries)), {
-        status: 200,
-        headers: {
-          ...appResponseHeaders('application/x-tar'),
-          'Content-Disposition': `attachment; filename="${download.fileName}"`,
-          'Content-Length': String(download.size),
-        },
-      });
-    } catch (err) {
-      return errorResponse(err, log);
-    }
+    if (new URL(request.url).host !== BLOB_HOST) return fileErrorResponse({ code: 'not_found', message: 'Not a studio-blob address', problems: [] });
+    return files.fetch(request);
   });
 }

@@ -9,7 +9,6 @@
  * OS browser only when they are plain http(s), every permission denied, every IPC sender checked.
  */
 import { BLOB_PROTOCOL, HTTP } from '../../preload/contract/channels.js';
-import { BLOB_CSP } from '../server/headers.js';
 
 /** The renderer is loaded from app://studio/, never from file:// (which would open the whole disk). */
 export const APP_SCHEME = 'app';
@@ -153,18 +152,6 @@ export function parseBlobRequest(url: string): BlobRequest | null {
   const exp = EXPORT_PATH.exec(path);
   if (exp?.[1] && !exp[1].includes('..')) return { kind: 'export', exportId: exp[1] };
   return null;
-}
-
-/**
- * Headers on a studio-blob:// image or thumbnail: the app's, with `studio serve`'s image CSP
- * (BLOB_CSP) instead of the renderer's, and never inline unless it is an image, as on the server.
- */
-export function blobResponseHeaders(contentType: string): Record<string, string> {
-  return {
-    ...appResponseHeaders(contentType),
-    'Content-Security-Policy': BLOB_CSP,
-    ...(contentType.startsWith('image/') ? {} : { 'Content-Disposition': 'attachment' }),
-  };
 }
 
 /** Headers on every app:// and studio-blob:// response. */

@@ -23,12 +23,6 @@ export function serverCsp(host: string | null): string {
   ].join('; ');
 }
 
-/**
- * The CSP of every stored image or thumbnail response (`/blobs/...` here, studio-blob:// in the
- * desktop app): such a file is shown, never run. An SVG or an HTML file posing as an image that is
- * opened directly gets no scripts, no loads and a unique origin.
- */
-export const BLOB_CSP = "default-src 'none'; sandbox";
 
 /** Headers for every response, whatever its route or status. */
 export function setCommonHeaders(res: ServerResponse): void {

@@ -39,9 +39,13 @@ export function hostAllowed(req: IncomingMessage, port: number, exposed: boolean
  * judged by the token alone.
  */
 export function originAllowed(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  const host = requestHost(req);
+  return sameOriginOrNone(req.headers.origin ?? null, requestHost(req));
+}
+
+/** The same check over the header values themselves (web `Request`s: the file routes). */
+export function sameOriginOrNone(origin: string | null, rawHost: string | null | undefined): boolean {
+  if (origin === null) return true;
+  const host = typeof rawHost === 'string' && HOST_SHAPE.test(rawHost) ? rawHost : null;
   if (host === null) return false;
   return origin === `http://${host}` || origin === `https://${host}`;
 }

@@ -9,7 +9,6 @@
  * attributed to them (callers.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createReadStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HTTP } from '../../preload/contract/channels.js';
@@ -19,18 +18,19 @@ import type { BlobStore } from '../core/blobs/store.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { isAcceptableToken, newToken, requestToken, webSocketToken } from './auth.js';
 import { authoriseCall, identify, sessionOf, type Caller, type PersonLookup } from './callers.js';
-import { blobFile, IMMUTABLE_CACHE, parseThumbSize, thumbFile, type BlobFile } from './blob-files.js';
+import { IMMUTABLE_CACHE } from './blob-files.js';
 import { readJson, MB } from './body.js';
 import { ByteBudget } from './body-budget.js';
 import { callByName, httpStatus, toErrorBody, type ErrorLog } from './dispatch.js';
 import { createEventSockets, type EventSource } from './events-socket.js';
-import { exportDownload } from './export-files.js';
-import { BLOB_CSP, serverCsp, setCommonHeaders } from './headers.js';
+import { MISSING_TOKEN, serverFileGuard } from './file-guard.js';
+import { serverCsp, setCommonHeaders } from './headers.js';
 import { hostAllowed, isLoopbackAddress, originAllowed, requestHost } from './origin.js';
 import { errorBody, sendError, sendJson } from './respond.js';
 import { openStatic, resolveStatic } from './static-files.js';
-import { LINK_LIFETIME_MS, signExportLink, verifyExportLink } from './signed-links.js';
-import { tarStream } from './tar.js';
+import { LINK_LIFETIME_MS, signExportLink } from './signed-links.js';
+import { sendWebResponse, webRequestOf } from './web-bridge.js';
+import { createFileRoutes } from '../routes/files.js';
 
 /** What the server needs of the core: the handlers, its events, its blobs and where exports live. */
 export interface ServerCore {
@@ -75,17 +75,6 @@ const DEFAULT_BODY_LIMIT = 4 * MB;
 /** Large bodies held at once: two full uploadFile chunks (about 600 MB of memory while they are decoded). */
 const LARGE_BODY_BUDGET = 128 * MB;
 
-function sendFile(req: IncomingMessage, res: ServerResponse, file: BlobFile, headers: Record<string, string>): void {
-  res.writeHead(200, { 'Content-Type': file.type, ...headers });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  const stream = createReadStream(file.path);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
-}
-
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const exposed = !isLoopbackAddress(host);
@@ -128,54 +117,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   };
 
-  const handleBlob = async (req: IncomingMessage, res: ServerResponse, url: URL, rest: string) => {
-    const thumb = rest.endsWith('/thumb');
-    const sha = thumb ? rest.slice(0, -'/thumb'.length) : rest;
-    const size = thumb ? parseThumbSize(url.searchParams.get('size')) : null;
-    const file = size ? await thumbFile(core.blobs, sha, size) : await blobFile(core.blobs, sha);
-    const headers: Record<string, string> = { 'Cache-Control': IMMUTABLE_CACHE, ETag: `"${sha}${size ? `-thumb-${size}` : ''}"` };
-    // Anything that is not one of our image formats is never rendered inline.
-    if (!file.type.startsWith('image/')) headers['Content-Disposition'] = 'attachment';
-    headers['Content-Security-Policy'] = BLOB_CSP;
-    if (req.headers['if-none-match'] === headers.ETag) {
-      res.writeHead(304, headers);
-      res.end();
-      return;
-    }
-    sendFile(req, res, file, headers);
-  };
-
-  const handleExport = async (req: IncomingMessage, res: ServerResponse, exportId: string) => {
-    const download = await exportDownload(core.paths.exports, exportId);
-    res.writeHead(200, {
-      'Content-Type': 'application/x-tar',
-      'Content-Disposition': `attachment; filename="${download.fileName}"`,
-      'Cache-Control': 'no-store',
-      'Content-Length': download.size,
-    });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    const stream = tarStream(download.entries);
-    stream.on('error', (err) => {
-      log(`export ${exportId} archive`, err);
-      res.destroy();
-    });
-    stream.pipe(res);
-  };
-
-  const handleExportLink = async (req: IncomingMessage, res: ServerResponse, exportId: string) => {
-    req.resume();
-    if (!originAllowed(req)) {
-      sendError(res, errorBody('unauthorized', 'Calls from another origin are refused'), 403);
-      return;
-    }
-    // Only an export that exists gets a link (exportDownload validates the id and the folder).
-    await exportDownload(core.paths.exports, exportId);
-    sendJson(res, 200, { url: signExportLink(token, exportId, Date.now() + LINK_LIFETIME_MS) });
-  };
-
   const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const file = options.rendererDir ? await resolveStatic(options.rendererDir, url.pathname) : null;
     if (!file) {
@@ -198,6 +139,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stream.pipe(res);
   };
 
+  const files = createFileRoutes({
+    blobs: core.blobs,
+    exportsDir: core.paths.exports,
+    log,
+    guard: serverFileGuard(token, core.access),
+    signExportLink: (exportId) => signExportLink(token, exportId, Date.now() + LINK_LIFETIME_MS),
+  });
+
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     setCommonHeaders(res);
     if (!hostAllowed(req, port, exposed, host)) {
@@ -206,28 +155,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const url = new URL(req.url ?? '/', 'http://studio.invalid');
     const path = url.pathname;
-    const exportPath = path.startsWith('/exports/') ? path.slice('/exports/'.length) : null;
-    // A GET of an export may carry a signed link instead of the header (a followed link has none).
-    const signedDownload = exportPath !== null && url.searchParams.has('sig') && verifyExportLink(token, exportPath, url);
-    const dataRoute = path.startsWith('/api/') || path.startsWith('/blobs/') || exportPath !== null || path === HTTP.events;
-    const caller = dataRoute && !signedDownload ? identify(requestToken(req), token, core.access) : null;
-    if (dataRoute && !signedDownload && caller === null) {
-      req.resume();
-      sendError(res, errorBody('unauthorized', 'Missing, wrong or revoked token: open the link that `studio serve` printed, or ask for a new one'), 401);
+    // Images and exports: the router the desktop's studio-blob:// protocol serves too (its guard checks the token).
+    if (path.startsWith('/blobs/') || path.startsWith('/exports/')) {
+      const response = await files.fetch(webRequestOf(req, requestHost(req)!));
+      sendWebResponse(res, response, (err) => log(`${path.slice(0, 200)} stream`, err));
       return;
     }
-    // Exports are admin-only (exportProject); a signed link was only ever issued to an admin.
-    if (exportPath !== null && caller !== null) authoriseCall(caller, 'exportProject', null);
+    const dataRoute = path.startsWith('/api/') || path === HTTP.events;
+    const caller = dataRoute ? identify(requestToken(req), token, core.access) : null;
+    if (dataRoute && caller === null) {
+      req.resume();
+      sendError(res, errorBody('unauthorized', MISSING_TOKEN), 401);
+      return;
+    }
     if (path.startsWith('/api/')) return handleApi(req, res, path.slice('/api/'.length), caller!);
-    if (exportPath?.endsWith('/link') && req.method === 'POST' && !signedDownload) return handleExportLink(req, res, exportPath.slice(0, -'/link'.length));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       req.resume();
       res.setHeader('Allow', 'GET, HEAD');
       sendError(res, errorBody('unsupported', `${req.method ?? 'This method'} is not served here`), 405);
       return;
     }
-    if (path.startsWith('/blobs/')) return handleBlob(req, res, url, path.slice('/blobs/'.length));
-    if (exportPath !== null) return handleExport(req, res, exportPath);
     if (path === HTTP.events) {
       sendError(res, errorBody('invalid_input', '/events is a WebSocket: connect with an Upgrade request'), 426);
       return;
