@@ -27,6 +27,7 @@ import { evaluationMethods, evaluationRunMethods } from './evaluation.js';
 import { arenaMethods, compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { verifierMethods } from './verifiers.js';
+import { suggestionMethods } from './suggestions.js';
 import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
 import { preferenceMethods } from './preferences.js';
@@ -172,6 +173,7 @@ export const studioMethods = {
   ...evaluationRunMethods,
   ...scoringMethods,
   ...verifierMethods,
+  ...suggestionMethods,
   ...compareMethods,
   ...arenaMethods,
   ...responseLabellingMethods,
