@@ -63,7 +63,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...demoHandlers(ctx),
     ...statsHandlers(ctx),
     ...agreementHandlers(ctx),
-    ...evaluationHandlers(ctx, scoring, evaluations),
+    ...evaluationHandlers(ctx, scoring, evaluations, models),
     ...verifierHandlers(ctx, verifiers),
     ...suggestionHandlers(ctx, models),
     ...preferenceHandlers(ctx),
