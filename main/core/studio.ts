@@ -34,6 +34,7 @@ import { startBackupSchedule } from './backup/schedule.js';
 import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
 import { VerifierModels } from './verifiers/models.js';
 import { suggestionHandlers } from './verifiers/suggestions.js';
+import { lineageHandlers } from './verifiers/run-lineage.js';
 
 export type { StudioOptions } from './context.js';
 
@@ -66,6 +67,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...evaluationHandlers(ctx, scoring, evaluations, models),
     ...verifierHandlers(ctx, verifiers),
     ...suggestionHandlers(ctx, models),
+    ...lineageHandlers(ctx),
     ...preferenceHandlers(ctx),
     ...responseBrowseHandlers(ctx),
   };

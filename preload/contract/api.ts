@@ -28,6 +28,7 @@ import { arenaMethods, compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { verifierMethods } from './verifiers.js';
 import { suggestionMethods } from './suggestions.js';
+import { lineageMethods } from './lineage.js';
 import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
 import { preferenceMethods } from './preferences.js';
@@ -174,6 +175,7 @@ export const studioMethods = {
   ...scoringMethods,
   ...verifierMethods,
   ...suggestionMethods,
+  ...lineageMethods,
   ...compareMethods,
   ...arenaMethods,
   ...responseLabellingMethods,

@@ -62,12 +62,18 @@ export function verifierById(db: ReadableDB, verifierId: number): LearnedVerifie
   return row ? toLearnedVerifier(row) : null;
 }
 
+/** The project's registered verifiers whose model.onnx is still on disk, newest first. */
+export function currentVerifierRows(db: ReadableDB, projectId: number): LearnedVerifier[] {
+  return db
+    .prepare<VerifierSqlRow>('SELECT * FROM verifier WHERE project_id = ? ORDER BY id DESC')
+    .all(projectId)
+    .filter((row) => existsSync(join(row.path, 'model.onnx')))
+    .map(toLearnedVerifier);
+}
+
 /** The project's newest registered verifier whose model.onnx is still on disk, or null. */
 export function currentVerifier(db: ReadableDB, projectId: number): LearnedVerifier | null {
-  for (const row of db.prepare<VerifierSqlRow>('SELECT * FROM verifier WHERE project_id = ? ORDER BY id DESC').all(projectId)) {
-    if (existsSync(join(row.path, 'model.onnx'))) return toLearnedVerifier(row);
-  }
-  return null;
+  return currentVerifierRows(db, projectId)[0] ?? null;
 }
 
 /** The registered verifier (if any) whose folder is `path`: the learned tier's path names it. */
