@@ -12,7 +12,13 @@ import type { VerifierModels } from './models.js';
 
 export async function withInAppLearned(db: ReadableDB, scope: CompareScope, responses: CompareResponse[], models: VerifierModels | undefined): Promise<CompareResponse[]> {
   if (scope.verifier !== 'learned' || !models?.available || responses.length === 0) return responses;
-  const model = await models.model(scope.verifierPath);
+  let model;
+  try {
+    model = await models.model(scope.verifierPath);
+  } catch {
+    // Not an ONNX verifier the app can run (e.g. a safetensors-only folder): the stored score job's verdicts, as before.
+    return responses;
+  }
   const texts = new Map<number, string>();
   const ids = responses.map((r) => r.responseId);
   for (let i = 0; i < ids.length; i += 500) {
