@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 17
+-- user_version: 18
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -101,6 +101,8 @@ CREATE INDEX run_active ON run(status) WHERE status IN ('queued', 'running', 'ca
 CREATE INDEX run_event_run ON run_event(run_id, type, id);
 
 CREATE INDEX run_project ON run(project_id);
+
+CREATE INDEX run_verifier_verifier ON run_verifier(verifier_id);
 
 CREATE TABLE access_link (
   id INTEGER PRIMARY KEY,
@@ -617,6 +619,18 @@ CREATE TABLE run_metric (
   time TEXT NOT NULL,
   PRIMARY KEY (run_id, step)
 ) WITHOUT ROWID;
+
+CREATE TABLE run_verifier (
+  run_id INTEGER PRIMARY KEY REFERENCES run(id),
+  verifier_id INTEGER NOT NULL REFERENCES verifier(id),
+  -- the labels snapshot the verifier was trained on (verifier.snapshot_hash)
+  snapshot_hash TEXT NOT NULL CHECK (length(snapshot_hash) = 64),
+  -- held-out agreement with people's verdicts (model_card.json held_out)
+  accuracy REAL NOT NULL CHECK (accuracy BETWEEN 0 AND 1),
+  kappa REAL,
+  held_out INTEGER NOT NULL CHECK (held_out >= 0),
+  created_at TEXT NOT NULL
+);
 
 CREATE TABLE send_back (
   id INTEGER PRIMARY KEY,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createLogger, type LogLevel, type Logger } from '../core/logger.js';
 import type { LocalCaller } from '../core/context.js';
 import { openStudio, type StudioCore } from '../core/studio.js';
+import { onnxScoring } from '../inference/scoring.js';
 import { defaultDataDir } from '../server/data-dir.js';
 import type { CliIo } from './io.js';
 import { packageInfo } from './package-root.js';
@@ -45,6 +46,7 @@ export async function openCliCore(
     version: info.version,
     demoDataDir: info.demoDataDir,
     log,
+    learnedScoring: onnxScoring(),
     ...(localCaller ? { localCaller } : {}),
     ...(backups ? { backups } : {}),
     ...(readOnly ? { readOnly } : {}),

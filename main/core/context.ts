@@ -4,6 +4,7 @@ import type { BlobStore } from './blobs/store.js';
 import type { EventHub } from './events.js';
 import type { Logger } from './logger.js';
 import type { DataPaths } from './paths.js';
+import type { LearnedScoring } from './verifiers/models.js';
 
 export interface Clock {
   now(): Date;
@@ -43,6 +44,11 @@ export interface StudioOptions {
   backups?: { everyHours: number; keep: number };
   /** Tests pass a fixed clock; everything else uses the system clock. */
   clock?: Clock;
+  /**
+   * Runs learned verifiers in the app (main/inference, built by the hosts: the core may not import
+   * it). Absent: learned scoring goes through the worker's `score` job and there are no suggestions.
+   */
+  learnedScoring?: LearnedScoring;
 }
 
 export interface CoreContext {
@@ -52,7 +58,7 @@ export interface CoreContext {
   log: Logger;
   clock: Clock;
   blobs: BlobStore;
-  options: Readonly<Omit<StudioOptions, 'log' | 'clock'>>;
+  options: Readonly<Omit<StudioOptions, 'log' | 'clock' | 'learnedScoring'>>;
   /** Registers cleanup that runs (newest first) when the core closes, before the database closes. */
   onClose(fn: () => void): void;
 }

@@ -36,6 +36,9 @@ import { openDatabase } from './storage/index.js';
 import { explainingStorageErrors, rethrowExplained } from './storage-errors.js';
 import { startBackupSchedule } from './backup/schedule.js';
 import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
+import { VerifierModels } from './verifiers/models.js';
+import { suggestionHandlers } from './verifiers/suggestions.js';
+import { lineageHandlers } from './verifiers/run-lineage.js';
 
 export type { StudioOptions } from './context.js';
 
@@ -53,7 +56,7 @@ export interface StudioCore {
 }
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
-function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs): StudioHandlers {
+function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs, models: VerifierModels): StudioHandlers {
   return {
     ...training,
     ...infoHandlers(ctx),
@@ -68,8 +71,10 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...statsHandlers(ctx),
     ...agreementHandlers(ctx),
     ...adjudicationHandlers(ctx),
-    ...evaluationHandlers(ctx, scoring, evaluations),
+    ...evaluationHandlers(ctx, scoring, evaluations, models),
     ...verifierHandlers(ctx, verifiers),
+    ...suggestionHandlers(ctx, models),
+    ...lineageHandlers(ctx),
     ...preferenceHandlers(ctx),
     ...responseBrowseHandlers(ctx),
     ...accessHandlers(ctx),
@@ -109,7 +114,7 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
 
   const cleanups: (() => void)[] = [];
   const events = new EventHub(log);
-  const { log: _log, clock, ...options } = opts;
+  const { log: _log, clock, learnedScoring, ...options } = opts;
   const context: CoreContext = {
     db,
     paths,
@@ -138,8 +143,9 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   context.onClose(() => evaluationJobs.close());
   const scoring = new ScoreJobs(context, worker);
   const verifiers = new VerifierJobs(context, worker);
+  const models = new VerifierModels(context, learnedScoring);
   if (opts.backups && opts.backups.everyHours > 0) startBackupSchedule(context, opts.backups);
-  const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers), paths.db);
+  const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers, models), paths.db);
 
   let closed = false;
   return {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createLogger } from '../core/logger.js';
 import { openStudio, type StudioCore } from '../core/studio.js';
+import { onnxScoring } from '../inference/scoring.js';
 import { defaultDataDir } from '../server/data-dir.js';
 import type { ErrorLog } from '../server/dispatch.js';
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
@@ -60,7 +61,7 @@ async function start(): Promise<void> {
   let mainWindow: BrowserWindow | null = null;
   const localCaller = trustDialog(() => mainWindow);
   try {
-    core = await openStudio({ dataDir, host: 'electron', version: app.getVersion(), nativeBinding, demoDataDir: files.demoDataDir, log, localCaller, backups: DEFAULT_BACKUP_SCHEDULE });
+    core = await openStudio({ dataDir, host: 'electron', version: app.getVersion(), nativeBinding, demoDataDir: files.demoDataDir, log, localCaller, backups: DEFAULT_BACKUP_SCHEDULE, learnedScoring: onnxScoring() });
   } catch (err) {
     fail('COSMO Studio cannot open its data', `${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
     return;

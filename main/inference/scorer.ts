@@ -22,9 +22,14 @@ type WorkerReply =
   | { type: 'scored'; id: number; results: (LearnedScore | null)[] }
   | { type: 'failed'; id: number; message: string };
 
-/** The built worker beside the bundle that imports this module (out/main/inference-worker.js). */
+/**
+ * The built worker (out/main/inference-worker.js): beside the bundle that imports this module, or
+ * one folder up when the bundler put this module in a shared chunk (out/main/chunks/).
+ */
 export function defaultWorkerFile(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), 'inference-worker.js');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'inference-worker.js'), join(here, '..', 'inference-worker.js')];
+  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
 }
 
 export class LearnedScorer {

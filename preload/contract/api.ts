@@ -27,6 +27,8 @@ import { evaluationMethods, evaluationRunMethods } from './evaluation.js';
 import { arenaMethods, compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { verifierMethods } from './verifiers.js';
+import { suggestionMethods } from './suggestions.js';
+import { lineageMethods } from './lineage.js';
 import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
 import { preferenceMethods } from './preferences.js';
@@ -180,6 +182,8 @@ export const studioMethods = {
   ...evaluationRunMethods,
   ...scoringMethods,
   ...verifierMethods,
+  ...suggestionMethods,
+  ...lineageMethods,
   ...compareMethods,
   ...arenaMethods,
   ...responseLabellingMethods,

@@ -122,6 +122,10 @@ export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
   setResponseGold: 'reviewer',
   undoResponseGold: 'reviewer',
   skipResponseReview: 'reviewer',
+
+  // A suggestion is shown to the annotator judging the response, never stored without a key press.
+  suggestVerdicts: 'annotator',
+  getRunLineage: 'read',
 };
 
 /** Input fields that name who is acting: over a person's link they must be that person. */

@@ -179,6 +179,11 @@ export const RunRequest = z.object({
   /** The full form once the user edited it (from a previous preview's `settings`). */
   settings: RunSettings.optional(),
   name: z.string().trim().max(200).optional(),
+  /**
+   * A learned verifier of this project (listVerifiers) as the reward's verifier: the learned tier
+   * on its exported model.onnx. The run records it with its labels snapshot and accuracy (getRunLineage).
+   */
+  verifierId: Id.optional(),
 });
 export type RunRequest = z.infer<typeof RunRequest>;
 

@@ -5,6 +5,8 @@ import type { Comparison, CompareVerifier } from '../../../preload/contract/comp
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { CoreContext } from '../context.js';
 import { requireProjectRow } from '../services/lookup.js';
+import { withInAppLearned } from '../verifiers/compare-learned.js';
+import { currentVerifier, type VerifierModels } from '../verifiers/models.js';
 import { readCompareResponses, type CompareScope } from './compare-data.js';
 import { compareMetrics } from './compare-metrics.js';
 
@@ -23,6 +25,8 @@ export interface CompareScopeInput {
  */
 export function resolveCompareScope(db: ReadableDB, input: CompareScopeInput): CompareScope & { models: string[] } {
   requireProjectRow(db, input.projectId);
+  // The learned tier without a path: the project's current learned verifier (its folder names it).
+  if (input.verifier === 'learned' && !input.verifierPath) input = { ...input, verifierPath: currentVerifier(db, input.projectId)?.path };
   if (input.verifier !== 'human' && input.verifier !== 'rules' && !input.verifierPath) {
     throw new StudioError('invalid_input', `the ${input.verifier} tier needs a verifier path (the one its score job used)`);
   }
@@ -47,8 +51,10 @@ export function resolveCompareScope(db: ReadableDB, input: CompareScopeInput): C
   };
 }
 
-export function compareModels(ctx: CoreContext, input: MethodParsedInput<'compareModels'>): Comparison {
+/** `models`: the core's in-app learned verifiers; the learned tier is then scored now (verifiers/compare-learned.ts). */
+export async function compareModels(ctx: CoreContext, input: MethodParsedInput<'compareModels'>, models?: VerifierModels): Promise<Comparison> {
   const db = ctx.db.read;
   const scope = resolveCompareScope(db, input);
-  return compareMetrics(readCompareResponses(db, scope), input.verifier, scope.models, input.pairs);
+  const responses = await withInAppLearned(db, scope, readCompareResponses(db, scope), models);
+  return compareMetrics(responses, input.verifier, scope.models, input.pairs);
 }

@@ -9,6 +9,7 @@ import { compareReport } from './report-handler.js';
 import type { EvaluationJobs } from './eval-jobs.js';
 import { applyEvalSplit, planEvalSplit } from './eval-split.js';
 import type { ScoreJobs } from './score-jobs.js';
+import type { VerifierModels } from '../verifiers/models.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
 import { getSideBySide } from './side-by-side.js';
 
@@ -17,7 +18,7 @@ type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit
   | 'startEvaluation' | 'listEvaluations' | 'getEvaluation' | 'cancelEvaluation' | 'resumeEvaluation'
 >;
 
-export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluations: EvaluationJobs): EvaluationHandlers {
+export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluations: EvaluationJobs, models?: VerifierModels): EvaluationHandlers {
   return {
     planEvalSplit: async (input) => {
       const { allIds: _all, ...plan } = await planEvalSplit(ctx, input);
@@ -28,8 +29,8 @@ export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluat
     listEvalSets: ({ projectId }) => listEvalSets(ctx, projectId),
     scoreResponses: (input) => scoring.start(input),
     getScoreJob: ({ jobId }) => scoring.get(jobId),
-    compareModels: (input) => compareModels(ctx, input),
-    compareReport: (input) => compareReport(ctx, input),
+    compareModels: (input) => compareModels(ctx, input, models),
+    compareReport: (input) => compareReport(ctx, input, models),
     getArena: (input) => {
       requireProjectRow(ctx.db.read, input.projectId);
       return arena(ctx.db.read, input);

@@ -8,6 +8,7 @@ import { nowIso, type CoreContext } from '../context.js';
 import { requireProjectRow } from '../services/lookup.js';
 import { arena } from './arena.js';
 import { compareModels } from './compare.js';
+import type { VerifierModels } from '../verifiers/models.js';
 import { buildCompareReport } from './report.js';
 
 /** "comparison-my-project-2026-12-01": letters, digits and dashes only. */
@@ -16,10 +17,10 @@ function reportFileName(project: string, isoDate: string): string {
   return `comparison-${slug}-${isoDate.slice(0, 10)}`;
 }
 
-export function compareReport(ctx: CoreContext, input: MethodParsedInput<'compareReport'>): MethodOutput<'compareReport'> {
+export async function compareReport(ctx: CoreContext, input: MethodParsedInput<'compareReport'>, models?: VerifierModels): Promise<MethodOutput<'compareReport'>> {
   const db = ctx.db.read;
   const project = requireProjectRow(db, input.projectId);
-  const comparison = compareModels(ctx, input);
+  const comparison = await compareModels(ctx, input, models);
   const board = arena(db, { projectId: input.projectId, models: comparison.models.map((m) => m.model), setId: input.setId, rounds: 1000 });
   const set =
     input.setId === undefined ? null : (db.prepare<{ name: string; hash: string; items: number }>('SELECT name, hash, (SELECT COUNT(*) FROM evaluation_set_item WHERE set_id = s.id) AS items FROM evaluation_set s WHERE id = ?').get(input.setId) ?? null);

@@ -12,6 +12,7 @@ import type { EnvSetupState, ModelInfo, RunDetail, RunPreview, RunRequest, RunWa
 import { nowIso, type CoreContext } from '../context.js';
 import { estimateGpuMemory, inspectModelFolder, type BackboneInfo } from './backbone.js';
 import { checkModelFolder, verifierProblem, type PathDetail } from './local-paths.js';
+import { recordRunVerifier, requireRunVerifier, verifierOfSettings, withLearnedReward } from '../verifiers/run-lineage.js';
 import { mkdirPrivateSync, writePrivateFileSync } from '../private-files.js';
 import { downloadHub, hubFolderName, inspectHub } from './hub.js';
 import { JobManager } from './jobs.js';
@@ -214,8 +215,10 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         `Model ${model.id} is a checkpoint of run ${model.run_id}: a run continues from its checkpoints with Resume; start a new run from a base model.`,
       );
     }
-    const settings = req.settings ?? presetSettings(req.preset, new Set(Object.keys(stats.byTask)));
-    if (settings.probe) requireProbeSet(ctx, req.projectId, settings.probe.evaluation_set_id);
+    const chosen = req.settings ?? presetSettings(req.preset, new Set(Object.keys(stats.byTask)));
+    if (chosen.probe) requireProbeSet(ctx, req.projectId, chosen.probe.evaluation_set_id);
+    // A learned verifier of this project named by id: the reward's learned tier runs its model.onnx.
+    const settings = req.verifierId === undefined ? chosen : withLearnedReward(chosen, requireRunVerifier(ctx.db.read, req.projectId, req.verifierId));
     const config = buildConfig(settings, model, runDir, snapshotDir);
     const info = modelBackbone(model);
     const sys = await systemInfo(false);
@@ -378,24 +381,30 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         writePrivateFileSync(join(runDir, 'warnings.json'), `${JSON.stringify(preview.warnings, null, 2)}\n`);
         const model = getModelRow(ctx.db.read, req.baseModelId);
         const name = req.name?.trim() || `${req.preset} · ${model.name}`;
-        const row = ctx.db.write
-          .prepare<{ id: number }>(
-            `INSERT INTO run (project_id, base_model_id, name, preset, dir, config, snapshot_hash, snapshot_items, status, total_steps, owner_pid, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING id`,
-          )
-          .get(
-            req.projectId,
-            req.baseModelId,
-            name,
-            req.settings ? `${req.preset} (edited)` : req.preset,
-            dirName,
-            JSON.stringify(config),
-            snapshot.hash,
-            snapshot.items,
-            totalSteps(config),
-            process.pid,
-            nowIso(ctx),
-          );
+        const lineage = verifierOfSettings(ctx.db.read, req.projectId, preview.settings);
+        const row = ctx.db.write.transaction(() => {
+          const created = ctx.db.write
+            .prepare<{ id: number }>(
+              `INSERT INTO run (project_id, base_model_id, name, preset, dir, config, snapshot_hash, snapshot_items, status, total_steps, owner_pid, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING id`,
+            )
+            .get(
+              req.projectId,
+              req.baseModelId,
+              name,
+              req.settings ? `${req.preset} (edited)` : req.preset,
+              dirName,
+              JSON.stringify(config),
+              snapshot.hash,
+              snapshot.items,
+              totalSteps(config),
+              process.pid,
+              nowIso(ctx),
+            );
+          // The run and the verifier its reward uses are recorded together (its lineage, run-lineage.ts).
+          if (created && lineage) recordRunVerifier(ctx.db.write, created.id, lineage, nowIso(ctx));
+          return created;
+        });
         if (!row) throw new StudioError('internal', 'creating the run returned no row');
         ctx.log.info('run created', { runId: row.id, dir: runDir, snapshot: snapshot.hash });
         jobs.enqueue(row.id);

@@ -5,6 +5,7 @@
  *   1-6        verdict (the row of digits, in the order of VERDICTS)
  *   Q W E R T  helpfulness 1-5 (the row under 1-5; pressing the chosen one again clears it)
  *   Y          focus the rationale ("why")      I  write the ideal answer
+ *   A          accept the learned verifier's suggestion (= pressing its digit; nothing is saved until Enter)
  *   Enter submit · Backspace undo · S skip · F flag · G guidelines · ? shortcuts
  *   B reveal a blurred image · + / - zoom · Z fit (0 is left free so digits only ever mean verdicts)
  */
@@ -15,6 +16,7 @@ export type JudgeTextField = 'rationale' | 'idealResponse';
 
 export type JudgeAction =
   | { type: 'verdict'; value: Verdict }
+  | { type: 'accept-suggestion' }
   | { type: 'helpfulness'; value: 1 | 2 | 3 | 4 | 5 }
   | { type: 'focus'; field: JudgeTextField }
   | { type: 'submit' }
@@ -66,6 +68,7 @@ const LETTERS: Record<string, JudgeAction> = {
   e: { type: 'helpfulness', value: 3 },
   r: { type: 'helpfulness', value: 4 },
   t: { type: 'helpfulness', value: 5 },
+  a: { type: 'accept-suggestion' },
   y: { type: 'focus', field: 'rationale' },
   i: { type: 'focus', field: 'idealResponse' },
   s: { type: 'skip' },
@@ -129,6 +132,14 @@ export function draftValues(draft: VerdictDraft): ResponseLabelValues | null {
   return { verdict: draft.verdict, helpfulness: draft.helpfulness, idealResponse: text(draft.idealResponse), rationale: text(draft.rationale) };
 }
 
+/**
+ * The draft after accepting a suggested verdict: exactly what pressing that verdict's digit does
+ * (only the verdict changes). Nothing is stored; Enter submits as usual. No suggestion: unchanged.
+ */
+export function acceptedSuggestion(draft: VerdictDraft, suggestion: { verdict: Verdict } | null | undefined): VerdictDraft {
+  return suggestion ? { ...draft, verdict: suggestion.verdict } : draft;
+}
+
 /** The same key again clears the rating; another key sets it. */
 export function toggledHelpfulness(current: number | null, pressed: number): number | null {
   return current === pressed ? null : pressed;
@@ -137,7 +148,7 @@ export function toggledHelpfulness(current: number | null, pressed: number): num
 export const JUDGE_SHORTCUT_SHEET: ShortcutGroup[] = [
   {
     title: 'Verdict',
-    keys: VERDICT_INFO.map((info) => ({ keys: [info.key], label: info.name })),
+    keys: [...VERDICT_INFO.map((info) => ({ keys: [info.key], label: info.name })), { keys: ['A'], label: "Accept the verifier's suggestion" }],
   },
   {
     title: 'Helpfulness',

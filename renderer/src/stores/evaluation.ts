@@ -159,7 +159,8 @@ export const useEvaluation = defineStore('evaluation', () => {
     return {
       projectId: projectId.value!,
       verifier: c.verifier,
-      ...(c.verifier === 'learned' || c.verifier === 'judge' ? { verifierPath: c.verifierPath } : {}),
+      // An empty learned path: the project's current learned verifier (scored in the app when the host can).
+      ...((c.verifier === 'learned' && c.verifierPath) || c.verifier === 'judge' ? { verifierPath: c.verifierPath } : {}),
       ...(c.setId !== null ? { setId: c.setId } : {}),
       ...(c.models && c.models.length > 0 ? { models: c.models } : {}),
     };

@@ -3,12 +3,18 @@
  * screen, the next ones are fetched (and their items' images preloaded) ahead. A submit waits for
  * the server's durable write before the next response appears; Undo asks the server to retract
  * the latest verdict and puts the response back, prefilled. The same shape as stores/labelling.ts.
+ *
+ * Suggestions: the project's learned verifier (suggestVerdicts, scored on the server's inference
+ * thread) is asked about every response as it enters the queue, so the suggestion is there when
+ * the response comes up. The store never puts a suggestion into the draft; the view does, on the A key
+ * (judgeKeys.ts acceptedSuggestion), and it is stored only when the annotator submits.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { QueueProgress } from '../../../preload/contract/domain';
 import type { ResponseQueueEntry } from '../../../preload/contract/response-labelling';
 import type { ResponseLabelValues } from '../../../preload/contract/responses';
+import type { SuggestingVerifier, VerdictSuggestion } from '../../../preload/contract/suggestions';
 import { createActiveTimer } from '../composables/activeTimer';
 import { draftProblems, draftValues, emptyDraft, type DraftProblem, type VerdictDraft } from '../composables/judgeKeys';
 import { useStudio } from '../composables/useStudio';
@@ -38,8 +44,14 @@ export const useResponseLabelling = defineStore('responseLabelling', () => {
   /** Bumped by every change to the queue, so a slower refill cannot resurrect a handled response. */
   let generation = 0;
   const preloaded = new Set<string>();
+  /** response id -> the verifier's suggestion (absent: none, or not asked yet). */
+  const suggestions = shallowRef<ReadonlyMap<number, VerdictSuggestion>>(new Map());
+  const suggestingVerifier = ref<SuggestingVerifier | null>(null);
+  /** Responses already asked about, so each is scored once per screen. */
+  const asked = new Set<number>();
 
   const current = computed(() => queue.value[0] ?? null);
+  const suggestion = computed(() => (current.value ? (suggestions.value.get(current.value.response.id) ?? null) : null));
   const isEmpty = computed(() => !loading.value && !refilling.value && queue.value.length === 0);
 
   function show(nextQueue: ResponseQueueEntry[], prefill?: ResponseLabelValues): void {
@@ -51,6 +63,26 @@ export const useResponseLabelling = defineStore('responseLabelling', () => {
     else if (head?.response.id !== previousId) draft.value = draftFrom(head?.mine?.values);
     if (head?.response.id !== previousId || prefill) timer.restart();
     preloadImages(nextQueue.slice(1));
+    void fetchSuggestions(nextQueue);
+  }
+
+  /** Asks the verifier about the queued responses not asked about yet; a failure only means no suggestions. */
+  async function fetchSuggestions(entries: ResponseQueueEntry[]): Promise<void> {
+    const forProject = projectId.value;
+    const ids = entries.map((entry) => entry.response.id).filter((id) => !asked.has(id));
+    if (forProject === null || ids.length === 0) return;
+    for (const id of ids) asked.add(id);
+    try {
+      const reply = await client.api.suggestVerdicts({ projectId: forProject, responseIds: ids });
+      if (projectId.value !== forProject) return;
+      suggestingVerifier.value = reply.verifier;
+      if (reply.suggestions.length === 0) return;
+      const next = new Map(suggestions.value);
+      for (const s of reply.suggestions) next.set(s.responseId, s);
+      suggestions.value = next;
+    } catch {
+      for (const id of ids) asked.delete(id);
+    }
   }
 
   function preloadImages(entries: ResponseQueueEntry[]): void {
@@ -73,6 +105,10 @@ export const useResponseLabelling = defineStore('responseLabelling', () => {
     progress.value = null;
     submitted.value = 0;
     lastSaved.value = null;
+    // Asked afresh: a verifier trained since the last visit suggests from now on.
+    suggestions.value = new Map();
+    suggestingVerifier.value = null;
+    asked.clear();
     loading.value = true;
     refilling.value = false;
     generation += 1;
@@ -83,6 +119,7 @@ export const useResponseLabelling = defineStore('responseLabelling', () => {
         queue.value = reply.entries;
         draft.value = kept.draft;
         preloadImages(reply.entries.slice(1));
+        void fetchSuggestions(reply.entries);
       } else {
         show(reply.entries);
       }
@@ -200,6 +237,8 @@ export const useResponseLabelling = defineStore('responseLabelling', () => {
     lastSaved,
     isEmpty,
     myFlag,
+    suggestion,
+    suggestingVerifier,
     start,
     refill,
     submit,
