@@ -13,7 +13,6 @@ import { toErrorBody, httpStatus, type ErrorLog } from '../server/dispatch.js';
 import { exportDownload } from '../server/export-files.js';
 import { resolveStatic } from '../server/static-files.js';
 import type { ServerCore } from '../server/server.js';
-import { tarStream } from '../server/tar.js';
 import { APP_SCHEME, appResponseHeaders, parseBlobRequest, PRIVILEGED_SCHEMES } from './security.js';
 import { BLOB_PROTOCOL } from '../../preload/contract/channels.js';
 
@@ -62,10 +61,10 @@ export function handleBlobProtocol(core: ServerCore, log: ErrorLog): void {
         return fileResponse(file.path, file.type, { 'Cache-Control': IMMUTABLE_CACHE });
       }
       const download = await exportDownload(core.paths.exports, target.exportId);
-      return new Response(body(tarStream(download.entries)), {
+      return new Response(body(download.open()), {
         status: 200,
         headers: {
-          ...appResponseHeaders('application/x-tar'),
+          ...appResponseHeaders(download.contentType),
           'Content-Disposition': `attachment; filename="${download.fileName}"`,
           'Content-Length': String(download.size),
         },

@@ -30,7 +30,6 @@ import { hostAllowed, isLoopbackAddress, originAllowed, requestHost } from './or
 import { errorBody, sendError, sendJson } from './respond.js';
 import { openStatic, resolveStatic } from './static-files.js';
 import { LINK_LIFETIME_MS, signExportLink, verifyExportLink } from './signed-links.js';
-import { tarStream } from './tar.js';
 
 /** What the server needs of the core: the handlers, its events, its blobs and where exports live. */
 export interface ServerCore {
@@ -148,7 +147,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const handleExport = async (req: IncomingMessage, res: ServerResponse, exportId: string) => {
     const download = await exportDownload(core.paths.exports, exportId);
     res.writeHead(200, {
-      'Content-Type': 'application/x-tar',
+      'Content-Type': download.contentType,
       'Content-Disposition': `attachment; filename="${download.fileName}"`,
       'Cache-Control': 'no-store',
       'Content-Length': download.size,
@@ -157,7 +156,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end();
       return;
     }
-    const stream = tarStream(download.entries);
+    const stream = download.open();
     stream.on('error', (err) => {
       log(`export ${exportId} archive`, err);
       res.destroy();
