@@ -30,6 +30,8 @@ export const ImportPreview = z.object({
   rows: z.array(z.record(z.string(), z.string())),
   /** The guessed mapping: the column for each field, or null when none fits. */
   mapping: z.object({ id: z.string().nullable(), text: z.string().nullable(), image: z.string().nullable() }),
+  /** Images embedded in the whole items file as `data:image/` URIs (counted, not decoded). */
+  embeddedImages: z.number().int(),
   /** Lines among the previewed ones that could not be read. */
   problems: z.array(ImportProblem),
 });

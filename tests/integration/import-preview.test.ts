@@ -47,13 +47,15 @@ describe('import preview and field mapping', () => {
   });
 
   it('caps the preview at ten rows, cuts long cells and shows a data URI by its kind and length', async () => {
-    const lines = Array.from({ length: 25 }, (_, i) => JSON.stringify({ question: `q${i} ${'x'.repeat(300)}`, key: `k${i}`, img: i === 0 ? `data:image/png;base64,${'A'.repeat(5000)}` : null }));
+    const lines = Array.from({ length: 25 }, (_, i) => JSON.stringify({ question: `q${i} ${'x'.repeat(300)}`, key: `k${i}`, img: i === 0 || i === 20 ? `data:image/png;base64,${'A'.repeat(5000)}` : null }));
     const uploadId = await upload(t(), 'rows.jsonl', lines.join('\n'));
     const preview = await t().call('previewImport', { uploadId, entry: 'rows.jsonl' });
     expect(preview.rows).toHaveLength(10);
     expect(preview.mapping).toEqual({ id: 'key', text: 'question', image: 'img' });
     expect([...preview.rows[0]!.question!].length).toBe(121);
     expect(preview.rows[0]!.img).toBe('data:image/png;base64,… (5,022 characters)');
+    // The whole file is scanned for embedded images, not only the rows shown.
+    expect(preview.embeddedImages).toBe(2);
   });
 
   it('imports with the chosen mapping; a displaced column is kept, not dropped', async () => {
@@ -104,7 +106,9 @@ describe('import preview and field mapping', () => {
       JSON.stringify({ id: 'i2', text: 'two', image: `data:image/png;base64,${png2.toString('base64')}` }),
       JSON.stringify({ id: 'i3', text: 'three' }),
     ].join('\n');
-    const done = await waitForJob(t(), (await t().call('startImport', { projectId: p.id, uploadId: await upload(t(), 'embedded.jsonl', file), entry: 'embedded.jsonl' })).jobId);
+    const uploadId = await upload(t(), 'embedded.jsonl', file);
+    expect((await t().call('previewImport', { uploadId, entry: 'embedded.jsonl' })).embeddedImages).toBe(2);
+    const done = await waitForJob(t(), (await t().call('startImport', { projectId: p.id, uploadId, entry: 'embedded.jsonl' })).jobId);
     expect(done.report).toMatchObject({ committed: true, imported: 3, images: 2 });
   });
 });

@@ -3,6 +3,7 @@
  * source resolution, same line reader, same CSV parser), every column seen, and the guessed field
  * mapping. It only reads: nothing is stored, no image is decoded, the upload stays as it was.
  */
+import { createReadStream } from 'node:fs';
 import type { ImportPreview } from '../../../preload/contract/import-preview.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { excerpt } from './excerpt.js';
@@ -61,5 +62,20 @@ export async function previewImport(path: string, displayName: string): Promise<
   } finally {
     await records.return(undefined);
   }
-  return { file: source.displayName, format: source.format, columns, rows, mapping: guessMapping(columns), problems };
+  return { file: source.displayName, format: source.format, columns, rows, mapping: guessMapping(columns), embeddedImages: await countDataUris(source.file), problems };
+}
+
+const DATA_IMAGE = Buffer.from('data:image/');
+
+/** Occurrences of `data:image/` in the file, read in chunks (a match across two chunks counts once). */
+export async function countDataUris(file: string): Promise<number> {
+  let count = 0;
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    for (let at = buf.indexOf(DATA_IMAGE); at >= 0; at = buf.indexOf(DATA_IMAGE, at + DATA_IMAGE.length)) count += 1;
+    // Keep a tail shorter than the pattern, so a match split between chunks is found once.
+    carry = buf.subarray(Math.max(0, buf.length - (DATA_IMAGE.length - 1)));
+  }
+  return count;
 }
