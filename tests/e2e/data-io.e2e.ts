@@ -81,6 +81,7 @@ describe('import preview and export history', () => {
     expect((await history.nth(1).getByTestId('history-file').textContent())?.trim()).toMatch(/-jsonl-[0-9a-f]{6}\.jsonl$/);
     expect((await history.nth(1).getByTestId('history-filters').textContent())?.trim()).toBe('split eval');
     await expect.poll(async () => (await history.nth(1).textContent()) ?? '').toContain('Ada');
+    await page.getByTestId('export-history').scrollIntoViewIfNeeded();
     await screenshot(page, 'export-history');
 
     const recorded = (await server.call('listExports', { projectId: project.id })).find((e) => e.format === 'jsonl')!;
