@@ -70,7 +70,7 @@ const DATA_IMAGE = Buffer.from('data:image/');
 /** Occurrences of `data:image/` in the file, read in chunks (a match across two chunks counts once). */
 export async function countDataUris(file: string): Promise<number> {
   let count = 0;
-  let carry = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     for (let at = buf.indexOf(DATA_IMAGE); at >= 0; at = buf.indexOf(DATA_IMAGE, at + DATA_IMAGE.length)) count += 1;
