@@ -95,6 +95,8 @@ describe('export history', () => {
     expect(await run({ agreement: 'agree' })).toEqual(['a1']);
     expect(await run({ agreement: 'disagree' })).toEqual(['a2', 'e1']);
     expect(await run({ agreement: 'disagree', split: 'train', annotator: 'Ada' })).toEqual(['a2']);
+    // A format that writes the whole project refuses filters instead of ignoring them.
+    await expect(t().call('exportProject', { projectId: p.id, format: 'responses', filters: { split: 'eval' } })).rejects.toThrow(/filters apply to the jsonl, parquet and hf exports/);
   });
 
   it('writes a Hugging Face folder that datasets.load_dataset reads, with a dataset card', async () => {
