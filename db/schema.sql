@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 18
+-- user_version: 19
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -21,6 +21,8 @@ CREATE INDEX evaluation_project ON evaluation(project_id);
 CREATE INDEX evaluation_set_item_item ON evaluation_set_item(item_id);
 
 CREATE INDEX export_project ON export(project_id);
+
+CREATE INDEX export_project_created ON export (project_id, created_at);
 
 CREATE INDEX gold_check_project ON gold_check(project_id);
 
@@ -232,7 +234,7 @@ CREATE TABLE export (
   sha256 TEXT NOT NULL,
   counts TEXT NOT NULL CHECK (json_valid(counts)),
   created_at TEXT NOT NULL
-);
+, created_by INTEGER REFERENCES user(id), filters TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(filters)), file_name TEXT);
 
 CREATE TABLE gold_check (
   item_id INTEGER PRIMARY KEY REFERENCES item(id),

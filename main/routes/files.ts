@@ -18,7 +18,6 @@ import type { BlobStore } from '../core/blobs/store.js';
 import { blobFile, IMMUTABLE_CACHE, parseThumbSize, thumbFile, type BlobFile } from '../server/blob-files.js';
 import { httpStatus, toErrorBody, type ErrorLog } from '../server/dispatch.js';
 import { exportDownload } from '../server/export-files.js';
-import { tarStream } from '../server/tar.js';
 
 /** What a guarded request asks for; `exportPath` is the raw path after /exports/ (`<id>` or `<id>/link`). */
 export type FileTarget = { kind: 'blob' } | { kind: 'export'; exportPath: string };
@@ -118,12 +117,12 @@ export function createFileRoutes(options: FileRoutesOptions): Hono {
     const download = await exportDownload(exportsDir, c.req.param('exportId'));
     const headers = {
       ...FILE_RESPONSE_HEADERS,
-      'Content-Type': 'application/x-tar',
+      'Content-Type': download.contentType,
       'Content-Disposition': `attachment; filename="${download.fileName}"`,
       'Cache-Control': 'no-store',
       'Content-Length': String(download.size),
     };
-    return new Response(isHead(c) ? null : webStream(tarStream(download.entries)), { status: 200, headers });
+    return new Response(isHead(c) ? null : webStream(download.open()), { status: 200, headers });
   });
 
   const { signExportLink } = options;

@@ -39,6 +39,8 @@ import { QueueWellbeing, qualityMethods } from './quality.js';
 import { adjudicationMethods } from './adjudication.js';
 import { trainingMethods } from './training.js';
 import { accessMethods } from './access.js';
+import { ExportFilters, exportHistoryMethods } from './export-history.js';
+import { ImportMapping, importPreviewMethods } from './import-preview.js';
 
 const Id = z.number().int().positive();
 const Empty = z.object({}).strict();
@@ -118,6 +120,8 @@ export const studioMethods = {
       entry: z.string().max(1000).optional(),
       /** Import the valid rows and report what was left, instead of all-or-nothing. */
       validRowsOnly: z.boolean().default(false),
+      /** Which source columns are the id, the text and the image (previewImport guesses them). */
+      mapping: ImportMapping.optional(),
     }),
     ImportJob,
   ),
@@ -174,7 +178,17 @@ export const studioMethods = {
     Annotation,
   ),
 
-  exportProject: method(z.object({ projectId: Id, format: ExportFormat }), ExportResult),
+  exportProject: method(
+    z.object({
+      projectId: Id,
+      format: ExportFormat,
+      /** Item exports (jsonl, parquet, hf) only: which items go in. */
+      filters: ExportFilters.optional(),
+      /** Who asks, for the export history (omitted: the owner). */
+      userId: Id.optional(),
+    }),
+    ExportResult,
+  ),
   getStats: method(z.object({ projectId: Id }), ProjectStats),
 
   ...trainingMethods,
@@ -188,6 +202,8 @@ export const studioMethods = {
   ...arenaMethods,
   ...responseLabellingMethods,
   ...responseImportMethods,
+  ...exportHistoryMethods,
+  ...importPreviewMethods,
   ...preferenceMethods,
   ...responseBrowseMethods,
   ...sideBySideMethods,

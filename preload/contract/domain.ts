@@ -283,6 +283,8 @@ export const ImportProblem = z.object({
   line: z.number().int().nullable(),
   field: z.string().nullable(),
   message: z.string(),
+  /** The offending line's text, cut to 200 characters, control characters written as \uXXXX. */
+  excerpt: z.string().optional(),
 });
 export type ImportProblem = z.infer<typeof ImportProblem>;
 
@@ -321,9 +323,10 @@ export type ImportJob = z.infer<typeof ImportJob>;
  * jsonl: items with their label history; snapshot: the training snapshot; responses: responses
  * with their verdict history and every vote version (the response file format the importer
  * reads); preferences: TRL's preference format (prompt, chosen, rejected, images) for DPO and
- * reward models, one line per decisive current vote.
+ * reward models, one line per decisive current vote; parquet: the items as one Parquet table;
+ * hf: a folder the Hugging Face `datasets` library loads (data files per split and a dataset card).
  */
-export const EXPORT_FORMATS = ['jsonl', 'snapshot', 'responses', 'preferences'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'snapshot', 'responses', 'preferences', 'parquet', 'hf'] as const;
 export const ExportFormat = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 

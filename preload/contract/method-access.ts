@@ -38,6 +38,8 @@ export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
   startResponseImport: 'admin',
   getImportJob: 'read',
   exportProject: 'admin',
+  listExports: 'admin',
+  previewImport: 'admin',
 
   listItems: 'read',
   getItem: 'read',

@@ -194,8 +194,10 @@ describe('the token', () => {
     expect(url).not.toContain(server.token);
     const ok = await raw(server.origin, url);
     expect(ok.status).toBe(200);
-    expect(ok.headers['content-type']).toBe('application/x-tar');
-    expect(ok.body.toString('latin1')).toContain('{"id":"a"}');
+    // A folder of one file downloads as that file.
+    expect(ok.headers['content-type']).toBe('application/jsonl; charset=utf-8');
+    expect(ok.headers['content-disposition']).toBe('attachment; filename="exp-a.jsonl"');
+    expect(ok.body.toString('utf8')).toBe('{"id":"a"}\n');
 
     const parsed = new URL(url, server.origin);
     const sig = parsed.searchParams.get('sig')!;

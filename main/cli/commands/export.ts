@@ -1,5 +1,5 @@
 /**
- * `studio export --project NAME --format jsonl|snapshot|responses|preferences --out DIR`: the
+ * `studio export --project NAME --format jsonl|snapshot|responses|preferences|parquet|hf --out DIR`: the
  * app's own exporters, writing a new folder DIR/<export id>/ (items.jsonl and images/ for JSONL;
  * manifest.json, items.jsonl, responses.jsonl and images/ for a snapshot; responses.jsonl for
  * responses; preferences.jsonl and images/ for TRL preferences). Written under a temporary name and renamed when

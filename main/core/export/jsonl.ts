@@ -7,23 +7,26 @@
  *
  *   exports/<export id>/items.jsonl, exports/<export id>/images/...
  */
-import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExportResult, Item } from '../../../preload/contract/domain.js';
+import type { ExportResult } from '../../../preload/contract/domain.js';
+import type { ExportFilters } from '../../../preload/contract/export-history.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import { nowIso, type CoreContext } from '../context.js';
-import { MIME_EXTENSION } from '../images/sniff.js';
 import { requireProjectRow } from '../services/lookup.js';
 import { abandonFolder, beginFolder, createExportFile, finishFolder, newExportFolder, sha256File } from './folder.js';
-import { mkdirPrivate } from '../private-files.js';
-import { readProjectItems, type ExportItem } from './read-project.js';
+import { activeFilters } from './item-filters.js';
+import { imageFileName, walkItems } from './item-walk.js';
+import type { ExportItem } from './read-project.js';
 import { recordExport } from './record.js';
 
 /** Fields the importer reads itself; an `extra` key with one of these names cannot be written back. */
 const RESERVED = new Set(['id', 'text', 'image', 'source', 'task', 'split', 'tags', 'sensitive', 'category', 'expected', 'source_labels', 'annotations', 'flags']);
 
-export function imageFileName(image: NonNullable<Item['image']>): string {
-  return `${image.sha256}.${MIME_EXTENSION[image.mime]}`;
+export { imageFileName };
+
+/** What the item exports (jsonl, parquet, hf) take besides the project. */
+export interface ItemExportOptions {
+  filters?: ExportFilters | undefined;
 }
 
 export function exportLine({ item, history, flags }: ExportItem): string {
@@ -56,42 +59,29 @@ export function exportLine({ item, history, flags }: ExportItem): string {
   return JSON.stringify(record);
 }
 
-/** Writes a new JSONL export of the project into a new folder under `outDir` (default: the data dir's exports/). */
-export async function exportJsonl(ctx: CoreContext, projectId: number, outDir: string = ctx.paths.exports): Promise<ExportResult> {
+/** Writes a new JSONL export of the project (the items the filters keep) into a new folder under `outDir` (default: the data dir's exports/). */
+export async function exportJsonl(ctx: CoreContext, projectId: number, outDir: string = ctx.paths.exports, options: ItemExportOptions = {}): Promise<ExportResult> {
   const project = requireProjectRow(ctx.db.read, projectId);
+  const filters = activeFilters(options.filters);
   const folder = newExportFolder(outDir, project.name, 'jsonl', ctx.clock.now());
   await beginFolder(folder);
   try {
-    await mkdirPrivate(join(folder.temp, 'images'));
     const file = join(folder.temp, 'items.jsonl');
     const out = await createExportFile(file);
-    const copied = new Set<string>();
-    let items = 0;
-    let labels = 0;
+    let counts;
     try {
-      for await (const page of readProjectItems(ctx.db.read, projectId)) {
-        let chunk = '';
-        for (const entry of page) {
-          chunk += `${exportLine(entry)}\n`;
-          items += 1;
-          labels += entry.history.length;
-          const image = entry.item.image;
-          if (image && !copied.has(image.sha256)) {
-            copied.add(image.sha256);
-            await copyFile(ctx.blobs.path(image.sha256), join(folder.temp, 'images', imageFileName(image)));
-          }
-        }
-        await out.write(chunk);
-      }
+      counts = await walkItems(ctx, projectId, filters, folder.temp, async (page) => {
+        await out.write(page.map((entry) => `${exportLine(entry)}\n`).join(''));
+      });
       await out.sync();
     } finally {
       await out.close();
     }
     const sha256 = await sha256File(file);
     await finishFolder(folder);
-    const result: ExportResult = { exportId: folder.exportId, format: 'jsonl', path: join(folder.final, 'items.jsonl'), sha256, items, labels, images: copied.size };
-    recordExport(ctx, projectId, result, { items, labels, images: copied.size }, nowIso(ctx));
-    ctx.log.info('export written', { projectId, exportId: folder.exportId, format: 'jsonl', items });
+    const result: ExportResult = { exportId: folder.exportId, format: 'jsonl', path: join(folder.final, 'items.jsonl'), sha256, ...counts };
+    recordExport(ctx, projectId, result, { ...counts }, nowIso(ctx), filters);
+    ctx.log.info('export written', { projectId, exportId: folder.exportId, format: 'jsonl', items: counts.items });
     return result;
   } catch (error) {
     await abandonFolder(folder);

@@ -15,6 +15,7 @@ import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { StudioDb } from '../../../db/handles.js';
 import type { ImportProblem, ImportReport } from '../../../preload/contract/domain.js';
+import type { ImportMapping } from '../../../preload/contract/import-preview.js';
 import { removeUnreferencedBlobs } from '../blobs/gc.js';
 import type { BlobStore } from '../blobs/store.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../images/accept.js';
@@ -23,6 +24,7 @@ import { mapCategory } from './categories.js';
 import { ImageResolver } from './images.js';
 import { ProblemList } from './problems.js';
 import { readRecords } from './records.js';
+import { applyMapping, hasRenames, requiredColumns } from './mapping.js';
 import { validateRecord, MAX_TEXT_BYTES } from './row.js';
 import type { ImportSource, SourceResult } from './source.js';
 import { writeImport, type PreparedRow } from './write.js';
@@ -49,6 +51,8 @@ export interface ImportOptions {
   /** Called often; the caller throttles what it forwards. */
   onProgress?: (progress: ImportProgress) => void;
   maxTextBytes?: number;
+  /** Which source columns are the id, the text and the image. */
+  mapping?: ImportMapping | undefined;
 }
 
 /** sha256 of the text, a NUL byte, and the image's sha256 (or nothing): the item's identity in a project. */
@@ -106,7 +110,7 @@ export async function runImport(deps: ImportDeps, resolved: SourceResult, option
   const skipped = new ProblemList();
   const duplicates = new ProblemList();
   const notices = new ProblemList();
-  const rejectRow = (problem: ImportProblem) => (options.validRowsOnly ? skipped : errors).add(problem);
+  const rejectAny = (problem: ImportProblem) => (options.validRowsOnly ? skipped : errors).add(problem);
 
   // What the project already holds, to skip duplicates and refuse reused ids.
   const existingByHash = new Map<string, string>();
@@ -128,7 +132,10 @@ export async function runImport(deps: ImportDeps, resolved: SourceResult, option
   let fatal = false;
   let sliceStart = performance.now();
 
-  const records = readRecords(source, { maxLineBytes: Math.ceil(limits.maxBytes * 1.34) + maxTextBytes * 6 + 1024 * 1024 });
+  const records = readRecords(source, {
+    maxLineBytes: Math.ceil(limits.maxBytes * 1.34) + maxTextBytes * 6 + 1024 * 1024,
+    ...(hasRenames(options.mapping) ? { requiredColumns: requiredColumns(options.mapping) } : {}),
+  });
   for await (const entry of records) {
     if (performance.now() - sliceStart > SLICE_MS) {
       await yieldToEventLoop();
@@ -144,10 +151,12 @@ export async function runImport(deps: ImportDeps, resolved: SourceResult, option
       continue;
     }
     if (entry.kind === 'problem') {
-      rejectRow({ file, line: entry.line, field: entry.field, message: entry.message });
+      rejectAny({ file, line: entry.line, field: entry.field, message: entry.message, ...(entry.excerpt !== undefined ? { excerpt: entry.excerpt } : {}) });
       continue;
     }
-    const { line, record } = entry;
+    const { line } = entry;
+    const record = applyMapping(entry.record, options.mapping);
+    const rejectRow = (problem: ImportProblem) => rejectAny({ ...problem, excerpt: entry.excerpt });
     const result = validateRecord(record, { defaultSource: file, riskCategories: schema.riskCategories, jailbreakTypes: schema.jailbreakTypes, maxTextBytes });
     if (!result.ok) {
       for (const p of result.problems) rejectRow({ file, line, field: p.field, message: p.message });

@@ -4,9 +4,10 @@ import type { CoreContext } from '../context.js';
 import { responseImportHandlers } from '../responses/import/handlers.js';
 import { UploadArea } from '../uploads/area.js';
 import { ImportJobs } from './jobs.js';
+import { previewImport } from './preview.js';
 import { resumePendingSearchIndex } from './search-index.js';
 
-type ImportHandlers = Pick<StudioHandlers, 'beginUpload' | 'uploadFile' | 'startImport' | 'getImportJob' | 'startResponseImport'>;
+type ImportHandlers = Pick<StudioHandlers, 'beginUpload' | 'uploadFile' | 'startImport' | 'getImportJob' | 'startResponseImport' | 'previewImport'>;
 
 class Closed extends Error {}
 
@@ -47,6 +48,10 @@ export function importHandlers(ctx: CoreContext): ImportHandlers {
     beginUpload: () => uploads.begin(),
     uploadFile: ({ uploadId, path, dataBase64, offset }) => uploads.putBase64(uploadId, path, dataBase64, offset ?? 0),
     startImport: (input) => jobs.start(input),
+    previewImport: ({ uploadId, entry }) => {
+      const target = jobs.target(uploadId, entry);
+      return previewImport(target.path, target.displayName);
+    },
     getImportJob: ({ jobId }) => jobs.get(jobId),
     // Responses files share the upload area and the job registry (one queue, one getImportJob).
     ...responseImportHandlers(jobs),

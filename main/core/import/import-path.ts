@@ -6,6 +6,7 @@ import type { ImportReport } from '../../../preload/contract/domain.js';
 import type { CoreContext } from '../context.js';
 import { runImport, type ImportProgress } from './engine.js';
 import { resolveSource } from './source.js';
+import type { ImportMapping } from '../../../preload/contract/import-preview.js';
 import type { ImageLimits } from '../images/accept.js';
 
 export interface ImportPathOptions {
@@ -19,6 +20,8 @@ export interface ImportPathOptions {
   displayName?: string;
   imageLimits?: ImageLimits;
   maxTextBytes?: number;
+  /** Which source columns are the id, the text and the image (item imports; others ignore it). */
+  mapping?: ImportMapping | undefined;
 }
 
 /** Runs one import to the end and returns its report; tells every UI when the project changed. */
@@ -32,6 +35,7 @@ export async function importPath(ctx: CoreContext, options: ImportPathOptions): 
       validRowsOnly: options.validRowsOnly ?? false,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.maxTextBytes ? { maxTextBytes: options.maxTextBytes } : {}),
+      mapping: options.mapping,
     },
   );
   ctx.log.info('import finished', {

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ImportJob, ImportReport } from '../../../preload/contract/domain.js';
+import type { ImportMapping } from '../../../preload/contract/import-preview.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { CoreContext } from '../context.js';
 import { requireProjectRow } from '../services/lookup.js';
@@ -21,6 +22,7 @@ export interface StartImportInput {
   uploadId: string;
   entry?: string | undefined;
   validRowsOnly: boolean;
+  mapping?: ImportMapping | undefined;
 }
 
 /** What a job runs: the item import, or another importer with the same options (responses). */
@@ -47,7 +49,18 @@ export class ImportJobs {
   /** One registry and one queue for every kind of import, so getImportJob answers for all of them. */
   start(input: StartImportInput, runner: ImportRunner = importPath): ImportJob {
     requireProjectRow(this.ctx.db.read, input.projectId);
-    const dir = this.uploads.dir(input.uploadId);
+    const { path, displayName } = this.target(input.uploadId, input.entry);
+    const job: ImportJob = { jobId: randomUUID(), projectId: input.projectId, status: 'queued', phase: 'reading', done: 0, total: null, report: null };
+    this.jobs.set(job.jobId, job);
+    this.forgetOld();
+    this.queue = this.queue.then(() => this.run(job, path, displayName, input, runner));
+    return { ...job };
+  }
+
+  /** The file or folder an import of this upload reads, and how problems name it. */
+  target(uploadId: string, entry: string | undefined): { path: string; displayName: string } {
+    const input = { entry };
+    const dir = this.uploads.dir(uploadId);
     let path = dir;
     let displayName = 'the uploaded folder';
     if (input.entry !== undefined) {
@@ -60,11 +73,7 @@ export class ImportJobs {
       path = join(dir, ...checked.path.split('/'));
       displayName = checked.path;
     }
-    const job: ImportJob = { jobId: randomUUID(), projectId: input.projectId, status: 'queued', phase: 'reading', done: 0, total: null, report: null };
-    this.jobs.set(job.jobId, job);
-    this.forgetOld();
-    this.queue = this.queue.then(() => this.run(job, path, displayName, input, runner));
-    return { ...job };
+    return { path, displayName };
   }
 
   get(jobId: string): ImportJob {
@@ -94,6 +103,7 @@ export class ImportJobs {
         projectId: input.projectId,
         path,
         validRowsOnly: input.validRowsOnly,
+        mapping: input.mapping,
         onProgress,
         displayName,
       });

@@ -5,6 +5,7 @@
  * a fatal problem and ends.
  */
 import { CsvRecordReader } from './csv.js';
+import { excerpt } from './excerpt.js';
 import { readLines } from './lines.js';
 import { PROTO_KEY_MESSAGE } from './row.js';
 import type { ImportSource } from './source.js';
@@ -12,8 +13,8 @@ import type { ImportSource } from './source.js';
 const PROTO_KEY = '__proto__';
 
 export type SourceRecord =
-  | { kind: 'row'; line: number; record: Record<string, unknown> }
-  | { kind: 'problem'; line: number; field: string | null; message: string }
+  | { kind: 'row'; line: number; record: Record<string, unknown>; excerpt: string }
+  | { kind: 'problem'; line: number; field: string | null; message: string; excerpt?: string }
   | { kind: 'fatal'; line: number | null; field: string | null; message: string }
   /** Lines read so far, for progress. */
   | { kind: 'progress'; lines: number };
@@ -25,6 +26,8 @@ const JSON_COLUMNS = new Set(['annotations', 'flags', 'source_labels']);
 
 export interface RecordOptions {
   maxLineBytes: number;
+  /** The columns a CSV must have (default: REQUIRED_CSV_COLUMNS; a field mapping names others). */
+  requiredColumns?: readonly string[];
 }
 
 async function* jsonlRecords(source: ImportSource, options: RecordOptions): AsyncGenerator<SourceRecord> {
@@ -45,14 +48,14 @@ async function* jsonlRecords(source: ImportSource, options: RecordOptions): Asyn
       value = JSON.parse(raw.text);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      yield { kind: 'problem', line: raw.line, field: null, message: `not valid JSON: ${detail}` };
+      yield { kind: 'problem', line: raw.line, field: null, message: `not valid JSON: ${detail}`, excerpt: excerpt(raw.text) };
       continue;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      yield { kind: 'problem', line: raw.line, field: null, message: 'each line must be one JSON object ({...})' };
+      yield { kind: 'problem', line: raw.line, field: null, message: 'each line must be one JSON object ({...})', excerpt: excerpt(raw.text) };
       continue;
     }
-    yield { kind: 'row', line: raw.line, record: value as Record<string, unknown> };
+    yield { kind: 'row', line: raw.line, record: value as Record<string, unknown>, excerpt: excerpt(raw.text) };
   }
   yield { kind: 'progress', lines };
   if (rows === 0) yield { kind: 'fatal', line: null, field: null, message: `${source.displayName} is empty: it has no items to import` };
@@ -104,21 +107,24 @@ async function* csvRecords(source: ImportSource, options: RecordOptions): AsyncG
         yield { kind: 'fatal', line, field: PROTO_KEY, message: PROTO_KEY_MESSAGE };
         return;
       }
-      const missing = REQUIRED_CSV_COLUMNS.filter((name) => !seen.has(name));
+      const required = options.requiredColumns ?? REQUIRED_CSV_COLUMNS;
+      const missing = required.filter((name) => !seen.has(name));
       if (missing.length) {
         yield {
           kind: 'fatal',
           line,
           field: missing[0]!,
-          message: `the header row has no "${missing.join('", "')}" column (required: ${REQUIRED_CSV_COLUMNS.join(', ')})`,
+          message: `the header row has no "${missing.join('", "')}" column (required: ${required.join(', ')})`,
         };
         return;
       }
       continue;
     }
     rows += 1;
+    // The row as CSV again (one line even when a cell held line breaks, which excerpt escapes).
+    const shown = excerpt(fields.map((f) => (/[",\n\r]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(','));
     if (fields.length !== header.length) {
-      yield { kind: 'problem', line, field: null, message: `the row has ${fields.length} fields but the header has ${header.length} columns` };
+      yield { kind: 'problem', line, field: null, message: `the row has ${fields.length} fields but the header has ${header.length} columns`, excerpt: shown };
       continue;
     }
     const record: Record<string, unknown> = {};
@@ -130,7 +136,7 @@ async function* csvRecords(source: ImportSource, options: RecordOptions): AsyncG
         try {
           record[name] = JSON.parse(cell);
         } catch {
-          yield { kind: 'problem', line, field: name, message: `the ${name} cell must hold JSON` };
+          yield { kind: 'problem', line, field: name, message: `the ${name} cell must hold JSON`, excerpt: shown };
           bad = true;
           break;
         }
@@ -138,7 +144,7 @@ async function* csvRecords(source: ImportSource, options: RecordOptions): AsyncG
         record[name] = cell;
       }
     }
-    if (!bad) yield { kind: 'row', line, record };
+    if (!bad) yield { kind: 'row', line, record, excerpt: shown };
   }
   const end = reader.end();
   if (end && 'error' in end) yield { kind: 'problem', line: end.error.line, field: null, message: `not valid CSV: ${end.error.message}` };

@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ImportJob } from '../../../preload/contract/domain';
+import type { ImportMapping, ImportPreview } from '../../../preload/contract/import-preview';
 import { uploadFiles, type UploadProgress } from '../api';
 import { useStudio } from '../composables/useStudio';
 
@@ -14,7 +15,7 @@ const POLL_MS = 1000;
 const MAX_FAILED_POLLS = 15;
 const FINISHED = new Set<ImportJob['status']>(['succeeded', 'failed']);
 
-export type ImportStage = 'idle' | 'uploading' | 'importing' | 'finished';
+export type ImportStage = 'idle' | 'uploading' | 'previewed' | 'importing' | 'finished';
 /** What the picked file holds: prompts (items) or model responses (startResponseImport). */
 export type ImportKind = 'items' | 'responses';
 
@@ -25,6 +26,10 @@ export const useImports = defineStore('imports', () => {
   const job = ref<ImportJob | null>(null);
   /** The kind of the job in `job`, so the report can say "responses" or "items". */
   const kind = ref<ImportKind>('items');
+  /** The first rows of the sent file and the guessed mapping (prompt imports), before anything is written. */
+  const preview = ref<ImportPreview | null>(null);
+  /** The upload the preview read; the import then reads the same upload. */
+  let sentUploadId: string | null = null;
   let poll: number | undefined;
   let settle: { resolve: (job: ImportJob) => void; reject: (err: unknown) => void } | null = null;
   let failedPolls = 0;
@@ -49,18 +54,49 @@ export const useImports = defineStore('imports', () => {
     if (event.type === 'import.progress' || event.type === 'import.finished') accept(event.job);
   });
 
-  /** Resolves with the finished job (its report says what happened). */
-  async function run(projectId: number, files: File[], entry: string | undefined, validRowsOnly: boolean, what: ImportKind = 'items'): Promise<ImportJob> {
+  /** Sends the files and reads back the first rows of `entry`; nothing is imported yet. */
+  async function prepare(files: File[], entry: string | undefined): Promise<ImportPreview> {
     reset();
-    kind.value = what;
+    kind.value = 'items';
     stage.value = 'uploading';
     try {
       const sent = await uploadFiles(client.api, files, (progress) => {
         upload.value = progress;
       });
+      sentUploadId = sent.uploadId;
+      return await repreview(entry);
+    } catch (err) {
+      stage.value = 'idle';
+      throw err;
+    }
+  }
+
+  /** The preview of another data file of the same upload. */
+  async function repreview(entry: string | undefined): Promise<ImportPreview> {
+    if (!sentUploadId) throw new Error('Nothing has been sent to preview');
+    preview.value = await client.api.previewImport({ uploadId: sentUploadId, ...(entry ? { entry } : {}) });
+    stage.value = 'previewed';
+    return preview.value;
+  }
+
+  /** Resolves with the finished job (its report says what happened). Uses the previewed upload when there is one. */
+  async function run(projectId: number, files: File[], entry: string | undefined, validRowsOnly: boolean, what: ImportKind = 'items', mapping?: ImportMapping): Promise<ImportJob> {
+    const previewed = what === 'items' ? sentUploadId : null;
+    reset();
+    kind.value = what;
+    try {
+      let uploadId = previewed;
+      if (!uploadId) {
+        stage.value = 'uploading';
+        uploadId = (
+          await uploadFiles(client.api, files, (progress) => {
+            upload.value = progress;
+          })
+        ).uploadId;
+      }
       stage.value = 'importing';
-      const input = { projectId, uploadId: sent.uploadId, validRowsOnly, ...(entry ? { entry } : {}) };
-      const started = what === 'responses' ? await client.api.startResponseImport(input) : await client.api.startImport(input);
+      const input = { projectId, uploadId, validRowsOnly, ...(entry ? { entry } : {}) };
+      const started = what === 'responses' ? await client.api.startResponseImport(input) : await client.api.startImport({ ...input, ...(mapping ? { mapping } : {}) });
       job.value = started;
       const finished = new Promise<ImportJob>((resolve, reject) => {
         settle = { resolve, reject };
@@ -102,7 +138,9 @@ export const useImports = defineStore('imports', () => {
     stage.value = 'idle';
     upload.value = null;
     job.value = null;
+    preview.value = null;
+    sentUploadId = null;
   }
 
-  return { stage, upload, job, kind, run, reset };
+  return { stage, upload, job, kind, preview, prepare, repreview, run, reset };
 });
