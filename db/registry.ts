@@ -16,10 +16,11 @@ import { migration0010 } from './migrations/0010_response_counts.js';
 import { migration0011 } from './migrations/0011_preference_skip.js';
 import { migration0012 } from './migrations/0012_response_browse.js';
 import { migration0013 } from './migrations/0013_verifiers.js';
+import { migration0014 } from './migrations/0014_model_manage.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014];
 
 /** The schema version a database has once every migration here has run. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;
