@@ -32,6 +32,7 @@ import { openDatabase } from './storage/index.js';
 import { explainingStorageErrors, rethrowExplained } from './storage-errors.js';
 import { startBackupSchedule } from './backup/schedule.js';
 import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
+import { modelsHandlers, type ModelsHandlers } from './training/model-manage.js';
 
 export type { StudioOptions } from './context.js';
 
@@ -47,9 +48,10 @@ export interface StudioCore {
 }
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
-function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs): StudioHandlers {
+function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs, models: ModelsHandlers): StudioHandlers {
   return {
     ...training,
+    ...models,
     ...infoHandlers(ctx),
     ...userHandlers(ctx),
     ...projectHandlers(ctx),
@@ -130,7 +132,7 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   const scoring = new ScoreJobs(context, worker);
   const verifiers = new VerifierJobs(context, worker);
   if (opts.backups && opts.backups.everyHours > 0) startBackupSchedule(context, opts.backups);
-  const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers), paths.db);
+  const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers, modelsHandlers(context, worker)), paths.db);
 
   let closed = false;
   return {

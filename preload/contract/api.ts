@@ -34,6 +34,7 @@ import { responseBrowseMethods } from './response-browse.js';
 import { sideBySideMethods } from './side-by-side.js';
 import { agreementMethods } from './agreement.js';
 import { trainingMethods } from './training.js';
+import { modelsMethods } from './models.js';
 
 const Id = z.number().int().positive();
 const Empty = z.object({}).strict();
@@ -168,6 +169,7 @@ export const studioMethods = {
   getStats: method(z.object({ projectId: Id }), ProjectStats),
 
   ...trainingMethods,
+  ...modelsMethods,
   ...evaluationMethods,
   ...evaluationRunMethods,
   ...scoringMethods,

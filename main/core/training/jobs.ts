@@ -467,7 +467,7 @@ export class JobManager {
       .prepare<ModelRow>(
         `INSERT INTO model (kind, source, name, path, hub_id, model_type, family, info, status, trust_remote_code, parent_id, run_id, step, metrics, created_at)
          VALUES ('checkpoint', 'run', ?, ?, NULL, ?, ?, ?, 'ready', ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, step) DO UPDATE SET path = excluded.path, metrics = excluded.metrics, name = excluded.name
+         ON CONFLICT (run_id, step) DO UPDATE SET path = excluded.path, metrics = excluded.metrics, name = excluded.name, deleted_at = NULL
          RETURNING *`,
       )
       .get(

@@ -130,7 +130,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   }
 
   const modelRows = (where: string, ...params: (string | number)[]) =>
-    ctx.db.read.prepare<ModelRow>(`SELECT * FROM model ${where} ORDER BY id`).all(...params).map(toModelInfo);
+    ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE deleted_at IS NULL ${where ? `AND ${where}` : ''} ORDER BY id`).all(...params).map(toModelInfo);
 
   /** Asks the person at this machine (the desktop dialog, the CLI flag); a "no" refuses the add. */
   async function confirmTrust(name: string, folder: string): Promise<void> {
@@ -141,7 +141,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   }
 
   function insertBaseModel(fields: { source: 'local' | 'hub' | 'tiny'; name: string; path: string; hubId: string | null; trust: boolean; status: 'ready' | 'downloading'; info: BackboneInfo | null }): ModelInfo {
-    const existing = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND path = ?`).get(fields.path);
+    const existing = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND path = ? AND deleted_at IS NULL`).get(fields.path);
     if (existing && fields.trust && existing.trust_remote_code !== 1) {
       // Turning trust on for a folder already registered (confirmed by the caller just before).
       const updated = ctx.db.write.prepare<ModelRow>('UPDATE model SET trust_remote_code = 1 WHERE id = ? RETURNING *').get(existing.id);
@@ -248,7 +248,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
   async function buildTiny(): Promise<ModelInfo> {
     const dir = join(ctx.paths.models, 'tiny-qwen2-vl');
-    const known = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND source = 'tiny' AND path = ?`).get(dir);
+    const known = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND source = 'tiny' AND path = ? AND deleted_at IS NULL`).get(dir);
     if (known && existsSync(join(dir, 'config.json'))) return toModelInfo(known);
     const py = requirePython();
     if (!existsSync(join(dir, 'config.json'))) {
@@ -295,7 +295,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       return first;
     },
 
-    listBaseModels: () => modelRows(`WHERE kind = 'base'`),
+    listBaseModels: () => modelRows(`kind = 'base'`),
 
     inspectHubModel: async ({ hubId, revision }) => {
       const answer = await inspectHub(requirePython(), hubId, revision);
@@ -466,8 +466,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
     },
 
     listModels: ({ kind, runId }) => {
-      if (runId) return modelRows('WHERE run_id = ?', runId);
-      if (kind) return modelRows('WHERE kind = ?', kind);
+      if (runId) return modelRows('run_id = ?', runId);
+      if (kind) return modelRows('kind = ?', kind);
       return modelRows('');
     },
   };
