@@ -7,24 +7,8 @@ import json
 from pathlib import Path
 
 import torch
+from helpers import random_adapter
 from worker_runs import run_worker
-
-
-def _random_adapter(base: Path, out: Path) -> Path:
-    """A LoRA adapter with non-zero B matrices, so merging visibly changes the weights."""
-    from peft import LoraConfig, get_peft_model
-    from transformers import Qwen2VLForConditionalGeneration
-
-    model = Qwen2VLForConditionalGeneration.from_pretrained(base, dtype=torch.float32)
-    config = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"], exclude_modules=r".*\bvisual\b.*")
-    peft_model = get_peft_model(model, config)
-    torch.manual_seed(0)
-    with torch.no_grad():
-        for name, param in peft_model.named_parameters():
-            if "lora_B" in name:
-                param.normal_(0, 0.5)
-    peft_model.save_pretrained(out)
-    return out
 
 
 def _logits(model: torch.nn.Module, ids: torch.Tensor) -> torch.Tensor:
@@ -36,7 +20,7 @@ def test_merged_folder_loads_alone_matches_the_adapter_and_generates(tiny_model_
     from peft import PeftModel
     from transformers import Qwen2VLForConditionalGeneration
 
-    adapter = _random_adapter(tiny_model_dir, tmp_path / "adapter")
+    adapter = random_adapter(tiny_model_dir, tmp_path / "adapter")
     out = tmp_path / "merged"
     result = run_worker("cosmo_rl.merge", "--base", str(tiny_model_dir), "--adapter", str(adapter), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]

@@ -144,3 +144,19 @@ describe('models: rename and delete', () => {
     }
   });
 });
+
+describe('models: a checkpoint as the base of a new run', () => {
+  const get = useTempCore();
+
+  it('trains the LoRA checkpoint further on its run’s base model', async () => {
+    const t = get();
+    const s = await seed(t, 'completed');
+    const project = (await t.call('listProjects', {}))[0]!;
+    const preview = await t.call('previewRun', { projectId: project.id, baseModelId: s.ckpt[1]!.id, preset: 'quick' });
+    expect(preview.config.model).toEqual({ path_or_id: join(t.dataDir, 'models', 'base-a'), trust_remote_code: false, kind: 'auto', adapter: s.ckpt[1]!.path });
+    const fromBase = await t.call('previewRun', { projectId: project.id, baseModelId: s.baseId, preset: 'quick' });
+    expect(fromBase.config.model.adapter).toBeNull();
+    await t.call('deleteModel', { modelId: s.ckpt[0]!.id });
+    await expect(t.call('previewRun', { projectId: project.id, baseModelId: s.ckpt[0]!.id, preset: 'quick' })).rejects.toThrow(/was deleted/);
+  });
+});

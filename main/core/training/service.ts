@@ -20,6 +20,7 @@ import { setupPythonEnv } from './python-env.js';
 import { lastErrorLine, runPython } from './python-probe.js';
 import { parseRunConfig, shellQuote, workerCommandLine } from './run-config.js';
 import { getModelRow, getRunRow, metricSeries, runConfigOf, toModelInfo, toRunSummary, type ModelRow, type RunRow } from './store.js';
+import { runStart, type RunStart } from './run-start.js';
 import { collectSystemInfo, diskSpace, locatePython, queryNvidiaSmi } from './system-info.js';
 import { freezeSnapshot, projectFacts, snapshotFacts, type FrozenSnapshot } from './snapshot.js';
 import { datasetStats, runWarnings, type DatasetStats } from './warnings.js';
@@ -193,10 +194,11 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
   const freeze: FreezeSnapshot = opts.freezeSnapshot ?? ((projectId, runDir) => freezeSnapshot(ctx, projectId, runDir));
 
-  function buildConfig(settings: RunSettings, model: ModelRow, runDir: string, snapshotDir: string): RunConfig {
+  function buildConfig(settings: RunSettings, start: RunStart, runDir: string, snapshotDir: string): RunConfig {
+    const model = start.base;
     return RunConfig.parse({
       schema_version: 1,
-      model: { path_or_id: model.path, trust_remote_code: model.trust_remote_code === 1, kind: 'auto' },
+      model: { path_or_id: model.path, trust_remote_code: model.trust_remote_code === 1, kind: 'auto', adapter: start.adapter },
       ...settings,
       dataset: snapshotDir,
       output_dir: join(runDir, 'output'),
@@ -204,15 +206,10 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   }
 
   async function evaluate(req: RunRequest, stats: DatasetStats, runDir: string, snapshotDir: string): Promise<RunPreview> {
-    const model = getModelRow(ctx.db.read, req.baseModelId);
-    if (model.kind !== 'base') {
-      throw new StudioError(
-        'invalid_input',
-        `Model ${model.id} is a checkpoint of run ${model.run_id}: a run continues from its checkpoints with Resume; start a new run from a base model.`,
-      );
-    }
+    const start = runStart(ctx.db.read, req.baseModelId);
+    const model = start.base;
     const settings = req.settings ?? presetSettings(req.preset, new Set(Object.keys(stats.byTask)));
-    const config = buildConfig(settings, model, runDir, snapshotDir);
+    const config = buildConfig(settings, start, runDir, snapshotDir);
     const info = modelBackbone(model);
     const sys = await systemInfo(false);
     const gpu = sys.gpus.reduce<number | null>((m, g) => Math.max(m ?? 0, g.memoryTotalMb), null);
@@ -370,6 +367,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         writePrivateFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
         writePrivateFileSync(join(runDir, 'warnings.json'), `${JSON.stringify(preview.warnings, null, 2)}\n`);
         const model = getModelRow(ctx.db.read, req.baseModelId);
+        if (model.deleted_at !== null) throw new StudioError('not_found', `Model "${model.name}" was deleted.`);
         const name = req.name?.trim() || `${req.preset} · ${model.name}`;
         const row = ctx.db.write
           .prepare<{ id: number }>(
