@@ -2,7 +2,8 @@
  * The Models screen in a real browser against a real `studio serve`: the tiny model (built by the
  * real worker) and a run with two checkpoints seeded into the data dir. Checks the checkpoints are
  * grouped under their run, renames one, deletes one after a confirmation that states the freed
- * size (and its folder is gone), and chats with the tiny model about an image through the worker.
+ * size (and its folder is gone), opens run setup from a checkpoint, and chats with the tiny model
+ * about an image through the worker.
  * Screenshots: tests/artifacts/models-grouped.png, models-delete.png, models-chat.png.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,6 +122,16 @@ describe('models: grouped list, rename, delete, chat', () => {
     await page.getByTestId(`checkpoint-${id}`).waitFor({ state: 'detached' });
     expect(existsSync(seeded.checkpointPaths[1]!)).toBe(false);
     expect(await page.getByTestId('run-group-1').locator('tr.group').textContent()).toContain('1 checkpoint');
+  });
+
+  it('starts run setup from a checkpoint', async () => {
+    const id = seeded.checkpointIds[0]!;
+    await page.getByTestId(`checkpoint-${id}`).getByTestId('model-train').click();
+    await expect.poll(() => page.evaluate('window.location.hash')).toBe(`#/p/${seeded.projectId}/train`);
+    await expect.poll(() => page.getByTestId('base-model').inputValue()).toBe(String(id));
+    expect(await page.getByTestId('base-model').locator('option:checked').textContent()).toContain('early look');
+    await page.evaluate(`window.location.hash = '#/p/${seeded.projectId}/train/models'`);
+    await page.getByTestId('checkpoint-groups').waitFor();
   });
 
   it('chats with the tiny model about an image through the worker', async () => {
