@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 19
+-- user_version: 20
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -50,7 +50,7 @@ CREATE INDEX item_split_task ON item(project_id, split, task);
 
 CREATE INDEX item_task ON item(project_id, task);
 
-CREATE UNIQUE INDEX model_base_path ON model(path) WHERE kind = 'base';
+CREATE UNIQUE INDEX model_base_path ON model(path) WHERE kind = 'base' AND deleted_at IS NULL;
 
 CREATE INDEX model_kind ON model(kind);
 
@@ -349,7 +349,7 @@ CREATE TABLE model (
   run_id INTEGER REFERENCES run(id),
   step INTEGER,
   metrics TEXT CHECK (metrics IS NULL OR json_valid(metrics)),
-  created_at TEXT NOT NULL,
+  created_at TEXT NOT NULL, deleted_at TEXT,
   UNIQUE (run_id, step)
 );
 

@@ -39,6 +39,7 @@ import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './trainin
 import { VerifierModels } from './verifiers/models.js';
 import { suggestionHandlers } from './verifiers/suggestions.js';
 import { lineageHandlers } from './verifiers/run-lineage.js';
+import { modelsHandlers, type ModelsHandlers } from './training/model-manage.js';
 
 export type { StudioOptions } from './context.js';
 
@@ -56,9 +57,10 @@ export interface StudioCore {
 }
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
-function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs, models: VerifierModels): StudioHandlers {
+function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs, models: VerifierModels, modelManagement: ModelsHandlers): StudioHandlers {
   return {
     ...training,
+    ...modelManagement,
     ...infoHandlers(ctx),
     ...userHandlers(ctx),
     ...projectHandlers(ctx),
@@ -145,7 +147,7 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   const verifiers = new VerifierJobs(context, worker);
   const models = new VerifierModels(context, learnedScoring);
   if (opts.backups && opts.backups.everyHours > 0) startBackupSchedule(context, opts.backups);
-  const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers, models), paths.db);
+  const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers, models, modelsHandlers(context, worker)), paths.db);
 
   let closed = false;
   return {

@@ -57,6 +57,12 @@ class ModelConfig(_Strict):
         description="Model family. 'auto' reads it from the model's config.json; 'causal_lm' is text-only "
         "(image items are then rejected).",
     )
+    adapter: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A LoRA adapter folder (a checkpoint of an earlier run) the run starts from and trains "
+        "further; null: a fresh adapter. With LoRA off it is merged into the base before full fine-tuning.",
+    )
 
 
 class LoraConfig(_Strict):

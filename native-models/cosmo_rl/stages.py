@@ -166,9 +166,16 @@ def run_stage(
     if config.lora.enabled:
         if previous_final is not None:
             model = load_adapter_for_training(model, str(previous_final))
+        elif config.model.adapter is not None:
+            # Started from an earlier run's checkpoint: that adapter is trained further.
+            model = load_adapter_for_training(model, config.model.adapter)
         else:
             peft_config = build_lora_config(config.lora, loaded.kind)
     else:
+        if previous_final is None and config.model.adapter is not None:
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, config.model.adapter).merge_and_unload()
         if previous_final is not None:
             # Full fine-tuning: stage 2 loads stage 1's saved weights instead of the base.
             model = model_class(loaded.kind).from_pretrained(

@@ -135,3 +135,21 @@ def build_snapshot(
     manifest.update(manifest_overrides or {})
     (root / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return root
+
+
+def random_adapter(base: Path, out: Path) -> Path:
+    """A LoRA adapter with non-zero B matrices, so merging visibly changes the weights."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import Qwen2VLForConditionalGeneration
+
+    model = Qwen2VLForConditionalGeneration.from_pretrained(base, dtype=torch.float32)
+    config = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"], exclude_modules=r".*\bvisual\b.*")
+    peft_model = get_peft_model(model, config)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for name, param in peft_model.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0, 0.5)
+    peft_model.save_pretrained(out)
+    return out

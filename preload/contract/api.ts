@@ -41,6 +41,7 @@ import { trainingMethods } from './training.js';
 import { accessMethods } from './access.js';
 import { ExportFilters, exportHistoryMethods } from './export-history.js';
 import { ImportMapping, importPreviewMethods } from './import-preview.js';
+import { modelsMethods } from './models.js';
 
 const Id = z.number().int().positive();
 const Empty = z.object({}).strict();
@@ -192,6 +193,7 @@ export const studioMethods = {
   getStats: method(z.object({ projectId: Id }), ProjectStats),
 
   ...trainingMethods,
+  ...modelsMethods,
   ...evaluationMethods,
   ...evaluationRunMethods,
   ...scoringMethods,

@@ -4,6 +4,7 @@ import { ImportJob } from './domain.js';
 import { evaluationEvents } from './evaluation.js';
 import { scoringEvents } from './scoring.js';
 import { trainingEvents } from './training.js';
+import { modelsEvents } from './models.js';
 import { verifierEvents } from './verifiers.js';
 
 export const StudioEvent = z.discriminatedUnion('type', [
@@ -11,6 +12,7 @@ export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('import.finished'), job: ImportJob }),
   z.object({ type: z.literal('project.changed'), projectId: z.number().int() }),
   ...trainingEvents,
+  ...modelsEvents,
   ...scoringEvents,
   ...evaluationEvents,
   ...verifierEvents,

@@ -128,6 +128,14 @@ export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
   // A suggestion is shown to the annotator judging the response, never stored without a key press.
   suggestVerdicts: 'annotator',
   getRunLineage: 'read',
+
+  renameModel: 'admin',
+  previewDeleteModel: 'admin',
+  deleteModel: 'admin',
+  mergeModel: 'admin',
+  exportModel: 'admin',
+  // A worker job on the shared GPU, from the Train tab's model list (admins' screen).
+  chatWithModel: 'admin',
 };
 
 /** Input fields that name who is acting: over a person's link they must be that person. */

@@ -27,6 +27,8 @@ export const ModelSection = z.strictObject({
   trust_remote_code: z.boolean().default(false),
   /** 'auto' reads the family from the model's config.json; 'causal_lm' is text-only. */
   kind: z.enum(MODEL_KINDS).default('auto'),
+  /** A LoRA adapter folder (a checkpoint of an earlier run) the run starts from and trains further; null: a fresh adapter. */
+  adapter: z.string().min(1).nullable().default(null),
 });
 
 export const LoraSection = z.strictObject({

@@ -42,6 +42,7 @@ export function evaluationModels(db: ReadableDB, modelIds: readonly number[]): M
     } catch {
       throw new StudioError('not_found', `no model with id ${id}`);
     }
+    if (row.deleted_at !== null) throw new StudioError('not_found', `model "${row.name}" was deleted`);
     if (row.status !== 'ready') throw new StudioError('conflict', `model "${row.name}" is not ready (${row.status})`);
     return row;
   });

@@ -14,7 +14,7 @@
  *   created, so nothing is ever shown running when nothing runs.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { StudioDb } from '../../../db/handles.js';
 import { StudioError } from '../../../preload/contract/errors.js';
@@ -466,13 +466,15 @@ export class JobManager {
   private registerCheckpoint(runId: number, step: number, stage: string, path: string) {
     const w = this.o.db.write;
     const run = getRunRow(w, runId);
-    const base = getModelRow(w, run.base_model_id);
+    const start = getModelRow(w, run.base_model_id);
+    // A run started from a LoRA checkpoint trains that adapter further: its checkpoints are adapters on the same base.
+    const base = start.kind === 'checkpoint' && start.parent_id !== null && existsSync(join(start.path, 'adapter_config.json')) ? getModelRow(w, start.parent_id) : start;
     const metrics = metricsAt(w, runId, step);
     const row = w
       .prepare<ModelRow>(
         `INSERT INTO model (kind, source, name, path, hub_id, model_type, family, info, status, trust_remote_code, parent_id, run_id, step, metrics, created_at)
          VALUES ('checkpoint', 'run', ?, ?, NULL, ?, ?, ?, 'ready', ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, step) DO UPDATE SET path = excluded.path, metrics = excluded.metrics, name = excluded.name
+         ON CONFLICT (run_id, step) DO UPDATE SET path = excluded.path, metrics = excluded.metrics, name = excluded.name, deleted_at = NULL
          RETURNING *`,
       )
       .get(

@@ -21,6 +21,7 @@ import { setupPythonEnv } from './python-env.js';
 import { lastErrorLine, runPython } from './python-probe.js';
 import { parseRunConfig, shellQuote, workerCommandLine } from './run-config.js';
 import { getModelRow, getRunRow, metricSeries, runConfigOf, toModelInfo, toRunSummary, type ModelRow, type RunRow } from './store.js';
+import { runStart, type RunStart } from './run-start.js';
 import { collectSystemInfo, diskSpace, locatePython, queryNvidiaSmi } from './system-info.js';
 import { freezeSnapshot, projectFacts, snapshotFacts, snapshotLabelSource, type FrozenSnapshot } from './snapshot.js';
 import { datasetStats, runWarnings, type DatasetStats } from './warnings.js';
@@ -132,7 +133,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   }
 
   const modelRows = (where: string, ...params: (string | number)[]) =>
-    ctx.db.read.prepare<ModelRow>(`SELECT * FROM model ${where} ORDER BY id`).all(...params).map(toModelInfo);
+    ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE deleted_at IS NULL ${where ? `AND ${where}` : ''} ORDER BY id`).all(...params).map(toModelInfo);
 
   /** Asks the person at this machine (the desktop dialog, the CLI flag); a "no" refuses the add. */
   async function confirmTrust(name: string, folder: string): Promise<void> {
@@ -143,7 +144,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   }
 
   function insertBaseModel(fields: { source: 'local' | 'hub' | 'tiny'; name: string; path: string; hubId: string | null; trust: boolean; status: 'ready' | 'downloading'; info: BackboneInfo | null }): ModelInfo {
-    const existing = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND path = ?`).get(fields.path);
+    const existing = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND path = ? AND deleted_at IS NULL`).get(fields.path);
     if (existing && fields.trust && existing.trust_remote_code !== 1) {
       // Turning trust on for a folder already registered (confirmed by the caller just before).
       const updated = ctx.db.write.prepare<ModelRow>('UPDATE model SET trust_remote_code = 1 WHERE id = ? RETURNING *').get(existing.id);
@@ -195,10 +196,11 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
   const freeze: FreezeSnapshot = opts.freezeSnapshot ?? ((projectId, runDir) => freezeSnapshot(ctx, projectId, runDir));
 
-  function buildConfig(settings: RunSettings, model: ModelRow, runDir: string, snapshotDir: string): RunConfig {
+  function buildConfig(settings: RunSettings, start: RunStart, runDir: string, snapshotDir: string): RunConfig {
+    const model = start.base;
     return RunConfig.parse({
       schema_version: 1,
-      model: { path_or_id: model.path, trust_remote_code: model.trust_remote_code === 1, kind: 'auto' },
+      model: { path_or_id: model.path, trust_remote_code: model.trust_remote_code === 1, kind: 'auto', adapter: start.adapter },
       ...settings,
       // The worker reads the probe prompts startRun freezes into the run folder (probes.ts).
       probe: settings.probe ? { ...settings.probe, items: join(runDir, PROBE_FOLDER) } : null,
@@ -208,18 +210,13 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
   }
 
   async function evaluate(req: RunRequest, stats: DatasetStats, runDir: string, snapshotDir: string): Promise<RunPreview> {
-    const model = getModelRow(ctx.db.read, req.baseModelId);
-    if (model.kind !== 'base') {
-      throw new StudioError(
-        'invalid_input',
-        `Model ${model.id} is a checkpoint of run ${model.run_id}: a run continues from its checkpoints with Resume; start a new run from a base model.`,
-      );
-    }
+    const start = runStart(ctx.db.read, req.baseModelId);
+    const model = start.base;
     const chosen = req.settings ?? presetSettings(req.preset, new Set(Object.keys(stats.byTask)));
     if (chosen.probe) requireProbeSet(ctx, req.projectId, chosen.probe.evaluation_set_id);
     // A learned verifier of this project named by id: the reward's learned tier runs its model.onnx.
     const settings = req.verifierId === undefined ? chosen : withLearnedReward(chosen, requireRunVerifier(ctx.db.read, req.projectId, req.verifierId));
-    const config = buildConfig(settings, model, runDir, snapshotDir);
+    const config = buildConfig(settings, start, runDir, snapshotDir);
     const info = modelBackbone(model);
     const sys = await systemInfo(false);
     const gpu = sys.gpus.reduce<number | null>((m, g) => Math.max(m ?? 0, g.memoryTotalMb), null);
@@ -255,7 +252,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
 
   async function buildTiny(): Promise<ModelInfo> {
     const dir = join(ctx.paths.models, 'tiny-qwen2-vl');
-    const known = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND source = 'tiny' AND path = ?`).get(dir);
+    const known = ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE kind = 'base' AND source = 'tiny' AND path = ? AND deleted_at IS NULL`).get(dir);
     if (known && existsSync(join(dir, 'config.json'))) return toModelInfo(known);
     const py = requirePython();
     if (!existsSync(join(dir, 'config.json'))) {
@@ -302,7 +299,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
       return first;
     },
 
-    listBaseModels: () => modelRows(`WHERE kind = 'base'`),
+    listBaseModels: () => modelRows(`kind = 'base'`),
 
     inspectHubModel: async ({ hubId, revision }) => {
       const answer = await inspectHub(requirePython(), hubId, revision);
@@ -380,6 +377,7 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
         writePrivateFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
         writePrivateFileSync(join(runDir, 'warnings.json'), `${JSON.stringify(preview.warnings, null, 2)}\n`);
         const model = getModelRow(ctx.db.read, req.baseModelId);
+        if (model.deleted_at !== null) throw new StudioError('not_found', `Model "${model.name}" was deleted.`);
         const name = req.name?.trim() || `${req.preset} · ${model.name}`;
         const lineage = verifierOfSettings(ctx.db.read, req.projectId, preview.settings);
         const row = ctx.db.write.transaction(() => {
@@ -483,8 +481,8 @@ export function createTraining(ctx: CoreContext, opts: TrainingOptions): Trainin
     },
 
     listModels: ({ kind, runId }) => {
-      if (runId) return modelRows('WHERE run_id = ?', runId);
-      if (kind) return modelRows('WHERE kind = ?', kind);
+      if (runId) return modelRows('run_id = ?', runId);
+      if (kind) return modelRows('kind = ?', kind);
       return modelRows('');
     },
   };

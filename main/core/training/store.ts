@@ -24,6 +24,8 @@ export interface ModelRow {
   step: number | null;
   metrics: string | null;
   created_at: string;
+  /** Set once a person deleted it (migration 0020): the row stays for what names it, the files are gone. */
+  deleted_at: string | null;
 }
 
 /** The `info` JSON column of a model. */

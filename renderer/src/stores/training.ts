@@ -47,6 +47,10 @@ export const useTraining = defineStore('training', () => {
     else models.value = models.value.map((m) => (m.id === model.id ? model : m));
   }
 
+  function removeModel(modelId: number): void {
+    models.value = models.value.filter((m) => m.id !== modelId);
+  }
+
   function upsertRun(run: RunSummary): void {
     const at = runs.value.findIndex((r) => r.id === run.id);
     if (at < 0) runs.value = [run, ...runs.value].sort((a, b) => b.id - a.id);
@@ -77,6 +81,9 @@ export const useTraining = defineStore('training', () => {
         break;
       case 'model.changed':
         upsertModel(event.model);
+        break;
+      case 'model.deleted':
+        removeModel(event.modelId);
         break;
       case 'run.status': {
         const wasActive = detail.value?.run.id === event.run.id && isActive(detail.value.run.status);
@@ -248,6 +255,8 @@ export const useTraining = defineStore('training', () => {
     baseModels,
     checkpoints,
     modelById,
+    upsertModel,
+    removeModel,
     runs,
     runsLoaded,
     runMetrics,
