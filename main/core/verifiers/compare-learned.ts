@@ -34,7 +34,7 @@ export async function withInAppLearned(db: ReadableDB, scope: CompareScope, resp
   return responses.map((r) => {
     const entry = auto.get(r.responseId) ?? null;
     const verdict = r.human ?? entry?.verdict ?? null;
-    const detail = entry ? { ...entry, note: null, probabilities: null } : null;
+    const detail = entry ? { ...entry, probabilities: null } : null;
     return { ...r, auto: detail, verdict, verdictSource: r.human ? 'human' : verdict ? 'auto' : null };
   });
 }
