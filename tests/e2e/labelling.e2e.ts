@@ -56,7 +56,8 @@ describe('first run', () => {
     await page.getByTestId('item-pane').waitFor();
     await page.keyboard.press('g');
     await page.getByTestId('guidelines').waitFor();
-    expect(((await page.getByTestId('guidelines').textContent()) ?? '').length).toBeGreaterThan(200);
+    // The Markdown renderer is its own chunk, loaded the first time the guidelines open.
+    await expect.poll(async () => ((await page.getByTestId('guidelines').textContent()) ?? '').length).toBeGreaterThan(200);
     await screenshot(page, 'labelling-guidelines');
     expect(problems).toEqual([]);
     await context.close();
