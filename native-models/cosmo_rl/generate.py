@@ -20,12 +20,12 @@ import hashlib
 import json
 import sys
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cosmo_rl.protocol import Error, EventWriter, Finished, Progress, Started, claim_stdout
+from cosmo_rl.job_main import run_job
+from cosmo_rl.protocol import EventWriter, Progress, Started
 
 BASE_NAME = "base"
 
@@ -317,29 +317,15 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    writer = EventWriter(claim_stdout())
-    try:
-        output = run(args, writer)
-    except Exception as exc:
-        from cosmo_rl.devices import OOM_ADVICE, is_out_of_memory
+    from cosmo_rl.devices import OOM_ADVICE
 
-        user_error = isinstance(exc, EvalFileError) or type(exc).__name__ == "UnsupportedModelError"
-        trace = None if user_error else traceback.format_exc()
-        if trace:
-            print(trace, file=sys.stderr)
-        oom = is_out_of_memory(exc)
-        writer.emit(
-            Error(
-                message=str(exc) if user_error else f"{type(exc).__name__}: {exc}",
-                traceback=trace,
-                advice="Lower --batch-size or --max-new-tokens. " + OOM_ADVICE if oom else None,
-            )
-        )
-        writer.emit(Finished(status="failed", checkpoint=None))
-        return 1
-    writer.emit(Finished(status="completed", checkpoint=None, output=str(output)))
-    return 0
+    args = _parser().parse_args(argv)
+    return run_job(
+        lambda writer: run(args, writer),
+        user_errors=(EvalFileError,),
+        user_error_names=frozenset({"UnsupportedModelError"}),
+        oom_advice="Lower --batch-size or --max-new-tokens. " + OOM_ADVICE,
+    )
 
 
 if __name__ == "__main__":

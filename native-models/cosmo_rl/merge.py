@@ -17,11 +17,11 @@ import hashlib
 import json
 import sys
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
-from cosmo_rl.protocol import Error, EventWriter, Finished, Progress, Started, claim_stdout
+from cosmo_rl.job_main import run_job
+from cosmo_rl.protocol import EventWriter, Progress, Started
 
 STAGES = ("load", "adapter", "save", "check")
 
@@ -116,30 +116,14 @@ def merge(args: argparse.Namespace, writer: EventWriter) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    writer = EventWriter(claim_stdout())
-    try:
-        output = merge(args, writer)
-    except Exception as exc:
-        from cosmo_rl.devices import is_out_of_memory
-
-        user_error = isinstance(exc, MergeError) or type(exc).__name__ == "UnsupportedModelError"
-        trace = None if user_error else traceback.format_exc()
-        if trace:
-            print(trace, file=sys.stderr)
-        advice = (
+    return run_job(
+        lambda writer: merge(args, writer),
+        user_errors=(MergeError,),
+        user_error_names=frozenset({"UnsupportedModelError"}),
+        oom_advice=(
             "Merging holds one full copy of the model in memory; close other programs or use a machine with more RAM."
-        )
-        writer.emit(
-            Error(
-                message=str(exc) if user_error else f"{type(exc).__name__}: {exc}",
-                traceback=trace,
-                advice=advice if is_out_of_memory(exc) else None,
-            )
-        )
-        writer.emit(Finished(status="failed", checkpoint=None))
-        return 1
-    writer.emit(Finished(status="completed", checkpoint=None, output=str(output)))
-    return 0
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -32,14 +32,14 @@ import hashlib
 import json
 import sys
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cosmo_rl.protocol import Error, EventWriter, Finished, Progress, Started, claim_stdout
+from cosmo_rl.job_main import run_job
+from cosmo_rl.protocol import EventWriter, Progress, Started
 from cosmo_rl.verifiers.base import SAFETY_LABELS, ItemFields
 
 CARD_FORMAT = "cosmo-verifier-card"
@@ -254,21 +254,7 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    writer = EventWriter(claim_stdout())
-    try:
-        output = run(args, writer)
-    except Exception as exc:
-        user_error = isinstance(exc, TrainInputError)
-        trace = None if user_error else traceback.format_exc()
-        if trace:
-            print(trace, file=sys.stderr)
-        writer.emit(
-            Error(message=str(exc) if user_error else f"{type(exc).__name__}: {exc}", traceback=trace, advice=None)
-        )
-        writer.emit(Finished(status="failed", checkpoint=None))
-        return 1
-    writer.emit(Finished(status="completed", checkpoint=None, output=str(output)))
-    return 0
+    return run_job(lambda writer: run(args, writer), user_errors=(TrainInputError,))
 
 
 if __name__ == "__main__":
