@@ -30,7 +30,11 @@ describe.skipIf(!python)('a suggested verdict in the Judge tab', () => {
   let problems: string[];
   let folder: string;
 
+  let projectId = 0;
+
   beforeAll(async () => {
+    // The built server inherits this environment: how the run form's tiny model build finds the worker's Python.
+    process.env.STUDIO_PYTHON = python!;
     // Trained first: a long pause between two calls lets the server close the idle keep-alive socket.
     folder = trainTestVerifier(python!, dir);
     browser = await launchBrowser();
@@ -48,7 +52,7 @@ describe.skipIf(!python)('a suggested verdict in the Judge tab', () => {
     await createProfile(page, 'Jo Judge');
     await page.getByTestId('create-demo').click();
     await page.getByTestId('project-home').waitFor({ timeout: 60_000 });
-    const projectId = Number(/#\/p\/(\d+)/.exec(page.url())?.[1]);
+    projectId = Number(/#\/p\/(\d+)/.exec(page.url())?.[1]);
     const annotatorId = (await server.call('listUsers', {})).find((user) => user.name === 'Jo Judge')!.id;
     const rows = (await server.call('listItems', { projectId, limit: 500 })).rows;
     const knife = rows.find((row) => row.externalId === KNIFE)!;
@@ -90,4 +94,21 @@ describe.skipIf(!python)('a suggested verdict in the Judge tab', () => {
     expect(stored()).toEqual([{ verdict: 'unnecessary_refusal', status: 'submitted' }]);
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it('offers the verifier as the reward of a run, with its agreement with people, and the config names its model', async () => {
+    await server.call('buildTinyModel', {});
+    const [verifier] = await server.call('listVerifiers', { projectId });
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('train-setup').click();
+    await page.getByTestId('verifier-tier').waitFor({ timeout: 120_000 });
+    await page.getByTestId('verifier-tier').selectOption('learned');
+    const option = page.getByTestId('reward-verifier').locator('option', { hasText: verifier!.name });
+    expect(await option.textContent()).toContain(`accuracy ${(verifier!.card.held_out.accuracy * 100).toFixed(1)}%`);
+    await page.getByTestId('reward-verifier').selectOption(String(verifier!.id));
+    expect(await page.locator('#verifier-path').inputValue()).toBe(`${verifier!.path}/model.onnx`);
+    await expect.poll(async () => page.getByTestId('config-json').locator('pre').textContent(), { timeout: 20_000 }).toContain(`${verifier!.path}/model.onnx`);
+    await page.getByTestId('reward-verifier-picker').scrollIntoViewIfNeeded();
+    await screenshot(page, 'run-form-reward-verifier');
+    expect(problems).toEqual([]);
+  }, 240_000);
 });

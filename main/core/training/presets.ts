@@ -37,6 +37,9 @@ export function presetSettings(preset: RunPreset, tasks: ReadonlySet<string>): R
       prompts_per_step: 2,
       max_prompt_length: 256,
       max_completion_length: 16,
+      // A smoke test: every image is 2x2 merged patches (4 tokens), as the tiny model's own
+      // processor has it, so image prompts fit the short prompt length and a CPU step stays fast.
+      images: { min_pixels: 56 * 56, max_pixels: 56 * 56, oversize: 'resize' },
       learning_rate: 1e-4,
       seed: 0,
       device: 'auto',

@@ -227,6 +227,11 @@ export const useTraining = defineStore('training', () => {
     return client.api.listEvalSets({ projectId });
   }
 
+  /** The project's learned verifiers, for the run form's reward verifier picker. */
+  function verifiersFor(projectId: number): ReturnType<typeof client.api.listVerifiers> {
+    return client.api.listVerifiers({ projectId });
+  }
+
   async function startRun(input: Parameters<typeof client.api.startRun>[0]): Promise<RunSummary> {
     const run = await client.api.startRun(input);
     upsertRun(run);
@@ -277,6 +282,7 @@ export const useTraining = defineStore('training', () => {
     closeRun,
     previewRunFor,
     evalSetsFor,
+    verifiersFor,
     startRun,
     cancelRun,
     resumeRun,
