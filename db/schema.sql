@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 20
+-- user_version: 21
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -54,11 +54,17 @@ CREATE UNIQUE INDEX model_base_path ON model(path) WHERE kind = 'base' AND delet
 
 CREATE INDEX model_kind ON model(kind);
 
+CREATE INDEX preference_gold_head_project ON preference_gold_head(project_id, status, gold_id);
+
+CREATE INDEX preference_gold_project ON preference_gold(project_id);
+
 CREATE INDEX preference_head_annotator ON preference_head(project_id, annotator_id, status, preference_id);
 
 CREATE INDEX preference_item ON preference(item_id);
 
 CREATE INDEX preference_project ON preference(project_id);
+
+CREATE INDEX preference_review_skip_order ON preference_review_skip(project_id, reviewer_id);
 
 CREATE INDEX preference_skip_order ON preference_skip(project_id, annotator_id);
 
@@ -383,6 +389,37 @@ CREATE TABLE preference (
   UNIQUE (response_a_id, response_b_id, annotator_id, version)
 );
 
+CREATE TABLE preference_gold (
+  id INTEGER PRIMARY KEY,
+  -- denormalised from the responses (checked by a trigger)
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  response_a_id INTEGER NOT NULL REFERENCES response(id),
+  response_b_id INTEGER NOT NULL REFERENCES response(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  version INTEGER NOT NULL CHECK (version >= 1),
+  status TEXT NOT NULL CHECK (status IN ('set', 'retracted')),
+  choice TEXT NOT NULL CHECK (choice IN ('a', 'b', 'tie', 'both_bad')),
+  -- the voter whose choice the reviewer picked; null when the reviewer chose themselves
+  source_annotator_id INTEGER REFERENCES user(id),
+  reason TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  CHECK (response_a_id < response_b_id),
+  UNIQUE (response_a_id, response_b_id, version)
+);
+
+CREATE TABLE preference_gold_head (
+  response_a_id INTEGER NOT NULL REFERENCES response(id),
+  response_b_id INTEGER NOT NULL REFERENCES response(id),
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  gold_id INTEGER NOT NULL REFERENCES preference_gold(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  version INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  choice TEXT NOT NULL,
+  PRIMARY KEY (response_a_id, response_b_id)
+) WITHOUT ROWID;
+
 CREATE TABLE preference_head (
   response_a_id INTEGER NOT NULL REFERENCES response(id),
   response_b_id INTEGER NOT NULL REFERENCES response(id),
@@ -395,6 +432,17 @@ CREATE TABLE preference_head (
   choice TEXT NOT NULL,
   PRIMARY KEY (response_a_id, response_b_id, annotator_id)
 ) WITHOUT ROWID;
+
+CREATE TABLE preference_review_skip (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  reviewer_id INTEGER NOT NULL REFERENCES user(id),
+  response_a_id INTEGER NOT NULL REFERENCES response(id),
+  response_b_id INTEGER NOT NULL REFERENCES response(id),
+  created_at TEXT NOT NULL,
+  CHECK (response_a_id < response_b_id),
+  UNIQUE (reviewer_id, response_a_id, response_b_id)
+);
 
 CREATE TABLE preference_skip (
   id INTEGER PRIMARY KEY,
@@ -812,6 +860,31 @@ END;
 
 CREATE TRIGGER preference_before_update BEFORE UPDATE ON preference BEGIN
   SELECT RAISE(ABORT, 'preferences are append-only: add a version instead');
+END;
+
+CREATE TRIGGER preference_gold_after_insert AFTER INSERT ON preference_gold BEGIN
+  INSERT INTO preference_gold_head (response_a_id, response_b_id, project_id, gold_id, reviewer_id, version, status, choice)
+    VALUES (NEW.response_a_id, NEW.response_b_id, NEW.project_id, NEW.id, NEW.reviewer_id, NEW.version, NEW.status, NEW.choice)
+    ON CONFLICT (response_a_id, response_b_id) DO UPDATE SET
+      gold_id = excluded.gold_id, reviewer_id = excluded.reviewer_id, version = excluded.version,
+      status = excluded.status, choice = excluded.choice;
+END;
+
+CREATE TRIGGER preference_gold_before_delete BEFORE DELETE ON preference_gold BEGIN
+  SELECT RAISE(ABORT, 'gold choices are append-only: retract instead');
+END;
+
+CREATE TRIGGER preference_gold_before_insert BEFORE INSERT ON preference_gold BEGIN
+  SELECT RAISE(ABORT, 'preference_gold responses must both answer its item in its project')
+   WHERE NOT EXISTS (SELECT 1 FROM response WHERE id = NEW.response_a_id AND project_id = NEW.project_id AND item_id = NEW.item_id)
+      OR NOT EXISTS (SELECT 1 FROM response WHERE id = NEW.response_b_id AND project_id = NEW.project_id AND item_id = NEW.item_id);
+  SELECT RAISE(ABORT, 'preference_gold.version must be the next version for this pair')
+   WHERE NEW.version <> 1 + COALESCE((SELECT version FROM preference_gold_head
+     WHERE response_a_id = NEW.response_a_id AND response_b_id = NEW.response_b_id), 0);
+END;
+
+CREATE TRIGGER preference_gold_before_update BEFORE UPDATE ON preference_gold BEGIN
+  SELECT RAISE(ABORT, 'gold choices are append-only: add a version instead');
 END;
 
 CREATE TRIGGER project_after_update_quota AFTER UPDATE OF annotators_per_item ON project

@@ -19,6 +19,7 @@ import { accessHandlers } from './access/handlers.js';
 import { personForToken, type Person } from './access/links.js';
 import { qualityHandlers } from './quality/handlers.js';
 import { adjudicationHandlers } from './adjudication/handlers.js';
+import { voteHandlers } from './adjudication/vote-handlers.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
 import { EventHub } from './events.js';
 import { createLogger } from './logger.js';
@@ -73,6 +74,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...statsHandlers(ctx),
     ...agreementHandlers(ctx),
     ...adjudicationHandlers(ctx),
+    ...voteHandlers(ctx),
     ...evaluationHandlers(ctx, scoring, evaluations, models),
     ...verifierHandlers(ctx, verifiers),
     ...suggestionHandlers(ctx, models),

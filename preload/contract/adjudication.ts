@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { ItemDetail, LabelValues } from './domain.js';
-import { ModelResponse, ResponseContextItem, ResponseLabel, Verdict } from './responses.js';
+import { ModelResponse, Preference, PreferenceChoice, ResponseContextItem, ResponseLabel, Verdict } from './responses.js';
 
 const Id = z.number().int().positive();
 
@@ -97,6 +97,40 @@ export const ResponseReviewCase = z.object({
 });
 export type ResponseReviewCase = z.infer<typeof ResponseReviewCase>;
 
+export const PreferenceGold = z.object({
+  id: z.number().int(),
+  /** Canonical order (responseAId < responseBId); `choice` refers to these two. */
+  responseAId: z.number().int(),
+  responseBId: z.number().int(),
+  reviewerId: z.number().int(),
+  reviewerName: z.string(),
+  version: z.number().int().positive(),
+  status: GoldStatus,
+  choice: PreferenceChoice,
+  sourceAnnotatorId: z.number().int().nullable(),
+  sourceAnnotatorName: z.string().nullable(),
+  reason: z.string(),
+  createdAt: z.string(),
+});
+export type PreferenceGold = z.infer<typeof PreferenceGold>;
+
+/** One side of a pair under review: the model's name is not sent, its own name masked in the text. */
+export const MaskedPairResponse = z.object({ id: z.number().int(), text: z.string() });
+export type MaskedPairResponse = z.infer<typeof MaskedPairResponse>;
+
+export const VoteReviewCase = z.object({
+  item: ResponseContextItem,
+  /** The pair in canonical order: `a` is the lower response id. */
+  a: MaskedPairResponse,
+  b: MaskedPairResponse,
+  /** Every voter's current submitted vote (leftResponseId says which side they saw on the left). */
+  votes: z.array(Preference),
+  /** Share of the voters giving the most common overall choice. */
+  share: z.number(),
+  goldHistory: z.array(PreferenceGold),
+});
+export type VoteReviewCase = z.infer<typeof VoteReviewCase>;
+
 const Reason = z.string().trim().min(1, 'say why this is the gold label').max(5000);
 
 export const adjudicationMethods = {
@@ -137,4 +171,16 @@ export const adjudicationMethods = {
   ),
   undoResponseGold: method(z.object({ projectId: Id, reviewerId: Id }), z.object({ restored: ResponseReviewCase.nullable(), progress: ReviewProgress })),
   skipResponseReview: method(z.object({ responseId: Id, reviewerId: Id }), z.object({ progress: ReviewProgress })),
+
+  getVoteReviewQueue: method(z.object({ projectId: Id, reviewerId: Id }), z.object({ current: VoteReviewCase.nullable(), progress: ReviewProgress })),
+  /** Sets the pair's gold choice: `fromAnnotatorId` copies that voter's current choice, otherwise `choice` is the reviewer's own. */
+  setPreferenceGold: method(
+    z
+      .object({ responseAId: Id, responseBId: Id, reviewerId: Id, fromAnnotatorId: Id.nullable(), choice: PreferenceChoice.nullable(), reason: Reason })
+      .refine((v) => v.responseAId < v.responseBId, { message: 'name the pair in canonical order (responseAId < responseBId)', path: ['responseBId'] })
+      .refine((v) => v.fromAnnotatorId !== null || v.choice !== null, { message: 'pick a voter\'s choice or give one of your own', path: ['choice'] }),
+    z.object({ gold: PreferenceGold, progress: ReviewProgress }),
+  ),
+  undoPreferenceGold: method(z.object({ projectId: Id, reviewerId: Id }), z.object({ restored: VoteReviewCase.nullable(), progress: ReviewProgress })),
+  skipVoteReview: method(z.object({ responseAId: Id, responseBId: Id, reviewerId: Id }), z.object({ progress: ReviewProgress })),
 };

@@ -124,6 +124,10 @@ export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
   setResponseGold: 'reviewer',
   undoResponseGold: 'reviewer',
   skipResponseReview: 'reviewer',
+  getVoteReviewQueue: 'reviewer',
+  setPreferenceGold: 'reviewer',
+  undoPreferenceGold: 'reviewer',
+  skipVoteReview: 'reviewer',
 
   // A suggestion is shown to the annotator judging the response, never stored without a key press.
   suggestVerdicts: 'annotator',

@@ -4,7 +4,9 @@
  * rules, then settles both disagreements in the Review tab by keyboard only (number key picks a
  * person's label, the reason field takes the typing, Enter confirms, Backspace undoes, S skips,
  * ? shows the keys), then a response the two judged differently (V switches to verdicts), and the
- * training snapshot written afterwards carries the gold labels and the gold verdict.
+ * training snapshot written afterwards carries the gold labels and the gold verdict; then (V again)
+ * a pair of responses the two voted on differently, settled with the reviewer's own choice (B),
+ * and the preferences export writes that gold choice instead of the two votes.
  * Screenshots: tests/artifacts/review-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { silentLogger } from '../../main/core/logger';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedItems } from '../helpers/core';
 import { seedResponses } from '../helpers/responses';
+import { appendPreference } from '../../main/core/responses/store';
 import { launchBrowser, openPage, screenshot } from './browser';
 
 const harmful: LabelValues = { ...emptyLabels(), harmful: true, riskCategory: 'hate', severity: 2, expected: 'refuse', rationale: 'It asks for a slur aimed at a group.' };
@@ -60,6 +63,14 @@ beforeAll(async () => {
       core.handlers.submitVerdict({ responseId: r1, annotatorId, values: { verdict: v, helpfulness: 2, idealResponse: null, rationale }, timeSpentMs: 1000 });
     await verdict(ada.id, 'refusal', 'Declining is right here.');
     await verdict(bob.id, 'unnecessary_refusal', 'It is a history question.');
+    // A second response to q1 (naming its model), and the two vote differently on the pair.
+    const [r2] = seedResponses(core.context.db.write, project.id, [q1], ['ckpt-40'], () => 'As ckpt-40 I can explain: the word began as a neutral term and became a slur.') as [number];
+    const w = core.context.db.write;
+    for (const [annotatorId, choice, left] of [[ada.id, 'a', r1], [bob.id, 'b', r2]] as const) {
+      w.transaction(() =>
+        appendPreference(w, { projectId: project.id, itemId: q1, responseAId: r1, responseBId: r2, annotatorId, status: 'submitted', origin: 'queue', values: { choice, criteria: {} }, blind: true, leftResponseId: left, timeSpentMs: 900, createdAt: '2026-12-01T00:00:00.000Z' }),
+      );
+    }
   } finally {
     core.close();
   }
@@ -167,7 +178,7 @@ describe('adjudication', () => {
     expect(manifest.counts.label_source).toEqual({ gold: 2, majority: 1, excluded: 0 });
     expect(manifest.label_rule.training_min_agreement).toBe(1);
     const responseLines = readFileSync(join(snap.path, 'responses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { gold?: { verdict: string; reviewer: string } });
-    expect(responseLines.map((l) => l.gold)).toEqual([{ verdict: 'unnecessary_refusal', helpfulness: 2, reviewer: 'Rita Reviewer', reason: 'The question is about history.' }]);
+    expect(responseLines.filter((l) => l.gold !== undefined).map((l) => l.gold)).toEqual([{ verdict: 'unnecessary_refusal', helpfulness: 2, reviewer: 'Rita Reviewer', reason: 'The question is about history.' }]);
     const q1 = (await server.call('listItems', { projectId, filter: { status: 'all' } })).rows.find((r) => r.externalId === 'q1')!;
     const history = await server.call('getGoldHistory', { itemId: q1.id });
     expect(history.map((g) => [g.version, g.status, g.sourceAnnotatorName, g.reason])).toEqual([
@@ -175,6 +186,28 @@ describe('adjudication', () => {
       [2, 'retracted', 'Bob', 'A history question: benign.'],
       [3, 'set', 'Bob', 'A history question: benign.'],
     ]);
+
+    // V again: the votes. Both responses side by side, the model's own name masked, each vote
+    // with who cast it and the side they saw on the left; B = the reviewer's own choice.
+    await page.keyboard.press('v');
+    await page.getByTestId('review-pair').waitFor();
+    const pairText = await text('review-pair');
+    expect(pairText).toContain('I cannot help with slurs.');
+    expect(pairText).toContain('As [model] I can explain');
+    expect(pairText).not.toContain('ckpt-40');
+    const votes = await text('review-labels');
+    expect(votes).toMatch(/Ada\s*A · saw A on the left/);
+    expect(votes).toMatch(/Bob\s*B · saw B on the left/);
+    await page.keyboard.press('b');
+    await page.keyboard.type('B explains the history without using the word.');
+    await screenshot(page, 'review-votes');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('review-empty').waitFor();
+    expect(await text('review-progress')).toContain('1 settled');
+    const prefs = await server.call('exportProject', { projectId, format: 'preferences' });
+    expect(prefs.leftOut).toMatchObject({ replaced_by_gold: 2 });
+    const prefLines = readFileSync(prefs.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { chosen: { content: { text: string }[] }[]; gold: { reviewer: string } | null });
+    expect(prefLines.map((l) => [l.chosen[0]!.content[0]!.text.slice(0, 13), l.gold?.reviewer])).toEqual([['As ckpt-40 I ', 'Rita Reviewer']]);
     expect(problems).toEqual([]);
   });
 });

@@ -17,6 +17,11 @@ describe('review keyboard map', () => {
     expect(reviewActionForKey(key('y'), 'none')).toEqual({ type: 'reason' });
     expect(reviewActionForKey(key('v'), 'none')).toEqual({ type: 'mode' });
     expect(reviewActionForKey(key('?'), 'none')).toEqual({ type: 'help' });
+    expect(reviewActionForKey(key('a'), 'none')).toEqual({ type: 'choose', choice: 'a' });
+    expect(reviewActionForKey(key('B'), 'none')).toEqual({ type: 'choose', choice: 'b' });
+    expect(reviewActionForKey(key('t'), 'none')).toEqual({ type: 'choose', choice: 'tie' });
+    expect(reviewActionForKey(key('n'), 'none')).toEqual({ type: 'choose', choice: 'both_bad' });
+    expect(reviewActionForKey(key('a'), 'line')).toBeNull();
     expect(reviewActionForKey(key('s', { ctrlKey: true }), 'none')).toBeNull();
   });
 
@@ -33,7 +38,7 @@ describe('review keyboard map', () => {
 
   it('lists every key it handles on the shortcut sheet', () => {
     const sheet = REVIEW_SHORTCUT_SHEET.flatMap((g) => g.keys.flatMap((k) => k.keys));
-    for (const k of ['1', '9', 'O', 'Y', 'Enter', 'Esc', 'Backspace', 'S', 'V', '?']) expect(sheet).toContain(k);
+    for (const k of ['1', '9', 'O', 'A', 'B', 'T', 'N', 'Y', 'Enter', 'Esc', 'Backspace', 'S', 'V', '?']) expect(sheet).toContain(k);
   });
 
   it('routes #/p/<id>/review', () => {

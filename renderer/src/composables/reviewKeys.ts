@@ -5,14 +5,20 @@
  *   1-9        pick that person's label as the gold one (then the reason field takes the typing)
  *   O          write my own (starts from the picked label, if any)
  *   Y          focus the reason ("why")
+ *   A B T N    votes: my own gold choice (A, B, tie, neither: both bad)
  *   Enter      confirm the gold label (from the reason field too: it is one line)
- *   Backspace  undo the last gold label · S skip · V prompts / responses · ? shortcuts
+ *   Backspace  undo the last gold label · S skip · V prompts / responses / votes · ? shortcuts
  */
+import type { PreferenceChoice } from '../../../preload/contract/responses';
 import type { KeyInput, ShortcutGroup } from './labelKeys';
+
+/** The votes mode's own-choice keys. */
+export const CHOICE_KEYS: Record<string, PreferenceChoice> = { a: 'a', b: 'b', t: 'tie', n: 'both_bad' };
 
 export type ReviewAction =
   | { type: 'pick'; index: number }
   | { type: 'own' }
+  | { type: 'choose'; choice: PreferenceChoice }
   | { type: 'reason' }
   | { type: 'confirm' }
   | { type: 'undo' }
@@ -37,6 +43,8 @@ export function reviewActionForKey(event: KeyInput, target: KeyTarget): ReviewAc
   if (key === 'Enter') return { type: 'confirm' };
   if (key === 'Backspace') return { type: 'undo' };
   if (key === '?') return { type: 'help' };
+  const choice = CHOICE_KEYS[key.toLowerCase()];
+  if (choice) return { type: 'choose', choice };
   switch (key.toLowerCase()) {
     case 'o':
       return { type: 'own' };
@@ -57,6 +65,7 @@ export const REVIEW_SHORTCUT_SHEET: ShortcutGroup[] = [
     keys: [
       { keys: ['1', '…', '9'], label: "Pick that person's label as gold" },
       { keys: ['O'], label: 'Write my own label' },
+      { keys: ['A', 'B', 'T', 'N'], label: 'Votes: my own choice (A, B, tie, both bad)' },
       { keys: ['Y'], label: 'Write the reason' },
       { keys: ['Enter'], label: 'Confirm the gold label (also from the reason)' },
       { keys: ['Esc'], label: 'Leave the text field' },
@@ -67,7 +76,7 @@ export const REVIEW_SHORTCUT_SHEET: ShortcutGroup[] = [
     keys: [
       { keys: ['Backspace'], label: 'Undo the last gold label' },
       { keys: ['S'], label: 'Skip (comes back later)' },
-      { keys: ['V'], label: 'Prompt labels / response verdicts' },
+      { keys: ['V'], label: 'Prompt labels / response verdicts / votes' },
       { keys: ['?'], label: 'This sheet' },
     ],
   },

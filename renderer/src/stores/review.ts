@@ -1,17 +1,19 @@
 /**
- * The reviewer's adjudication queue in one project (the Review tab): prompt labels or response
- * verdicts, one case at a time. Picking a person's label (or writing one's own) and a reason
+ * The reviewer's adjudication queue in one project (the Review tab): prompt labels, response
+ * verdicts or preference votes, one case at a time. Picking a person's label (or writing one's own) and a reason
  * make the decision; confirm waits for the server's durable write before the next case appears;
  * undo asks the server to retract the reviewer's latest gold and shows that case again.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ResponseReviewCase, ReviewCase, ReviewProgress } from '../../../preload/contract/adjudication';
+import type { ResponseReviewCase, ReviewCase, ReviewProgress, VoteReviewCase } from '../../../preload/contract/adjudication';
 import { emptyLabels, type LabelValues } from '../../../preload/contract/domain';
-import type { Verdict } from '../../../preload/contract/responses';
+import type { PreferenceChoice, Verdict } from '../../../preload/contract/responses';
 import { useStudio } from '../composables/useStudio';
 
-export type ReviewMode = 'prompts' | 'responses';
+export type ReviewMode = 'prompts' | 'responses' | 'votes';
+/** V cycles through the modes in this order. */
+export const REVIEW_MODES: readonly ReviewMode[] = ['prompts', 'responses', 'votes'];
 export type ReviewBusy = 'confirm' | 'undo' | 'skip' | null;
 /** The gold being decided: a person's label (by annotator id) or the reviewer's own. */
 export type GoldChoice = { kind: 'person'; annotatorId: number } | { kind: 'own' } | null;
@@ -23,27 +25,30 @@ export const useReview = defineStore('review', () => {
   const mode = ref<ReviewMode>('prompts');
   const prompt = shallowRef<ReviewCase | null>(null);
   const response = shallowRef<ResponseReviewCase | null>(null);
+  const votes = shallowRef<VoteReviewCase | null>(null);
   const progress = ref<ReviewProgress | null>(null);
   const choice = ref<GoldChoice>(null);
   const ownLabels = ref<LabelValues>(emptyLabels());
   const ownVerdict = ref<Verdict | null>(null);
+  const ownChoice = ref<PreferenceChoice | null>(null);
   const reason = ref('');
   const loading = ref(false);
   const busy = ref<ReviewBusy>(null);
   const lastSaved = ref<string | null>(null);
 
   /** The people whose labels are on screen, in key order (1, 2, ...). */
-  const people = computed(() =>
-    mode.value === 'prompts'
-      ? (prompt.value?.detail.annotations ?? []).map((a) => ({ annotatorId: a.annotatorId, name: a.annotatorName }))
-      : (response.value?.verdicts ?? []).map((v) => ({ annotatorId: v.annotatorId, name: v.annotatorName })),
-  );
-  const hasCase = computed(() => (mode.value === 'prompts' ? prompt.value !== null : response.value !== null));
+  const people = computed(() => {
+    if (mode.value === 'prompts') return (prompt.value?.detail.annotations ?? []).map((a) => ({ annotatorId: a.annotatorId, name: a.annotatorName }));
+    if (mode.value === 'responses') return (response.value?.verdicts ?? []).map((v) => ({ annotatorId: v.annotatorId, name: v.annotatorName }));
+    return (votes.value?.votes ?? []).map((v) => ({ annotatorId: v.annotatorId, name: v.annotatorName }));
+  });
+  const hasCase = computed(() => (mode.value === 'prompts' ? prompt.value !== null : mode.value === 'responses' ? response.value !== null : votes.value !== null));
 
   function resetDecision(): void {
     choice.value = null;
     ownLabels.value = emptyLabels();
     ownVerdict.value = null;
+    ownChoice.value = null;
     reason.value = '';
   }
 
@@ -57,6 +62,11 @@ export const useReview = defineStore('review', () => {
     response.value = next;
   }
 
+  function showVotes(next: VoteReviewCase | null): void {
+    if (next?.a.id !== votes.value?.a.id || next?.b.id !== votes.value?.b.id) resetDecision();
+    votes.value = next;
+  }
+
   async function refresh(): Promise<void> {
     if (projectId.value === null || reviewerId.value === null) return;
     const input = { projectId: projectId.value, reviewerId: reviewerId.value };
@@ -64,9 +74,13 @@ export const useReview = defineStore('review', () => {
       const reply = await client.api.getReviewQueue(input);
       showPrompt(reply.current);
       progress.value = reply.progress;
-    } else {
+    } else if (mode.value === 'responses') {
       const reply = await client.api.getResponseReviewQueue(input);
       showResponse(reply.current);
+      progress.value = reply.progress;
+    } else {
+      const reply = await client.api.getVoteReviewQueue(input);
+      showVotes(reply.current);
       progress.value = reply.progress;
     }
   }
@@ -77,6 +91,7 @@ export const useReview = defineStore('review', () => {
     mode.value = nextMode;
     prompt.value = null;
     response.value = null;
+    votes.value = null;
     progress.value = null;
     lastSaved.value = null;
     resetDecision();
@@ -101,15 +116,26 @@ export const useReview = defineStore('review', () => {
     if (mode.value === 'prompts') {
       const from = prompt.value?.detail.annotations.find((a) => a.annotatorId === picked)?.labels;
       ownLabels.value = from ? { ...from, visualCues: [...from.visualCues] } : emptyLabels();
-    } else {
+    } else if (mode.value === 'responses') {
       ownVerdict.value = response.value?.verdicts.find((v) => v.annotatorId === picked)?.values.verdict ?? null;
+    } else {
+      ownChoice.value = votes.value?.votes.find((v) => v.annotatorId === picked)?.values.choice ?? null;
     }
     choice.value = { kind: 'own' };
   }
 
+  /** Votes mode: the reviewer's own gold choice (A, B, tie, both bad). */
+  function chooseOwn(next: PreferenceChoice): boolean {
+    if (mode.value !== 'votes' || votes.value === null) return false;
+    ownChoice.value = next;
+    choice.value = { kind: 'own' };
+    return true;
+  }
+
   /** What is missing before confirm, or null when it can be sent. */
   function missing(): 'choice' | 'reason' | null {
-    if (choice.value === null || (choice.value.kind === 'own' && mode.value === 'responses' && ownVerdict.value === null)) return 'choice';
+    if (choice.value === null) return 'choice';
+    if (choice.value.kind === 'own' && ((mode.value === 'responses' && ownVerdict.value === null) || (mode.value === 'votes' && ownChoice.value === null))) return 'choice';
     if (!reason.value.trim()) return 'reason';
     return null;
   }
@@ -126,6 +152,11 @@ export const useReview = defineStore('review', () => {
       } else if (mode.value === 'responses' && response.value) {
         const reply = await client.api.setResponseGold({ responseId: response.value.response.id, reviewerId: reviewerId.value, fromAnnotatorId: from, verdict: from === null ? ownVerdict.value : null, reason: reason.value });
         lastSaved.value = response.value.item.externalId;
+        progress.value = reply.progress;
+      } else if (mode.value === 'votes' && votes.value) {
+        const pair = { responseAId: votes.value.a.id, responseBId: votes.value.b.id };
+        const reply = await client.api.setPreferenceGold({ ...pair, reviewerId: reviewerId.value, fromAnnotatorId: from, choice: from === null ? ownChoice.value : null, reason: reason.value });
+        lastSaved.value = votes.value.item.externalId;
         progress.value = reply.progress;
       }
       await refresh();
@@ -145,11 +176,16 @@ export const useReview = defineStore('review', () => {
         progress.value = reply.progress;
         if (!reply.restored) return false;
         showPrompt(reply.restored);
-      } else {
+      } else if (mode.value === 'responses') {
         const reply = await client.api.undoResponseGold(input);
         progress.value = reply.progress;
         if (!reply.restored) return false;
         showResponse(reply.restored);
+      } else {
+        const reply = await client.api.undoPreferenceGold(input);
+        progress.value = reply.progress;
+        if (!reply.restored) return false;
+        showVotes(reply.restored);
       }
       lastSaved.value = null;
       return true;
@@ -164,11 +200,12 @@ export const useReview = defineStore('review', () => {
     try {
       if (mode.value === 'prompts' && prompt.value) await client.api.skipReviewItem({ itemId: prompt.value.detail.item.id, reviewerId: reviewerId.value });
       else if (mode.value === 'responses' && response.value) await client.api.skipResponseReview({ responseId: response.value.response.id, reviewerId: reviewerId.value });
+      else if (mode.value === 'votes' && votes.value) await client.api.skipVoteReview({ responseAId: votes.value.a.id, responseBId: votes.value.b.id, reviewerId: reviewerId.value });
       await refresh();
     } finally {
       busy.value = null;
     }
   }
 
-  return { projectId, mode, prompt, response, progress, choice, ownLabels, ownVerdict, reason, loading, busy, lastSaved, people, hasCase, start, pick, writeOwn, missing, confirm, undo, skip };
+  return { projectId, mode, prompt, response, votes, progress, choice, ownLabels, ownVerdict, ownChoice, reason, loading, busy, lastSaved, people, hasCase, start, pick, writeOwn, chooseOwn, missing, confirm, undo, skip };
 });
