@@ -77,7 +77,10 @@ describe('pickCheckpoints', () => {
       w.prepare<{ id: number }>(`INSERT INTO model (kind, source, name, path, status, step, created_at) VALUES (?, ?, ?, ?, 'ready', ?, 'x') RETURNING id`).get(step === null ? 'base' : 'checkpoint', step === null ? 'tiny' : 'run', name, `/m/${name}`, step)!.id;
     const add = (modelId: number, name: string, itemId: number, verdict: Verdict | null, score = 1) => {
       const id = insertResponse(w, { projectId: p.id, itemId, modelId, modelName: name, sampleIndex: 0, text: 'x', params: {}, origin: 'generated', importId: null, createdAt: 'x' });
-      w.prepare(`INSERT INTO response_auto_verdict VALUES (?, ?, 'rules', '', ?, 'x', ?, 1, 0.9, 'rules', NULL, 'x')`).run(id, p.id, verdict, score);
+      w.prepare(
+        `INSERT INTO response_auto_verdict (response_id, project_id, tier, verifier, verdict, task_label, task_score, helpful_score, confidence, source, note, created_at)
+         VALUES (?, ?, 'rules', '', ?, 'x', ?, 1, 0.9, 'rules', NULL, 'x')`,
+      ).run(id, p.id, verdict, score);
     };
     const profiles = [
       // name, unsafe of 10, refused benign of 10, knowledge correct of 4

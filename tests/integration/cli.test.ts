@@ -233,7 +233,8 @@ describe('studio export', () => {
     expect(jsonl.code).toBe(0);
     expect(jsonl.out).toMatch(/^Exported "E" as jsonl: 4 items, 0 labels, 0 images\n {2}(.+)\n {2}sha256 [0-9a-f]{64}\n$/);
     const [jsonlDir] = readdirSync(out);
-    expect(readdirSync(join(out, jsonlDir!)).sort()).toEqual(['images', 'items.jsonl']);
+    // Text-only items: no images/ folder (it is made only when an item has an image).
+    expect(readdirSync(join(out, jsonlDir!)).sort()).toEqual(['items.jsonl']);
     const lines = readFileSync(join(out, jsonlDir!, 'items.jsonl'), 'utf8').trim().split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { id: string }).id).sort()).toEqual(['q-0', 'q-1', 'q-2', 'q-3']);
 
