@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import { zodWithoutJsonSchema } from './scripts/zod-without-json-schema';
 
 // One build for both hosts: main/ bundles the Electron host, the CLI/server and the benchmark as
 // separate entries over the same core; preload and renderer are built for the desktop window,
@@ -42,7 +43,8 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     // Relative asset URLs work both from app://studio/ in the desktop window and at / under `studio serve`.
     base: './',
-    plugins: [vue()],
+    // zodWithoutJsonSchema: the renderer validates with zod but never converts a schema to JSON Schema.
+    plugins: [vue(), zodWithoutJsonSchema()],
     // Composition API only (the house rule): Vue's Options API support is left out of the bundle.
     define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
     build: {
