@@ -47,6 +47,10 @@ from cosmo_rl.verifiers.text import split_response
 
 FORMAT = "cosmo-bow-linear"
 ONNX_METADATA_KEY = "cosmo_verifier_config"
+# The learned tier's decision table for the app (verifiers/verdict_table.py), in every ONNX export.
+VERDICT_TABLE_KEY = "cosmo_verdict_table"
+# A routed item whose labels the classifier lacks keeps the rules' verdict at most this sure.
+RULES_FALLBACK_CONFIDENCE = 0.1
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -178,7 +182,11 @@ def _onnx_model(classifier: BowClassifier) -> Any:
     )
     # Opset 17 / IR 8: old enough for every onnxruntime(-node) the app may ship.
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
-    helper.set_model_props(model, {ONNX_METADATA_KEY: json.dumps(classifier.config)})
+    from cosmo_rl.verifiers.verdict_table import verdict_table
+
+    helper.set_model_props(
+        model, {ONNX_METADATA_KEY: json.dumps(classifier.config), VERDICT_TABLE_KEY: json.dumps(verdict_table())}
+    )
     onnx.checker.check_model(model)
     return model
 
@@ -282,11 +290,16 @@ class LearnedVerifier(Verifier):
         allowed = [j for j, label in enumerate(self.classifier.labels) if label in labels_for(item)]
         if not allowed:
             rules = self.fallback.verdict(item, response)
-            note = f"classifier has none of the labels {labels_for(item)}; rules decided"
-            return Verdict(rules.label, rules.score, min(rules.confidence, 0.1), "rules_fallback", note)
+            confidence = min(rules.confidence, RULES_FALLBACK_CONFIDENCE)
+            return Verdict(rules.label, rules.score, confidence, "rules_fallback", fallback_note(item))
         probs = label_probabilities(self.classifier.labels, labels_for(item), logits)
         label = max(probs, key=probs.__getitem__)  # the first maximum, in the classifier's label order
         return Verdict(label, score_label(item, label), probs[label], "learned")
+
+
+def fallback_note(item: ItemFields) -> str:
+    """Why a routed item's verdict is the rules' (the classifier has none of its labels)."""
+    return f"classifier has none of the labels {labels_for(item)}; rules decided"
 
 
 def label_probabilities(labels: Sequence[str], allowed: Sequence[str], logits: np.ndarray) -> dict[str, float]:
