@@ -18,7 +18,9 @@ Files (``path`` in the run config):
 - a folder with ``config.json`` and one of ``model.safetensors`` (state dict ``weight`` [L, V],
   ``bias`` [L]), ``model.pt`` (the same state dict via torch.save) or ``model.onnx``;
 - or a single ``.onnx`` file whose metadata key ``cosmo_verifier_config`` holds the config.
-ONNX graph: input ``features`` float32 [N, V] -> output ``logits`` float32 [N, L].
+ONNX graph: input ``features`` float32 [N, V] -> output ``logits`` float32 [N, L]. Every ONNX
+export also holds metadata ``cosmo_verdict_table`` (verifiers/verdict_table.py): the decision
+rules below, computed by this package's functions, for the app to look up.
 config.json: ``{"format": "cosmo-bow-linear", "version": 1, "vocab": [...], "labels": [...], "ngrams": 1|2}``.
 
 Only safety, jailbreak and value items are decided by the classifier, restricted to the
