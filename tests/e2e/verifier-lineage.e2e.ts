@@ -92,9 +92,9 @@ async function seedRun(core: Core, dataDir: string, projectId: number, verifier:
     const path = join(dataDir, 'runs', 'r1', 'output', `checkpoint-${step}`);
     mkdirSync(path, { recursive: true });
     writeFileSync(join(path, 'adapter_config.json'), '{}');
-    const name = `closed loop · stage1 step ${step}`;
+    const name = `closed loop · stage2 step ${step}`;
     // The worker's checkpoint event, which the run view lists (getRun), as a finished run has it.
-    w.prepare(`INSERT INTO run_event (run_id, type, step, data, time) VALUES (?, 'checkpoint', ?, ?, ?)`).run(runId, step, JSON.stringify({ step, stage: 'stage1', path }), now);
+    w.prepare(`INSERT INTO run_event (run_id, type, step, data, time) VALUES (?, 'checkpoint', ?, ?, ?)`).run(runId, step, JSON.stringify({ step, stage: 'stage2', path }), now);
     checkpoints.push(name);
     ids.push(
       w
