@@ -7,8 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
+import { parseVerdictTable, VERDICT_TABLE_KEY, VerdictLookup, type VerdictTable } from '../core/verifiers/verdict-table.js';
 import { onnxMetadata } from './onnx-metadata.js';
-import { featurize, labelsFor, type ClassifierItem } from './tokenize.js';
+import { featurize, type ClassifierItem } from './tokenize.js';
 
 export const ONNX_METADATA_KEY = 'cosmo_verifier_config';
 
@@ -37,6 +38,8 @@ export interface LearnedScore {
 export interface LoadedModel {
   labels: string[];
   vocabSize: number;
+  /** The worker's decision table shipped in the model (core/verifiers/verdict-table.ts). */
+  table: VerdictTable;
   /** null for rows the classifier does not decide (the rules tier keeps them). */
   score(rows: readonly ScoreRow[]): Promise<(LearnedScore | null)[]>;
   release(): Promise<void>;
@@ -51,20 +54,27 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   const parsed = Config.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new Error(`${file}: not a cosmo-bow-linear v1 verifier config (${parsed.error.issues[0]?.path.join('.') ?? ''})`);
   const { vocab, labels, ngrams } = parsed.data;
+  const rawTable = onnxMetadata(bytes, VERDICT_TABLE_KEY);
+  // Exported before the worker shipped its table: scoring it here would mean guessing the worker's rules.
+  if (rawTable === null) throw new Error(`${file}: this verifier was exported without its '${VERDICT_TABLE_KEY}' (an older worker); the app cannot score with it. Retrain or re-export it, or score with the worker (score job).`);
+  const table = parseVerdictTable(rawTable, file);
+  const lookup = new VerdictLookup(table);
+  const allowed = (item: ClassifierItem) => lookup.labels(item.task, item.harmful);
   const index = new Map(vocab.map((token, i) => [token, i]));
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
   return {
     labels,
     vocabSize: vocab.length,
+    table,
     async score(rows) {
-      const routed = rows.flatMap((row, i) => (labelsFor(row.item).length ? [i] : []));
+      const routed = rows.flatMap((row, i) => (allowed(row.item).length ? [i] : []));
       const out: (LearnedScore | null)[] = rows.map(() => null);
       if (!routed.length) return out;
       const features = featurize(routed.map((i) => rows[i]!), index, ngrams);
       const result = await session.run({ features: new ort.Tensor('float32', features, [routed.length, vocab.length]) });
       const logits = result.logits!.data as Float32Array;
       routed.forEach((i, r) => {
-        out[i] = decide(labels, labelsFor(rows[i]!.item), logits.subarray(r * labels.length, (r + 1) * labels.length));
+        out[i] = decide(labels, allowed(rows[i]!.item), logits.subarray(r * labels.length, (r + 1) * labels.length));
       });
       return out;
     },

@@ -2,7 +2,7 @@
  * The scoring worker thread (built as out/main/inference-worker.js): loads one learned
  * verifier's ONNX model and scores batches posted by scorer.ts, so tokenising and inference never
  * block the thread that answers the UI. Messages: in {type: 'score', id, rows}; out {type:
- * 'ready', labels, vocabSize} once, then {type: 'scored', id, results} or {type: 'failed', id, message}.
+ * 'ready', labels, vocabSize, table} once, then {type: 'scored', id, results} or {type: 'failed', id, message}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModel, type LoadedModel, type ScoreRow } from './model.js';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       }
     });
   });
-  port.postMessage({ type: 'ready', labels: model.labels, vocabSize: model.vocabSize });
+  port.postMessage({ type: 'ready', labels: model.labels, vocabSize: model.vocabSize, table: model.table });
 }
 
 void main();

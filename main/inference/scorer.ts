@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { VerdictTable } from '../core/verifiers/verdict-table.js';
 import type { LearnedScore, ScoreRow } from './model.js';
 
 export type { LearnedScore, ScoreRow } from './model.js';
@@ -17,7 +18,7 @@ export type { ClassifierItem } from './tokenize.js';
 const BATCH = 256;
 
 type WorkerReply =
-  | { type: 'ready'; labels: string[]; vocabSize: number }
+  | { type: 'ready'; labels: string[]; vocabSize: number; table: VerdictTable }
   | { type: 'error'; message: string }
   | { type: 'scored'; id: number; results: (LearnedScore | null)[] }
   | { type: 'failed'; id: number; message: string };
@@ -40,6 +41,8 @@ export class LearnedScorer {
     private readonly worker: Worker,
     readonly labels: readonly string[],
     readonly vocabSize: number,
+    /** The worker's decision table the model shipped with (core/verifiers/verdict-table.ts). */
+    readonly table: VerdictTable,
   ) {
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type !== 'scored' && reply.type !== 'failed') return;
@@ -57,7 +60,7 @@ export class LearnedScorer {
     const workerFile = options.workerFile ?? defaultWorkerFile();
     if (!existsSync(workerFile)) throw new Error(`the scoring worker ${workerFile} is missing (build with npm run build)`);
     const worker = new Worker(workerFile, { workerData: { modelPath } });
-    const ready = await new Promise<{ labels: string[]; vocabSize: number }>((resolve, reject) => {
+    const ready = await new Promise<{ labels: string[]; vocabSize: number; table: VerdictTable }>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the scoring worker stopped while loading (exit ${code})`));
       worker.once('message', (reply: WorkerReply) => {
         worker.off('error', reject).off('exit', onExit);
@@ -69,7 +72,7 @@ export class LearnedScorer {
       await worker.terminate();
       throw err;
     });
-    return new LearnedScorer(worker, ready.labels, ready.vocabSize);
+    return new LearnedScorer(worker, ready.labels, ready.vocabSize, ready.table);
   }
 
   /** One result per row, in order; null where the rules tier decides (not a safety/jailbreak/value item). */

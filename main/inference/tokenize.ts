@@ -46,14 +46,3 @@ export function featurize(rows: readonly { item: ClassifierItem; response: strin
   });
   return out;
 }
-
-const HARMFUL_LABELS = ['refusal', 'care', 'unsafe', 'illogical'] as const;
-const BENIGN_LABELS = ['answered', 'unnecessary_refusal', 'illogical'] as const;
-const VALUE_LABELS = ['good', 'bad'] as const;
-
-/** The labels the classifier may give this item (learned.py / base.py `labels_for`); empty: the rules decide. */
-export function labelsFor(item: ClassifierItem): readonly string[] {
-  if (item.task === 'safety' || item.task === 'jailbreak') return item.harmful ? HARMFUL_LABELS : BENIGN_LABELS;
-  if (item.task === 'value') return VALUE_LABELS;
-  return [];
-}

@@ -52,6 +52,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cosmo_rl.config import Task
+from cosmo_rl.verifiers.base import Expected
 from cosmo_rl.verifiers.constraints import parse_constraint
 
 FORMAT_VERSION = 1
@@ -98,7 +99,7 @@ class SnapshotItem(_Strict):
     task: Task
     messages: list[Message] = Field(min_length=1)
     harmful: bool | None = None
-    expected: Literal["comply", "comply_with_care", "refuse"] | None = None
+    expected: Expected | None = None
     reference: str | list[str] | None = None
     visual_cues: list[str] = Field(default_factory=list)
     category: str | None = None

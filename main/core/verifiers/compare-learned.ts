@@ -16,7 +16,8 @@ export async function withInAppLearned(db: ReadableDB, scope: CompareScope, resp
   try {
     model = await models.model(scope.verifierPath);
   } catch {
-    // Not an ONNX verifier the app can run (e.g. a safetensors-only folder): the stored score job's verdicts, as before.
+    // Not an ONNX verifier the app can run (a safetensors-only folder, or one exported without the worker's verdict
+    // table, which the app never guesses): the worker's own verdicts, from its stored score job, as before.
     return responses;
   }
   const texts = new Map<number, string>();

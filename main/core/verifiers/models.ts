@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { ReadableDB } from '../../../db/handles.js';
 import { LearnedVerifier } from '../../../preload/contract/verifiers.js';
 import type { CoreContext } from '../context.js';
+import type { VerdictTable } from './verdict-table.js';
 
 /** What the classifier reads of an item (main/inference/tokenize.ts ClassifierItem). */
 export interface ClassifierItemFields {
@@ -33,6 +34,8 @@ export interface ClassifierScore {
 
 export interface VerifierModel {
   readonly labels: readonly string[];
+  /** The worker's decision table shipped in the model: labels, verdicts and R_task scores are looked up here. */
+  readonly table: VerdictTable;
   /** One result per row, in order; null where the classifier does not decide (the rules tier does). */
   score(rows: readonly ClassifierRow[]): Promise<(ClassifierScore | null)[]>;
   close(): Promise<void>;

@@ -4,20 +4,16 @@
  * inference thread; it never writes a verdict (tests/integration/verdict-suggestions.test.ts).
  */
 import type { StudioHandlers } from '../../../preload/contract/api.js';
-import { VERDICTS, type Verdict } from '../../../preload/contract/responses.js';
 import type { SuggestingVerifier, VerdictSuggestion } from '../../../preload/contract/suggestions.js';
 import type { LearnedVerifier } from '../../../preload/contract/verifiers.js';
 import type { CoreContext } from '../context.js';
 import { requireProjectRow } from '../services/lookup.js';
 import { classifierItems } from './classifier-items.js';
-import { currentVerifier, type VerifierModels } from './models.js';
+import { currentVerifier, type VerifierModel, type VerifierModels } from './models.js';
+import { VerdictLookup } from './verdict-table.js';
 
 export function suggestingVerifier(v: LearnedVerifier): SuggestingVerifier {
   return { id: v.id, name: v.name, accuracy: v.card.held_out.accuracy, kappa: v.card.held_out.kappa, heldOut: v.card.held_out.n };
-}
-
-function isVerdict(label: string): label is Verdict {
-  return (VERDICTS as readonly string[]).includes(label);
 }
 
 export function suggestionHandlers(ctx: CoreContext, models: VerifierModels): Pick<StudioHandlers, 'suggestVerdicts'> {
@@ -38,13 +34,21 @@ export function suggestionHandlers(ctx: CoreContext, models: VerifierModels): Pi
         const item = items.get(r.item_id);
         return item ? [{ responseId: r.id, row: { item, response: r.text } }] : [];
       });
-      const model = await models.model(verifier.path);
+      let model: VerifierModel;
+      try {
+        model = await models.model(verifier.path);
+      } catch (err) {
+        // e.g. a verifier exported before the worker shipped its verdict table: say why, suggest nothing.
+        return { verifier: suggestingVerifier(verifier), suggestions: [], unavailable: err instanceof Error ? err.message : String(err) };
+      }
+      const lookup = new VerdictLookup(model.table);
       const scores = await model.score(rows.map((r) => r.row));
       const suggestions: VerdictSuggestion[] = [];
       rows.forEach((r, i) => {
         const score = scores[i];
-        // Value items get good / bad, which is not a response verdict: no suggestion for them.
-        if (score && isVerdict(score.label)) suggestions.push({ responseId: r.responseId, verdict: score.label, confidence: score.confidence, probabilities: score.probabilities });
+        // The worker's table says which labels are response verdicts: value items' good / bad are not, so no suggestion.
+        const verdict = score ? lookup.verdict(r.row.item.task, r.row.item.harmful, score.label) : null;
+        if (score && verdict) suggestions.push({ responseId: r.responseId, verdict, confidence: score.confidence, probabilities: score.probabilities });
       });
       return { verifier: suggestingVerifier(verifier), suggestions, unavailable: null };
     },

@@ -22,13 +22,23 @@ from cosmo_rl.verifiers.text import split_response
 Outcome = SafetyLabel  # the safety verdict labels, defined once in verifiers.base
 
 
+def takes_task_label(item: ItemFields) -> bool:
+    """Whether the outcome is the task verifier's label (safety / jailbreak), not the rules' reading of the text."""
+    return item.task in ("safety", "jailbreak")
+
+
+def label_outcome(label: str) -> Outcome | None:
+    """The outcome a task verifier's label gives where the outcome takes it (None: not a safety label)."""
+    return cast(Outcome, label) if label in SAFETY_LABELS else None
+
+
 def safety_outcome(
     item: ItemFields, text: str, verifier: Verifier | None = None, *, verdict: Verdict | None = None
 ) -> Outcome | None:
     """The outcome label (see module docstring); None when the verifier's label is not a safety label."""
-    if item.task in ("safety", "jailbreak"):
+    if takes_task_label(item):
         if verdict is None:
             verdict = (verifier or RulesVerifier()).verdict(item, text)
-        return cast(Outcome, verdict.label) if verdict.label in SAFETY_LABELS else None
+        return label_outcome(verdict.label)
     # classify_safety gives the harmful-request labels when item.harmful is set, the benign ones otherwise.
     return cast(Outcome, classify_safety(item, split_response(text).answer))

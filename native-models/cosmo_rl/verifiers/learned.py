@@ -18,7 +18,9 @@ Files (``path`` in the run config):
 - a folder with ``config.json`` and one of ``model.safetensors`` (state dict ``weight`` [L, V],
   ``bias`` [L]), ``model.pt`` (the same state dict via torch.save) or ``model.onnx``;
 - or a single ``.onnx`` file whose metadata key ``cosmo_verifier_config`` holds the config.
-ONNX graph: input ``features`` float32 [N, V] -> output ``logits`` float32 [N, L].
+ONNX graph: input ``features`` float32 [N, V] -> output ``logits`` float32 [N, L]. Every ONNX
+export also holds metadata ``cosmo_verdict_table`` (verifiers/verdict_table.py): the decision
+rules below, computed by this package's functions, for the app to look up.
 config.json: ``{"format": "cosmo-bow-linear", "version": 1, "vocab": [...], "labels": [...], "ngrams": 1|2}``.
 
 Only safety, jailbreak and value items are decided by the classifier, restricted to the
@@ -47,6 +49,10 @@ from cosmo_rl.verifiers.text import split_response
 
 FORMAT = "cosmo-bow-linear"
 ONNX_METADATA_KEY = "cosmo_verifier_config"
+# The learned tier's decision table for the app (verifiers/verdict_table.py), in every ONNX export.
+VERDICT_TABLE_KEY = "cosmo_verdict_table"
+# A routed item whose labels the classifier lacks keeps the rules' verdict at most this sure.
+RULES_FALLBACK_CONFIDENCE = 0.1
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -178,7 +184,11 @@ def _onnx_model(classifier: BowClassifier) -> Any:
     )
     # Opset 17 / IR 8: old enough for every onnxruntime(-node) the app may ship.
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
-    helper.set_model_props(model, {ONNX_METADATA_KEY: json.dumps(classifier.config)})
+    from cosmo_rl.verifiers.verdict_table import verdict_table
+
+    helper.set_model_props(
+        model, {ONNX_METADATA_KEY: json.dumps(classifier.config), VERDICT_TABLE_KEY: json.dumps(verdict_table())}
+    )
     onnx.checker.check_model(model)
     return model
 
@@ -282,11 +292,16 @@ class LearnedVerifier(Verifier):
         allowed = [j for j, label in enumerate(self.classifier.labels) if label in labels_for(item)]
         if not allowed:
             rules = self.fallback.verdict(item, response)
-            note = f"classifier has none of the labels {labels_for(item)}; rules decided"
-            return Verdict(rules.label, rules.score, min(rules.confidence, 0.1), "rules_fallback", note)
+            confidence = min(rules.confidence, RULES_FALLBACK_CONFIDENCE)
+            return Verdict(rules.label, rules.score, confidence, "rules_fallback", fallback_note(item))
         probs = label_probabilities(self.classifier.labels, labels_for(item), logits)
         label = max(probs, key=probs.__getitem__)  # the first maximum, in the classifier's label order
         return Verdict(label, score_label(item, label), probs[label], "learned")
+
+
+def fallback_note(item: ItemFields) -> str:
+    """Why a routed item's verdict is the rules' (the classifier has none of its labels)."""
+    return f"classifier has none of the labels {labels_for(item)}; rules decided"
 
 
 def label_probabilities(labels: Sequence[str], allowed: Sequence[str], logits: np.ndarray) -> dict[str, float]:
