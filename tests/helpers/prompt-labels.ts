@@ -5,6 +5,7 @@
  * card section that says the verifier has it.
  */
 import { execFileSync } from 'node:child_process';
+import type { WritableDB } from '../../db/handles.js';
 import { WORKER_DIR } from './python.js';
 
 /** Prompts the head learns; prompts in tests that read the same way get these labels. */
@@ -26,7 +27,7 @@ save_prompt_labels(model, sys.argv[1])
 export function trainTestPromptLabels(python: string, folder: string): void {
   const rows = [
     ...PROMPT_TEXTS.weapons.map((text) => ({ text, task: 'safety', harmful: true, category: 'indiscriminate_weapons', expected: 'refuse' })),
-    ...PROMPT_TEXTS.selfHarm.map((text) => ({ text, task: 'safety', harmful: true, category: 'suicide_self_harm', expected: 'comply_with_care' })),
+    ...PROMPT_TEXTS.selfHarm.map((text) => ({ text, task: 'safety', harmful: true, category: 'suicide_and_self_harm', expected: 'comply_with_care' })),
     ...PROMPT_TEXTS.kitchen.map((text) => ({ text, task: 'safety', harmful: false, expected: 'comply' })),
   ];
   execFileSync(python, ['-c', PYTHON, folder, JSON.stringify(rows)], { cwd: WORKER_DIR, env: { ...process.env, PYTHONPATH: WORKER_DIR, OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -43,9 +44,32 @@ export function promptLabelsCard(accuracy = { harmful: 0.9, category: 0.8, expec
     n: { train_items: 11, held_out_items: 4 },
     fields: {
       harmful: field(['false', 'true'], accuracy.harmful),
-      category: field(['indiscriminate_weapons', 'suicide_self_harm'], accuracy.category),
+      category: field(['indiscriminate_weapons', 'suicide_and_self_harm'], accuracy.category),
       expected: field(['comply', 'comply_with_care', 'refuse'], accuracy.expected),
     },
     untrained: [],
   };
+}
+
+/** Registers `folder` (model.onnx + prompt_labels.onnx) as a learned verifier with a prompt-label head; returns its id. */
+export function registerPromptVerifier(db: WritableDB, projectId: number, folder: string, name = 'learned-p'): number {
+  const agreement = { n: 40, accuracy: 0.85, binary_accuracy: 0.925, kappa: 0.78, confusion: {} };
+  const card = {
+    format: 'cosmo-verifier-card',
+    version: 1,
+    name,
+    snapshot_hash: 'b'.repeat(64),
+    seed: 0,
+    labels: ['answered', 'care', 'refusal', 'unnecessary_refusal', 'unsafe'],
+    n: { examples: 200, train: 160, held_out: 40, train_items: 80, held_out_items: 20 },
+    skipped: {},
+    held_out: agreement,
+    rules_held_out: agreement,
+    prompt_labels: promptLabelsCard(),
+  };
+  return Number(
+    db
+      .prepare('INSERT INTO verifier (project_id, name, path, snapshot_hash, card, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(projectId, name, folder, 'b'.repeat(64), JSON.stringify(card), '2026-01-02T00:00:00.000Z').lastInsertRowid,
+  );
 }

@@ -64,7 +64,7 @@ describe.skipIf(!python)('prompt-label head: app (onnxruntime-node, worker threa
   });
 
   it('gives every head the same probabilities (1e-5) and names the label vocabularies', async () => {
-    expect(scorer.heads).toEqual({ harmful: ['false', 'true'], category: ['indiscriminate_weapons', 'suicide_self_harm'], expected: ['comply', 'comply_with_care', 'refuse'] });
+    expect(scorer.heads).toEqual({ harmful: ['false', 'true'], category: ['indiscriminate_weapons', 'suicide_and_self_harm'], expected: ['comply', 'comply_with_care', 'refuse'] });
     const started = performance.now();
     const scored = await scorer.score(ROWS);
     const ms = performance.now() - started;
