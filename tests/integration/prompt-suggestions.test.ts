@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadableDB } from '../../db/handles.js';
+import type { LabelValues } from '../../preload/contract/domain.js';
 import { onnxScoring } from '../../main/inference/scoring.js';
 import { openTempCore, seedItems, type TempCore } from '../helpers/core.js';
 import { bundleInferenceWorker } from '../helpers/inference-worker.js';
@@ -21,7 +22,7 @@ import { workerPython } from '../helpers/python.js';
 
 const python = workerPython('torch, onnx, onnxruntime, pydantic');
 
-const LABELS = { harmful: false, riskCategory: null, severity: null, expected: 'comply', jailbreakType: null, crossModalRisk: 'none', visualCues: [], referenceAnswer: null, rationale: null } as const;
+const LABELS: LabelValues = { harmful: false, riskCategory: null, severity: null, expected: 'comply', jailbreakType: null, crossModalRisk: 'none', visualCues: [], referenceAnswer: null, rationale: null };
 
 function everyRow(c: TempCore): Record<string, string> {
   const db: ReadableDB = c.core.context.db.read;
