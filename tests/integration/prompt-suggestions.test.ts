@@ -136,4 +136,28 @@ describe.skipIf(!python)('prompt-label suggestions and the uncertainty queue', (
     await c.call('setQueueOrdering', { projectId: project.id, uncertainty: false });
     expect((await queue()).slice(1, -1)).toEqual([...ids.filter((id) => id !== byUncertainty[0] && id !== byUncertainty[1]), late]);
   });
+
+  it('prints figures: scoring a 5,000-item queue and serving it by uncertainty', async () => {
+    const project = await c.call('createProject', { name: `Big${Date.now()}` });
+    const words = [...PROMPT_TEXTS.weapons, ...PROMPT_TEXTS.kitchen, ...PROMPT_TEXTS.selfHarm];
+    const ids = seedItems(c.core, project.id, Array.from({ length: 5000 }, (_, i) => ({ externalId: `b${i}`, text: `${words[i % words.length]!} variant ${i}` })));
+    registerPromptVerifier(c.core.context.db.write, project.id, folder);
+    const ada = await c.call('createUser', { name: `Big${project.id}`, role: 'annotator' });
+    await c.call('setQueueOrdering', { projectId: project.id, uncertainty: true });
+    let started = performance.now();
+    const ordering = await c.call('scoreQueue', { projectId: project.id });
+    const scoreMs = performance.now() - started;
+    expect(ordering.scored).toBe(ids.length);
+    started = performance.now();
+    for (let i = 0; i < 20; i += 1) await c.call('getQueue', { projectId: project.id, annotatorId: ada.id, count: 10 });
+    const queueMs = (performance.now() - started) / 20;
+    await c.call('setQueueOrdering', { projectId: project.id, uncertainty: false });
+    started = performance.now();
+    for (let i = 0; i < 20; i += 1) await c.call('getQueue', { projectId: project.id, annotatorId: ada.id, count: 10 });
+    const plainMs = (performance.now() - started) / 20;
+    started = performance.now();
+    for (let i = 0; i < 20; i += 1) await c.call('suggestPromptLabels', { projectId: project.id, itemIds: ids.slice(i * 4, i * 4 + 4) });
+    const suggestMs = (performance.now() - started) / 20;
+    console.log(`5,000 items: scoreQueue ${scoreMs.toFixed(0)} ms; getQueue ordered ${queueMs.toFixed(1)} ms / usual order ${plainMs.toFixed(1)} ms a call; suggestPromptLabels (4 items) ${suggestMs.toFixed(1)} ms a call`);
+  }, 120_000);
 });

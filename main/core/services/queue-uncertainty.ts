@@ -12,11 +12,13 @@ export interface UncertaintyOrder {
   orderFor(projectId: number): { verifierId: number } | null;
 }
 
-const SCORED_SQL = (extra: string) => `SELECT i.id, i.label_count FROM prompt_label_score s JOIN item i ON i.id = s.item_id
+// CROSS JOIN keeps the scores the outer loop: the index hands them least sure first and LIMIT stops
+// the walk early, instead of the planner scanning the project's open items and sorting them.
+const SCORED_SQL = (extra: string) => `SELECT i.id, i.label_count FROM prompt_label_score s CROSS JOIN item i ON i.id = s.item_id
   WHERE s.verifier_id = ? AND i.project_id = ? AND i.complete = 0
     AND NOT EXISTS (SELECT 1 FROM annotation_head h WHERE h.item_id = i.id AND h.annotator_id = ?)
     AND NOT EXISTS (SELECT 1 FROM queue_skip q WHERE q.annotator_id = ? AND q.item_id = i.id)${extra}
-  ORDER BY s.uncertainty DESC, i.id LIMIT ?`;
+  ORDER BY s.uncertainty DESC, s.item_id LIMIT ?`;
 
 export function scoredFirst(
   db: ReadableDB,

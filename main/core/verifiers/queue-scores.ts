@@ -54,7 +54,11 @@ export class QueueScores {
       const maxItemId = db.prepare<{ n: number | null }>('SELECT MAX(id) AS n FROM item WHERE project_id = ?').get(projectId)?.n ?? 0;
       const last = this.filled.get(projectId);
       if (!last || last.verifierId !== head.verifier.id || last.maxItemId !== maxItemId) {
-        this.fill(projectId).catch((err: unknown) => this.ctx.log.warn('queue scores not filled', { projectId, error: err instanceof Error ? err.message : String(err) }));
+        this.fill(projectId).catch((err: unknown) => {
+          // Not retried on every getQueue (each try would start a worker thread): only once the verifier or the items change.
+          this.filled.set(projectId, { verifierId: head.verifier.id, maxItemId });
+          this.ctx.log.warn('queue scores not filled', { projectId, error: err instanceof Error ? err.message : String(err) });
+        });
       }
     }
     return { verifierId: head.verifier.id };
