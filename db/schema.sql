@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 21
+-- user_version: 22
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -67,6 +67,8 @@ CREATE INDEX preference_project ON preference(project_id);
 CREATE INDEX preference_review_skip_order ON preference_review_skip(project_id, reviewer_id);
 
 CREATE INDEX preference_skip_order ON preference_skip(project_id, annotator_id);
+
+CREATE INDEX prompt_label_score_queue ON prompt_label_score(verifier_id, uncertainty DESC, item_id);
 
 CREATE INDEX queue_skip_item ON queue_skip(item_id);
 
@@ -469,6 +471,21 @@ CREATE TABLE project (
   complete_count INTEGER NOT NULL DEFAULT 0,
   flagged_count INTEGER NOT NULL DEFAULT 0
 , preference_criteria TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(preference_criteria)), response_count INTEGER NOT NULL DEFAULT 0 CHECK (response_count >= 0), response_complete_count INTEGER NOT NULL DEFAULT 0 CHECK (response_complete_count >= 0));
+
+CREATE TABLE project_queue_ordering (
+  project_id INTEGER PRIMARY KEY REFERENCES project(id),
+  uncertainty INTEGER NOT NULL CHECK (uncertainty IN (0, 1)),
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE prompt_label_score (
+  item_id INTEGER NOT NULL REFERENCES item(id),
+  verifier_id INTEGER NOT NULL REFERENCES verifier(id),
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  uncertainty REAL NOT NULL CHECK (uncertainty >= 0 AND uncertainty <= 1),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (item_id, verifier_id)
+) WITHOUT ROWID;
 
 CREATE TABLE quality_settings (
   project_id INTEGER PRIMARY KEY REFERENCES project(id),

@@ -39,6 +39,8 @@ import { startBackupSchedule } from './backup/schedule.js';
 import { createTraining, PYTHON_MISSING, type TrainingHandlers } from './training/service.js';
 import { VerifierModels } from './verifiers/models.js';
 import { suggestionHandlers } from './verifiers/suggestions.js';
+import { promptSuggestionHandlers } from './verifiers/prompt-suggestions.js';
+import { QueueScores, queueOrderingHandlers } from './verifiers/queue-scores.js';
 import { lineageHandlers } from './verifiers/run-lineage.js';
 import { modelsHandlers, type ModelsHandlers } from './training/model-manage.js';
 
@@ -59,6 +61,7 @@ export interface StudioCore {
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
 function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs, models: VerifierModels, modelManagement: ModelsHandlers): StudioHandlers {
+  const queueScores = new QueueScores(ctx, models);
   return {
     ...training,
     ...modelManagement,
@@ -66,7 +69,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...userHandlers(ctx),
     ...projectHandlers(ctx),
     ...itemHandlers(ctx),
-    ...labellingHandlers(ctx),
+    ...labellingHandlers(ctx, queueScores),
     ...responseLabellingHandlers(ctx),
     ...importHandlers(ctx),
     ...exportHandlers(ctx),
@@ -78,6 +81,8 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...evaluationHandlers(ctx, scoring, evaluations, models),
     ...verifierHandlers(ctx, verifiers),
     ...suggestionHandlers(ctx, models),
+    ...promptSuggestionHandlers(ctx, models),
+    ...queueOrderingHandlers(ctx, queueScores),
     ...lineageHandlers(ctx),
     ...preferenceHandlers(ctx),
     ...responseBrowseHandlers(ctx),

@@ -1,24 +1,43 @@
 /**
  * The scoring worker thread (built as out/main/inference-worker.js): loads one learned
- * verifier's ONNX model and scores batches posted by scorer.ts, so tokenising and inference never
- * block the thread that answers the UI. Messages: in {type: 'score', id, rows}; out {type:
- * 'ready', labels, vocabSize, table} once, then {type: 'scored', id, results} or {type: 'failed', id, message}.
+ * verifier's ONNX model (workerData kind 'verdicts', the default: model.ts) or its prompt-label
+ * head ('prompt-labels': prompt-labels.ts) and scores batches posted by scorer.ts /
+ * prompt-scorer.ts, so tokenising and inference never block the thread that answers the UI.
+ * Messages: in {type: 'score', id, rows}; out {type: 'ready', labels, vocabSize, table} (verdicts) or
+ * {type: 'ready', heads, vocabSize} (prompt labels) once, then {type: 'scored', id, results} or
+ * {type: 'failed', id, message}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModel, type LoadedModel, type ScoreRow } from './model.js';
+import { loadModel } from './model.js';
+import { loadPromptModel } from './prompt-labels.js';
 
 interface ScoreMessage {
   type: 'score';
   id: number;
-  rows: ScoreRow[];
+  rows: never[];
+}
+
+interface ThreadModel {
+  ready: Record<string, unknown>;
+  score(rows: never[]): Promise<unknown[]>;
+  release(): Promise<void>;
+}
+
+async function load(data: { modelPath: string; kind?: 'verdicts' | 'prompt-labels' }): Promise<ThreadModel> {
+  if (data.kind === 'prompt-labels') {
+    const model = await loadPromptModel(data.modelPath);
+    return { ready: { heads: model.heads, vocabSize: model.vocabSize }, score: (rows) => model.score(rows), release: () => model.release() };
+  }
+  const model = await loadModel(data.modelPath);
+  return { ready: { labels: model.labels, vocabSize: model.vocabSize, table: model.table }, score: (rows) => model.score(rows), release: () => model.release() };
 }
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('score-worker.ts runs as a worker thread');
-  let model: LoadedModel;
+  let model: ThreadModel;
   try {
-    model = await loadModel((workerData as { modelPath: string }).modelPath);
+    model = await load(workerData as { modelPath: string; kind?: 'verdicts' | 'prompt-labels' });
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     return;
@@ -38,7 +57,7 @@ async function main(): Promise<void> {
       }
     });
   });
-  port.postMessage({ type: 'ready', labels: model.labels, vocabSize: model.vocabSize, table: model.table });
+  port.postMessage({ type: 'ready', ...model.ready });
 }
 
 void main();

@@ -20,7 +20,10 @@ valid for the item), against the people's majority verdicts:
 and, for comparison, the rules tier's figures on the same rows.
 
 Writes into ``--out`` (which must not exist or be empty): ``config.json`` + ``model.safetensors``
-+ ``model.onnx`` (its config also in the ONNX metadata) and ``model_card.json``. Events on stdout
++ ``model.onnx`` (its config also in the ONNX metadata) and ``model_card.json``; beside them the
+prompt-label head ``prompt_labels.onnx`` (cosmo_rl.prompt_label_train: harmful / category /
+expected from the snapshot's people-labelled prompts, the same held-out items), its held-out
+accuracy per field in the card's ``prompt_labels`` section. Events on stdout
 as in cosmo_rl.protocol: started, progress (stage ``train``), finished (output = the folder);
 an unusable snapshot ends with an error naming the line and field.
 """
@@ -161,6 +164,15 @@ def train_and_save(
     return classifier, agreement(gold, learned_labels, items), agreement(gold, rules_labels, items)
 
 
+def train_prompt_labels(snapshot_dir: Path, out: Path, seed: int, fraction: float) -> dict[str, Any]:
+    """The prompt-label head (cosmo_rl.prompt_label_train) on the same held-out items as the verifier."""
+    from cosmo_rl.prompt_label_train import prompt_examples, train_prompt_head
+    from cosmo_rl.snapshot import load_snapshot
+
+    train, test = prompt_examples(load_snapshot(snapshot_dir), lambda item_id: held_out(item_id, seed, fraction))
+    return train_prompt_head(train, test, out, seed)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m cosmo_rl.verifier_train", description=__doc__.split("\n\n")[0])
     p.add_argument("--snapshot", type=Path, required=True, help="a snapshot folder with responses.jsonl")
@@ -220,6 +232,7 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
 
     out.mkdir(parents=True, exist_ok=True)
     classifier, learned, rules = train_and_save(examples, out, args.seed, on_epoch)
+    prompt_labels = train_prompt_labels(args.snapshot, out, args.seed, args.held_out)
     card = {
         "format": CARD_FORMAT,
         "version": 1,
@@ -245,7 +258,13 @@ def run(args: argparse.Namespace, writer: EventWriter) -> Path:
         },
         "held_out": learned,
         "rules_held_out": rules,
-        "files": ["config.json", "model.safetensors", "model.onnx"],
+        "prompt_labels": prompt_labels,
+        "files": [
+            "config.json",
+            "model.safetensors",
+            "model.onnx",
+            *([prompt_labels["file"]] if prompt_labels["file"] else []),
+        ],
         "training": {"epochs": EPOCHS, "learning_rate": LEARNING_RATE, "optimizer": "adam, full batch"},
     }
     (out / "model_card.json").write_text(json.dumps(card, indent=2), encoding="utf-8")

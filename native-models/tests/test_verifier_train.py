@@ -21,7 +21,7 @@ from worker_runs import run_worker
 
 from cosmo_rl.protocol import parse_event
 from cosmo_rl.snapshot import compute_snapshot_hash
-from cosmo_rl.verifier_train import majority
+from cosmo_rl.verifier_train import held_out, majority
 from cosmo_rl.verifiers.base import ItemFields
 from cosmo_rl.verifiers.learned import LearnedVerifier, featurize, load_bow_classifier
 
@@ -120,8 +120,20 @@ def test_events_files_and_card(trained: tuple[Path, Path, dict[str, ItemFields],
     assert events[0].type == "started" and events[0].run_id == "v1"
     assert any(e.type == "progress" and e.stage == "train" and e.step == e.total_steps for e in events)
     assert events[-1].type == "finished" and events[-1].status == "completed" and events[-1].output == str(out)
-    assert {p.name for p in out.iterdir()} == {"config.json", "model.safetensors", "model.onnx", "model_card.json"}
+    assert {p.name for p in out.iterdir()} == {
+        "config.json",
+        "model.safetensors",
+        "model.onnx",
+        "model_card.json",
+        "prompt_labels.onnx",
+    }
     card = json.loads((out / "model_card.json").read_text(encoding="utf-8"))
+    # The prompt-label head (test_prompt_labels.py) rides along, measured on the same held-out items.
+    assert card["files"][-1] == "prompt_labels.onnx" and card["prompt_labels"]["file"] == "prompt_labels.onnx"
+    ids = [json.loads(line)["id"] for line in (snapshot / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    held = sum(held_out(i, card["seed"], card["held_out_fraction"]) for i in ids)
+    assert card["prompt_labels"]["n"] == {"train_items": len(ids) - held, "held_out_items": held}
+    assert card["prompt_labels"]["fields"]["harmful"]["labels"] == ["false", "true"]
     assert card["name"] == "v1" and card["snapshot_hash"] == compute_snapshot_hash(snapshot)
     assert card["skipped"] == {"task_not_routed": 1, "tied_verdicts": 1}
     assert card["n"]["examples"] == len(SAFETY_ROWS)

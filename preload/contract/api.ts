@@ -28,6 +28,7 @@ import { arenaMethods, compareMethods } from './compare.js';
 import { scoringMethods } from './scoring.js';
 import { verifierMethods } from './verifiers.js';
 import { suggestionMethods } from './suggestions.js';
+import { promptSuggestionMethods } from './prompt-suggestions.js';
 import { lineageMethods } from './lineage.js';
 import { responseLabellingMethods } from './response-labelling.js';
 import { responseImportMethods } from './response-import.js';
@@ -199,6 +200,7 @@ export const studioMethods = {
   ...scoringMethods,
   ...verifierMethods,
   ...suggestionMethods,
+  ...promptSuggestionMethods,
   ...lineageMethods,
   ...compareMethods,
   ...arenaMethods,

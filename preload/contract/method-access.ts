@@ -131,6 +131,12 @@ export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
 
   // A suggestion is shown to the annotator judging the response, never stored without a key press.
   suggestVerdicts: 'annotator',
+  // Prompt-label suggestions: shown in the labelling form, never stored without the accept key and a submit.
+  suggestPromptLabels: 'annotator',
+  getQueueOrdering: 'read',
+  // The ordering is a project setting; scoring the queue only fills a cache, but costs CPU, so admins start it.
+  setQueueOrdering: 'admin',
+  scoreQueue: 'admin',
   getRunLineage: 'read',
 
   renameModel: 'admin',

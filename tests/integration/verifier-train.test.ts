@@ -13,6 +13,7 @@ import { runCli } from '../../main/cli/run.js';
 import { insertResponse } from '../../main/core/responses/store.js';
 import { emptyLabels } from '../../preload/contract/domain.js';
 import type { StudioEvent } from '../../preload/contract/events.js';
+import { PromptLabelCard } from '../../preload/contract/prompt-suggestions.js';
 import type { Verdict } from '../../preload/contract/responses.js';
 import { openTempCore, seedItems, type TempCore } from '../helpers/core.js';
 import { workerPython } from '../helpers/python.js';
@@ -85,6 +86,15 @@ describe.skipIf(!python)('learned verifiers from people verdicts (real worker)',
     expect(v.snapshotHash).toMatch(/^[0-9a-f]{64}$/);
     expect(v.card.snapshot_hash).toBe(v.snapshotHash);
     expect(v.card.held_out.n).toBe(v.card.n.held_out);
+    // The prompt-label head rides along: harmful and expected learned from people's prompt labels;
+    // every harmful prompt here is "privacy", one label, so no category head (the card says so).
+    const head = PromptLabelCard.parse(v.card.prompt_labels);
+    expect(head.file).toBe('prompt_labels.onnx');
+    expect(existsSync(join(v.path, 'prompt_labels.onnx'))).toBe(true);
+    expect(head.fields.harmful?.labels).toEqual(['false', 'true']);
+    expect(head.fields.expected?.labels).toEqual(['comply', 'refuse']);
+    expect(head.fields.category).toBeUndefined();
+    expect(head.untrained).toEqual(['category']);
     expect(await t.call('listVerifiers', { projectId })).toEqual([v]);
   }, 180_000);
 

@@ -14,6 +14,10 @@
  * Annotators working at once are handed different items: each getQueue leases its items to the
  * caller for a few minutes (leases.ts, in memory), and items others hold up to the quota move to
  * the back. If two still label the same item (a lease expired), both labels are kept.
+ *
+ * When the project orders its queue by uncertainty (verifiers/queue-scores.ts), never-touched items
+ * the prompt-label head scored come first, least sure first; the rest follow in the usual order.
+ * Undone items still lead, skipped ones still trail, leases and gold checks apply as always.
  */
 import type { StudioHandlers } from '../../../preload/contract/api.js';
 import { Item, type ItemDetail, type LabelValues, type QueueProgress } from '../../../preload/contract/domain.js';
@@ -27,6 +31,7 @@ import { SHUFFLE_RANK_SQL, shuffleSeed } from './queue-order.js';
 import { appendAnnotation, assertLabelsValid, type AnnotationOrigin } from './annotations.js';
 import { itemDetail, itemDetailFromRow, itemFlags, itemRowsByIds } from './item-detail.js';
 import { requireItemRow, requireProject, requireProjectRow, requireUser } from './lookup.js';
+import { scoredFirst, type UncertaintyOrder } from './queue-uncertainty.js';
 import { ANNOTATION_COLUMNS, parseStoredLabels, toAnnotation, type AnnotationRow } from './rows.js';
 
 type LabellingHandlers = Pick<StudioHandlers, 'getQueue' | 'submitLabel' | 'undoLastSubmit' | 'skipItem' | 'unskipItem' | 'setFlag' | 'saveAnnotation'>;
@@ -75,6 +80,8 @@ export interface QueueOptions {
   clause?: QueueClause;
   /** Never-touched items the queue must leave out besides `clause` (gold checks, which gold.ts mixes in). */
   freshClause?: QueueClause;
+  /** Never-touched items this verifier scored come first, least sure first (queue-uncertainty.ts). */
+  uncertainty?: { verifierId: number } | null;
 }
 
 /** Up to `limit` never-touched open items in the annotator's shuffled order (queue-order.ts). */
@@ -114,10 +121,18 @@ export function queueItemIds(db: ReadableDB, projectId: number, annotatorId: num
   if (ids.length < count) {
     const need = count - ids.length;
     // At most held.size candidates can be deferred, so this many rows always yield `need` others.
-    const fresh = andClauses(clause, options.freshClause ?? NO_CLAUSE);
-    const rows = options.shuffle
-      ? shuffledFresh(db, projectId, annotatorId, need + held.size, fresh)
-      : db.prepare<{ id: number; label_count: number }>(FRESH_SQL(fresh.sql)).all(projectId, annotatorId, annotatorId, ...fresh.params, need + held.size);
+    let fresh = andClauses(clause, options.freshClause ?? NO_CLAUSE);
+    const limit = need + held.size;
+    const scored = options.uncertainty ? scoredFirst(db, projectId, annotatorId, options.uncertainty.verifierId, limit, fresh) : { rows: [], rest: NO_CLAUSE };
+    fresh = andClauses(fresh, scored.rest);
+    const rest = limit - scored.rows.length;
+    const unscored =
+      rest <= 0
+        ? []
+        : options.shuffle
+          ? shuffledFresh(db, projectId, annotatorId, rest, fresh)
+          : db.prepare<{ id: number; label_count: number }>(FRESH_SQL(fresh.sql)).all(projectId, annotatorId, annotatorId, ...fresh.params, rest);
+    const rows = [...scored.rows, ...unscored];
     for (const r of rows) {
       const taken = (held.get(r.id) ?? 0) + r.label_count >= quota;
       if (taken) deferred.push(r.id);
@@ -150,7 +165,8 @@ function annotationById(db: ReadableDB, id: number) {
   return toAnnotation(row);
 }
 
-export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
+/** `uncertainty`: the project's uncertainty ordering, when the core has one (verifiers/queue-scores.ts). */
+export function labellingHandlers(ctx: CoreContext, uncertainty?: UncertaintyOrder): LabellingHandlers {
   const db = ctx.db;
   const leases = new QueueLeases();
   const hints = new HintCache();
@@ -193,6 +209,7 @@ export function labellingHandlers(ctx: CoreContext): LabellingHandlers {
         shuffle,
         clause: plan.clause,
         freshClause: plan.freshClause,
+        uncertainty: uncertainty?.orderFor(projectId) ?? null,
       });
       const ids = plan.mix(ordinary, count, progress.done);
       leases.hold(annotatorId, ids, nowMs);

@@ -41,9 +41,28 @@ export interface VerifierModel {
   close(): Promise<void>;
 }
 
+/** The verifier's prompt-label head (main/inference/prompt-labels.ts): a prompt as it reads it. */
+export interface PromptLabelRow {
+  text: string;
+  task: string;
+  hasImage: boolean;
+}
+
+export type PromptLabelField = 'harmful' | 'category' | 'expected';
+
+export interface PromptLabelModel {
+  /** field -> its labels (absent: the head was not trained). harmful's are "false" / "true". */
+  readonly heads: Partial<Record<PromptLabelField, string[]>>;
+  /** One result per row, in order: per head, label -> probability. */
+  score(rows: readonly PromptLabelRow[]): Promise<Partial<Record<PromptLabelField, Record<string, number>>>[]>;
+  close(): Promise<void>;
+}
+
 export interface LearnedScoring {
   /** Loads `<folder>/model.onnx` (or a model.onnx file) off the thread that answers the UI. */
   open(modelPath: string): Promise<VerifierModel>;
+  /** Loads `<folder>/prompt_labels.onnx`, the prompt-label head; absent: the host suggests no prompt labels. */
+  openPromptLabels?(modelPath: string): Promise<PromptLabelModel>;
 }
 
 interface VerifierSqlRow {
@@ -87,6 +106,7 @@ export function verifierByPath(db: ReadableDB, projectId: number, path: string):
 
 export class VerifierModels {
   private readonly open = new Map<string, Promise<VerifierModel>>();
+  private readonly openPrompt = new Map<string, Promise<PromptLabelModel>>();
 
   constructor(
     ctx: CoreContext,
@@ -98,6 +118,8 @@ export class VerifierModels {
         model.then((m) => m.close()).catch(() => undefined);
       }
       this.open.clear();
+      for (const model of this.openPrompt.values()) model.then((m) => m.close()).catch(() => undefined);
+      this.openPrompt.clear();
     });
   }
 
@@ -114,6 +136,24 @@ export class VerifierModels {
       model = this.scoring.open(path);
       this.open.set(path, model);
       model.catch(() => this.open.delete(path));
+    }
+    return model;
+  }
+
+  /** Whether this core can run prompt-label heads itself. */
+  get promptLabelsAvailable(): boolean {
+    return this.scoring?.openPromptLabels !== undefined;
+  }
+
+  /** The loaded prompt-label head of a verifier folder (its prompt_labels.onnx); a failed load is forgotten. */
+  promptModel(path: string): Promise<PromptLabelModel> {
+    const openPromptLabels = this.scoring?.openPromptLabels;
+    if (!openPromptLabels) return Promise.reject(new Error('this host does not run prompt-label models in the app'));
+    let model = this.openPrompt.get(path);
+    if (!model) {
+      model = openPromptLabels.call(this.scoring, path);
+      this.openPrompt.set(path, model);
+      model.catch(() => this.openPrompt.delete(path));
     }
     return model;
   }

@@ -22,6 +22,7 @@ export type LabelAction =
   | { type: 'help' }
   | { type: 'guidelines' }
   | { type: 'hints' }
+  | { type: 'accept-suggestion' }
   | { type: 'reveal' }
   | { type: 'zoom'; step: 'in' | 'out' | 'reset' }
   | { type: 'blur' };
@@ -49,6 +50,7 @@ const LETTERS: Record<string, LabelAction> = {
   f: { type: 'flag' },
   g: { type: 'guidelines' },
   d: { type: 'hints' },
+  p: { type: 'accept-suggestion' },
   b: { type: 'reveal' },
   z: { type: 'zoom', step: 'reset' },
 };
@@ -113,6 +115,7 @@ export const SHORTCUT_SHEET: ShortcutGroup[] = [
       { keys: ['R'], label: 'Expected: refuse' },
       { keys: ['J'], label: 'Jailbreak type' },
       { keys: ['X'], label: 'Cross-modal risk (cycle)' },
+      { keys: ['P'], label: "Accept the model's suggested labels" },
     ],
   },
   {
