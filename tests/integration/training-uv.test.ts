@@ -2,7 +2,7 @@
  * The studio's uv way of setting up the training environment (main/core/training/uv-sync.ts):
  * finding uv, the `uv sync` it runs against native-models/uv.lock, uv's output as progress, and
  * one real sync into a fresh venv with the uv scripts/python-env.sh uses (its cache copy, or
- * STUDIO_UV); that one is skipped only where no uv exists (the plain-pip fallback run).
+ * STUDIO_UV); that one is skipped only where no uv exists or COSMO_NO_UV=1 (the plain-pip fallback run).
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const read = (name: string) => readFileSync(join(WORKER_DIR, name), 'utf8');
 
 /** The uv scripts/python-env.sh installs into the user's cache (scripts/python-uv.sh). */
 function scriptUv(): string | null {
+  if (process.env.COSMO_NO_UV === '1' || process.env.STUDIO_NO_UV === '1') return null; // the fallback run: no uv
   if (process.env.STUDIO_UV && existsSync(process.env.STUDIO_UV)) return process.env.STUDIO_UV;
   const version = /^COSMO_UV_VERSION=(\S+)$/m.exec(readFileSync(resolve(__dirname, '../../scripts/python-uv.sh'), 'utf8'))?.[1];
   const home = process.env.COSMO_UV_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cosmo-studio', `uv-${version}`);
@@ -92,7 +93,9 @@ describe('a real uv sync', () => {
   const uv = scriptUv();
   it.skipIf(!uv)('installs the CPU part of the lock, exactly, with no test tools, no CUDA wheels and no torch', async () => {
     const venv = join(tmp, 'venv');
-    execFileSync('python3.11', ['-m', 'venv', venv]);
+    // A venv on the base interpreter of the worker's (python-env.sh made it just before the tests).
+    const worker = join(WORKER_DIR, '.venv/bin/python');
+    execFileSync(existsSync(worker) ? worker : 'python3', ['-m', 'venv', venv]);
     const python = join(venv, 'bin/python');
     const cudaOnly = cudaOnlyPackages(read('requirements-cuda.txt'));
     const plan = uvSyncPlan({ workerDir: WORKER_DIR, venvDir: venv, python, variant: 'cpu', cudaOnly, env: process.env });
