@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 source scripts/python-uv.sh
 
 MODE="${1:-write}"
+# The interpreter a uv of its own is installed with, when none is found (scripts/python-uv.sh).
+export PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 if ! UV_BIN="$(find_uv exact)"; then
   if [ "$MODE" = "--check" ]; then
     echo "python-lock: uv unavailable (COSMO_NO_UV=1 or no PyPI): lock check skipped; native-models/tests/test_requirements.py still compares the exported pins with uv.lock"
