@@ -254,7 +254,8 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
     return runUvSync({ uv, plan, expected: req.pins.length, log, onProgress, logPath });
   };
 
-  const torchError = await pipStep('torch', [...indexOptions, req.torchPin], 12);
+  // The pins as constraints here too: torch's own dependencies come at their locked versions.
+  const torchError = await pipStep('torch', [...indexOptions, '-c', constraints, req.torchPin], 12);
   if (torchError) return fail(torchError);
   const uv = await findUv(process.env);
   const restError = uv
