@@ -257,7 +257,8 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
   // The pins as constraints here too: torch's own dependencies come at their locked versions.
   const torchError = await pipStep('torch', [...indexOptions, '-c', constraints, req.torchPin], 12);
   if (torchError) return fail(torchError);
-  const uv = await findUv(process.env);
+  // uv needs the lock itself; a worker folder with only the exported files takes pip.
+  const uv = existsSync(join(opts.workerDir, 'uv.lock')) ? await findUv(process.env) : null;
   const restError = uv
     ? await uvStep(uv)
     : await pipStep('requirements', [...indexOptions, '-r', pinsFile, '-c', constraints], req.pins.length);
