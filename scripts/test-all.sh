@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check of the project, in the order a failure is cheapest to find: types, lint (TypeScript,
 # then the worker's Python with ruff and mypy), the build, unit and integration tests (vitest), end-to-end
-# tests in Chromium, the Python worker's tests (native-models/.venv is created first, on first use).
+# tests in Chromium, the Python worker's tests (native-models/.venv is created first, on first use,
+# from native-models/uv.lock: with uv, or with plain pip when COSMO_NO_UV=1 or uv cannot be had).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,8 @@ step() { printf '\n==> %s\n' "$*"; }
 # Python worker from native-models/.venv.
 step "python environment"
 bash scripts/python-env.sh
+# uv.lock against pyproject.toml, and the pip files exported from it against the lock.
+bash scripts/python-lock.sh --check
 step typecheck
 npm run --silent typecheck
 step lint

@@ -1,9 +1,10 @@
 /**
- * Creates the worker's Python environment in <dataDir>/python-env: a venv from a Python 3.11 or
- * 3.12 found on the machine, torch installed first at its pinned version (from the CPU or CUDA
- * index the requirements file names), then the rest of the pinned requirements with every pin
- * as a constraint so nothing can move torch. pip's output is parsed into a percentage and kept,
- * whole, in a log file the user can read.
+ * Creates the worker's Python environment in <dataDir>/python-env: a venv from a Python 3.11-3.13
+ * found on the machine, torch installed first by pip at its pinned version (from the CPU or CUDA
+ * index the requirements file names), then the rest: with uv, `uv sync --frozen` from uv.lock
+ * (uv-sync.ts), else pip with the lock's export (requirements-<variant>.txt) and every pin as a
+ * constraint so nothing can move torch. Neither installs the dev group (test tools). The output
+ * is parsed into a percentage and kept, whole, in a log file the user can read.
  */
 import { lookup } from 'node:dns/promises';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -12,13 +13,14 @@ import type { EnvSetupState } from '../../../preload/contract/training.js';
 import { mkdirPrivateSync, writePrivateFileSync } from '../private-files.js';
 import { lastErrorLine, runPython } from './python-probe.js';
 import { WORKER_PACKAGES, appVenvDir, probePython, venvPython } from './system-info.js';
+import { cudaOnlyPackages, cudaRequirementsPath, findUv, runUvSync, uvSyncPlan } from './uv-sync.js';
 
 export interface Requirements {
   /** `--index-url` / `--extra-index-url` options, kept for both pip calls. */
   indexOptions: string[];
   /** `torch==2.13.0`. */
   torchPin: string;
-  /** Every `name==version` line, torch included. */
+  /** Every `name==version` line (with its environment marker, if any), torch included. */
   pins: string[];
 }
 
@@ -30,7 +32,7 @@ export function parseRequirements(text: string, file: string): Requirements {
     if (!line) continue;
     const opt = /^(--(?:extra-)?index-url)[ =](\S+)$/.exec(line);
     if (opt) indexOptions.push(opt[1]!, opt[2]!);
-    else if (/^[A-Za-z0-9._-]+==\S+$/.test(line)) pins.push(line);
+    else if (/^[A-Za-z0-9._-]+==[^\s;]+(\s*;.+)?$/.test(line)) pins.push(line);
   }
   const torchPin = pins.find((p) => p.toLowerCase().startsWith('torch=='));
   if (!torchPin) throw new Error(`${file} pins no torch version (expected a line like torch==2.13.0)`);
@@ -130,7 +132,7 @@ export interface SetupOptions {
   workerDir: string;
   variant: 'cpu' | 'cuda';
   jobId: string;
-  /** A Python 3.11/3.12 to build the venv from; otherwise python3.12, python3.11, python3 on PATH. */
+  /** A Python 3.11-3.13 to build the venv from; otherwise python3.12, python3.11, python3.13, python3 on PATH. */
   basePython?: string | undefined;
   onProgress: (state: EnvSetupState) => void;
 }
@@ -147,12 +149,15 @@ export function setupLogPath(dataDir: string): string {
   return join(dataDir, 'python-env-setup.log');
 }
 
+/** pyproject's requires-python (>=3.11,<3.14). */
+const SUPPORTED_PYTHONS = ['3.11', '3.12', '3.13'];
+
 async function findBasePython(explicit: string | undefined): Promise<string | null> {
-  const candidates = [explicit, 'python3.12', 'python3.11', 'python3', 'python'].filter((c): c is string => !!c);
+  const candidates = [explicit, 'python3.12', 'python3.11', 'python3.13', 'python3', 'python'].filter((c): c is string => !!c);
   for (const c of candidates) {
     const run = await runPython(c, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { timeoutMs: 20_000 });
     const v = run.stdout.trim();
-    if (run.code === 0 && (v === '3.11' || v === '3.12')) return c;
+    if (run.code === 0 && SUPPORTED_PYTHONS.includes(v)) return c;
   }
   return null;
 }
@@ -169,7 +174,7 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
     variant: opts.variant,
     phase: 'venv',
     percent: 0,
-    message: 'Looking for Python 3.11 or 3.12',
+    message: 'Looking for Python 3.11, 3.12 or 3.13',
     logPath,
     error: null,
     startedAt: new Date().toISOString(),
@@ -198,7 +203,7 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
   const python = venvPython(venvDir);
   if (!existsSync(python)) {
     const base = await findBasePython(opts.basePython);
-    if (!base) return fail('No Python 3.11 or 3.12 was found on this computer; install one (python.org) and try again.');
+    if (!base) return fail('No Python 3.11, 3.12 or 3.13 was found on this computer; install one (python.org) and try again.');
     report({ message: `Creating the environment with ${base}` });
     log(`$ ${base} -m venv ${venvDir}\n`);
     const venv = await runPython(base, ['-m', 'venv', venvDir], { onStdout: log, onStderr: log, timeoutMs: 300_000 });
@@ -235,9 +240,28 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
     return null;
   };
 
-  const torchError = await pipStep('torch', [...indexOptions, req.torchPin], 12);
+  const uvStep = async (uv: string): Promise<string | null> => {
+    const [lo, hi] = PHASES.requirements;
+    report({ phase: 'requirements', percent: lo, message: 'Installing the locked requirements (uv)' });
+    let cudaOnly: string[];
+    try {
+      cudaOnly = cudaOnlyPackages(readFileSync(cudaRequirementsPath(opts.workerDir), 'utf8'));
+    } catch (err) {
+      return `Could not read the CUDA requirements beside uv.lock: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    const plan = uvSyncPlan({ workerDir: opts.workerDir, venvDir, python, variant: opts.variant, cudaOnly, env: process.env });
+    const onProgress = (fraction: number, message: string) => report({ percent: Math.round(lo + (hi - lo) * fraction), message });
+    return runUvSync({ uv, plan, expected: req.pins.length, log, onProgress, logPath });
+  };
+
+  // The pins as constraints here too: torch's own dependencies come at their locked versions.
+  const torchError = await pipStep('torch', [...indexOptions, '-c', constraints, req.torchPin], 12);
   if (torchError) return fail(torchError);
-  const restError = await pipStep('requirements', [...indexOptions, '-r', pinsFile, '-c', constraints], req.pins.length);
+  // uv needs the lock itself; a worker folder with only the exported files takes pip.
+  const uv = existsSync(join(opts.workerDir, 'uv.lock')) ? await findUv(process.env) : null;
+  const restError = uv
+    ? await uvStep(uv)
+    : await pipStep('requirements', [...indexOptions, '-r', pinsFile, '-c', constraints], req.pins.length);
   if (restError) return fail(restError);
 
   report({ phase: 'verify', percent: PHASES.verify[0], message: 'Checking the environment' });

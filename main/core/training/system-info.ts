@@ -180,7 +180,7 @@ export async function collectSystemInfo(opts: CollectOptions): Promise<SystemInf
     problems.push({
       area: 'python',
       message: 'No Python environment for training was found.',
-      advice: 'Click "Set up training environment" to create one in the app data folder (it needs Python 3.11 or 3.12 and about 3 GB).',
+      advice: 'Click "Set up training environment" to create one in the app data folder (it needs Python 3.11, 3.12 or 3.13 and about 3 GB).',
       blocking: true,
     });
   } else if (probe && !probe.ok) {
@@ -189,7 +189,7 @@ export async function collectSystemInfo(opts: CollectOptions): Promise<SystemInf
       message: `The training Python at ${location.path} does not run: ${probe.message}`,
       advice:
         location.source === 'env_var'
-          ? 'Point STUDIO_PYTHON at a working Python 3.11 or 3.12, or unset it to use the app environment.'
+          ? 'Point STUDIO_PYTHON at a working Python 3.11, 3.12 or 3.13, or unset it to use the app environment.'
           : 'Set up the training environment again from this panel.',
       blocking: true,
     });
