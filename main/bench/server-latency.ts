@@ -2,7 +2,9 @@
  * `npm run bench:server`: what one small API call costs through `studio serve`, request to parsed
  * reply: an in-process server over a fresh data dir, N sequential POST /api/getInfo and
  * /api/listProjects calls on one keep-alive connection (after a warm-up), and the same number of
- * GET /blobs/<sha> of a small image. Prints p50 / p95 / mean; asserts nothing.
+ * GET /blobs/<sha> of a small image. Prints p50 / p95 / mean of the wall time and the process's
+ * CPU time a call (client and server together: steadier than wall time on a busy machine);
+ * asserts nothing.
  * Options: --calls N (default 1000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -54,13 +56,16 @@ async function main(): Promise<void> {
     for (const [name, run] of cases) {
       for (let i = 0; i < Math.min(200, calls); i += 1) await run();
       const samples: number[] = [];
+      const cpuBefore = process.cpuUsage();
       for (let i = 0; i < calls; i += 1) {
         const start = performance.now();
         await run();
         samples.push(performance.now() - start);
       }
+      const cpu = process.cpuUsage(cpuBefore);
       const s = summarise(samples);
-      line(`  ${name.padEnd(24)} p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  mean ${ms(s.mean)}`);
+      const cpuPerCall = (cpu.user + cpu.system) / 1000 / calls;
+      line(`  ${name.padEnd(24)} p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  mean ${ms(s.mean)}  CPU ${ms(cpuPerCall)} a call`);
     }
   } finally {
     agent.destroy();

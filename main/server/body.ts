@@ -20,6 +20,13 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
     await request.body?.cancel();
     throw tooLarge(limit);
   }
+  // A declared length within the limit is the whole body (HTTP framing holds the client to it):
+  // read it at once, which a buffered request (lazy-body.ts) answers from memory.
+  if (Number.isFinite(declared) && request.headers.has('content-length')) {
+    const bytes = Buffer.from(await request.arrayBuffer());
+    if (bytes.length > limit) throw tooLarge(limit);
+    return bytes;
+  }
   if (request.body === null) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -1,19 +1,9 @@
 /** Small writers for JSON answers and error bodies, as web Responses (the server's Hono app). */
 import type { StudioErrorBody } from '../../preload/contract/errors.js';
 import { httpStatus } from './dispatch.js';
+import { JsonResponse } from './lazy-body.js';
 
-/**
- * A JSON answer that keeps its text beside the body, so the Node bridge writes the text in one
- * piece instead of reading the web stream back (the stream stays for every other reader).
- */
-export class JsonResponse extends Response {
-  readonly bodyText: string;
-
-  constructor(bodyText: string, init: ResponseInit) {
-    super(bodyText, init);
-    this.bodyText = bodyText;
-  }
-}
+export { JsonResponse };
 
 /** JSON with its length known, never stored by a cache: it carries user data. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): JsonResponse {

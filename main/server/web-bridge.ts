@@ -1,16 +1,17 @@
 /**
  * Node's HTTP server speaks IncomingMessage/ServerResponse; the server's Hono app (server/app.ts)
  * and the shared routes speak web Request/Response (what Electron's protocol.handle speaks too).
- * These functions carry a request across and the answer back, streaming both ways: a request
- * body is read from the socket only as the app pulls it (so an unread body waits in TCP, which
- * is what the body budget relies on), a file or an archive is piped back, never buffered.
+ * These functions carry a request across and the answer back: a small request body (declared
+ * length, at most 64 KB) is read at once, a larger one only as the app pulls it (so an unread
+ * body waits in TCP, which is what the body budget relies on); a file or an archive is piped
+ * back, never buffered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, pipeline } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { StudioError } from '../../preload/contract/errors.js';
 import { wellFormedHost } from './origin.js';
-import { JsonResponse } from './respond.js';
+import { BufferedRequest, JsonResponse } from './lazy-body.js';
 
 /** How much of a body is read ahead of the app (then the socket is paused until it pulls). */
 const READ_AHEAD = 64 * 1024;
@@ -56,8 +57,8 @@ function pulledBody(req: IncomingMessage): { body: ReadableStream<Uint8Array>; d
 /**
  * A body small enough to read at once: a declared Content-Length of at most SMALL_BODY, below
  * every limit the app sets, so reading it first lets through nothing the app would refuse (and
- * a refused request's body is drained anyway). Most API calls are these, and a byte body makes
- * a much cheaper web Request than a stream.
+ * a refused request's body is drained anyway). Most API calls are these, and a BufferedRequest
+ * (lazy-body.ts) costs far less than a Request with a body stream.
  */
 const SMALL_BODY = 64 * 1024;
 
@@ -102,9 +103,11 @@ export async function webRequestOf(req: IncomingMessage): Promise<{ request: Req
   }
   const small = smallBodyLength(req);
   if (small !== null) {
-    const bytes = small === 0 ? null : await readSmallBody(req);
-    if (bytes === null) req.resume();
-    return { request: new Request(url, { method, headers, body: bytes }), discard: none };
+    if (small === 0) {
+      req.resume();
+      return { request: new Request(url, { method, headers }), discard: none };
+    }
+    return { request: new BufferedRequest(url, { method, headers }, await readSmallBody(req)), discard: none };
   }
   const { body, discard } = pulledBody(req);
   return { request: new Request(url, { method, headers, body, duplex: 'half' } as RequestInit), discard };
