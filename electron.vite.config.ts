@@ -21,6 +21,7 @@ export default defineConfig({
           'bench-responses': resolve(__dirname, 'main/bench/responses.ts'),
           'bench-preferences': resolve(__dirname, 'main/bench/preferences.ts'),
           'bench-inference': resolve(__dirname, 'main/bench/inference.ts'),
+          'bench-server': resolve(__dirname, 'main/bench/server-latency.ts'),
           // The learned verifier's scoring thread: main/inference/scorer.ts starts it beside the bundle.
           'inference-worker': resolve(__dirname, 'main/inference/score-worker.ts'),
         },

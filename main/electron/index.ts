@@ -14,7 +14,7 @@ import { defaultDataDir } from '../server/data-dir.js';
 import type { ErrorLog } from '../server/dispatch.js';
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { electronSqliteBinding } from './native-binding.js';
-import { handleAppProtocol, handleBlobProtocol, registerPrivilegedSchemes } from './protocols.js';
+import { handleProtocols, registerPrivilegedSchemes } from './protocols.js';
 import { trustDialog } from './trust-dialog.js';
 import { createMainWindow, installAppGuards } from './window.js';
 import { DEFAULT_BACKUP_SCHEDULE } from '../core/backup/schedule.js';
@@ -66,8 +66,7 @@ async function start(): Promise<void> {
     fail('COSMO Studio cannot open its data', `${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
     return;
   }
-  handleAppProtocol(files.rendererDir, errorLog);
-  handleBlobProtocol(core, errorLog);
+  handleProtocols({ rendererDir: files.rendererDir, blobs: core.blobs, exportsDir: core.paths.exports, log: errorLog });
   const removeHandlers = registerIpcHandlers(core, errorLog);
 
   const window = createMainWindow(files.preload);

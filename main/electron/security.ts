@@ -8,7 +8,7 @@
  * features, no <webview>, a strict CSP, navigation and new windows blocked, links opened in the
  * OS browser only when they are plain http(s), every permission denied, every IPC sender checked.
  */
-import { BLOB_PROTOCOL, HTTP } from '../../preload/contract/channels.js';
+import { BLOB_PROTOCOL } from '../../preload/contract/channels.js';
 
 /** The renderer is loaded from app://studio/, never from file:// (which would open the whole disk). */
 export const APP_SCHEME = 'app';
@@ -89,7 +89,7 @@ export function isAppUrl(url: string): boolean {
  */
 export function navigationDecision(url: string): 'allow' | 'download' | 'block' {
   if (isAppUrl(url)) return 'allow';
-  if (parseBlobRequest(url)?.kind === 'export') return 'download';
+  if (isExportLink(url)) return 'download';
   return 'block';
 }
 
@@ -126,40 +126,25 @@ export function isTrustedSender(frameUrl: string | null | undefined): boolean {
   return typeof frameUrl === 'string' && isAppUrl(frameUrl);
 }
 
-export type BlobRequest =
-  | { kind: 'blob'; sha256: string }
-  | { kind: 'thumb'; sha256: string; size: string | null }
-  | { kind: 'export'; exportId: string };
-
-const SHA = '[0-9a-f]{64}';
-const BLOB_PATH = new RegExp(`^${HTTP.blob('(' + SHA + ')').replace(/\//g, '\\/')}$`);
-const THUMB_PATH = new RegExp(`^${HTTP.thumb('(' + SHA + ')').replace(/\//g, '\\/')}$`);
-const EXPORT_PATH = /^\/exports\/([A-Za-z0-9_-][A-Za-z0-9_.-]{0,127})$/;
-
 /**
- * What a studio-blob:// request asks for, or null (answered 404). Only the host `local` and the
- * three path shapes of the HTTP server are accepted; the hash and the export id are validated
- * here, so nothing else ever reaches the file system.
+ * An export download of the blob protocol (studio-blob://local/exports/<one path segment>). The
+ * id itself is validated where the download is answered (routes/files.ts), like every request.
  */
-export function parseBlobRequest(url: string): BlobRequest | null {
+export function isExportLink(url: string): boolean {
   const parsed = parse(url);
-  if (!parsed || parsed.protocol !== `${BLOB_PROTOCOL}:` || parsed.host !== BLOB_HOST) return null;
-  const path = parsed.pathname;
-  const blob = BLOB_PATH.exec(path);
-  if (blob?.[1]) return { kind: 'blob', sha256: blob[1] };
-  const thumb = THUMB_PATH.exec(path);
-  if (thumb?.[1]) return { kind: 'thumb', sha256: thumb[1], size: parsed.searchParams.get('size') };
-  const exp = EXPORT_PATH.exec(path);
-  if (exp?.[1] && !exp[1].includes('..')) return { kind: 'export', exportId: exp[1] };
-  return null;
+  return (
+    parsed !== null &&
+    parsed.protocol === `${BLOB_PROTOCOL}:` &&
+    parsed.host === BLOB_HOST &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    /^\/exports\/[^/]+$/.test(parsed.pathname)
+  );
 }
 
-/** Headers on every app:// and studio-blob:// response. */
-export function appResponseHeaders(contentType: string): Record<string, string> {
-  return {
-    'Content-Type': contentType,
-    'Content-Security-Policy': RENDERER_CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-  };
-}
+/** Headers on every app:// answer (the renderer routes add the type, length and caching). */
+export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': RENDERER_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};

@@ -39,36 +39,42 @@ export function tokensEqual(expected: string, candidate: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The token a request carries in its `x-studio-token` header, or null. */
-export function requestToken(req: IncomingMessage): string | null {
-  const header = req.headers[HTTP.tokenHeader];
-  return typeof header === 'string' ? header : null;
+/**
+ * One request header by its lower-case name, or null when it is missing (or repeated, for Node's
+ * array-valued headers): the same reading over web `Headers` (the Hono app) and Node's upgrade
+ * request (the event WebSocket).
+ */
+export type HeaderOf = (name: string) => string | null;
+
+export function nodeHeaders(req: IncomingMessage): HeaderOf {
+  return (name) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : null;
+  };
 }
 
-/** The request is authorised when its `x-studio-token` header matches. */
-export function authorise(req: IncomingMessage, expected: string): boolean {
-  const token = requestToken(req);
-  return token !== null && tokensEqual(expected, token);
+export function webHeaders(headers: Headers): HeaderOf {
+  return (name) => headers.get(name);
+}
+
+/** The token a request carries in its `x-studio-token` header, or null. */
+export function requestToken(header: HeaderOf): string | null {
+  return header(HTTP.tokenHeader);
 }
 
 /** The subprotocols a WebSocket upgrade offers (`Sec-WebSocket-Protocol: a, b`). */
-export function offeredProtocols(req: IncomingMessage): string[] {
-  const header = req.headers['sec-websocket-protocol'];
-  if (typeof header !== 'string') return [];
-  return header.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+export function offeredProtocols(header: HeaderOf): string[] {
+  const value = header('sec-websocket-protocol');
+  if (value === null) return [];
+  return value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
 }
 
 /**
  * The token a WebSocket upgrade carries: the header (clients that are not browsers) or, for
  * browsers, the value of the first token-bearing subprotocol offered. Null when neither is there.
  */
-export function webSocketToken(req: IncomingMessage): string | null {
-  if (req.headers[HTTP.tokenHeader] !== undefined) return requestToken(req);
-  const offered = offeredProtocols(req).find((protocol) => protocol.startsWith(HTTP.tokenProtocolPrefix));
+export function webSocketToken(header: HeaderOf): string | null {
+  if (header(HTTP.tokenHeader) !== null) return requestToken(header);
+  const offered = offeredProtocols(header).find((protocol) => protocol.startsWith(HTTP.tokenProtocolPrefix));
   return offered === undefined ? null : offered.slice(HTTP.tokenProtocolPrefix.length);
-}
-
-export function authoriseWebSocket(req: IncomingMessage, expected: string): boolean {
-  const token = webSocketToken(req);
-  return token !== null && tokensEqual(expected, token);
 }

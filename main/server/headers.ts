@@ -1,11 +1,10 @@
 /**
- * Response headers every answer of `studio serve` carries. The CSP lets the page load only its
- * own scripts and styles, talk only to this server (HTTP and its WebSocket), show images from
- * this server or from data:/blob: URLs (previews of picked files), and never be framed.
+ * Response headers of `studio serve`. The CSP lets the page load only its own scripts and styles,
+ * talk only to this server (HTTP and its WebSocket), show images from this server or from
+ * data:/blob: URLs (previews of picked files), and never be framed.
  * No 'unsafe-inline' anywhere: the built Vue app has no inline scripts or style elements
  * (bindings set styles through the DOM, which CSP allows).
  */
-import type { ServerResponse } from 'node:http';
 
 export function serverCsp(host: string | null): string {
   const connect = host ? `'self' ws://${host}` : "'self'";
@@ -23,17 +22,11 @@ export function serverCsp(host: string | null): string {
   ].join('; ');
 }
 
-
-/** Headers for every response, whatever its route or status. */
-export function setCommonHeaders(res: ServerResponse): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-}
-
-/** Answers that carry user data or the token must not be stored by shared caches. */
-export function setNoStore(res: ServerResponse): void {
-  res.setHeader('Cache-Control', 'no-store');
-}
+/** Headers on every response, whatever its route or status. */
+export const COMMON_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};

@@ -3,8 +3,9 @@
  * for another page to ride on); these stop a page from another origin from talking to the server
  * through a browser (cross-site WebSocket, CSRF) as defence in depth, and,
  * while the server is bound to loopback, any Host other than the loopback names (DNS rebinding).
+ * They read header values, so the Hono app (web Requests) and the WebSocket upgrade (Node's
+ * request) check alike.
  */
-import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 /** What a Host header may look like at all: a name or address and a port, nothing to inject. */
@@ -14,10 +15,9 @@ export function isLoopbackAddress(host: string): boolean {
   return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
 }
 
-/** The request's Host header when it is well-formed, else null. */
-export function requestHost(req: IncomingMessage): string | null {
-  const host = req.headers.host;
-  return typeof host === 'string' && HOST_SHAPE.test(host) ? host : null;
+/** A Host header's value when it is well-formed, else null. */
+export function wellFormedHost(rawHost: string | null | undefined): string | null {
+  return typeof rawHost === 'string' && HOST_SHAPE.test(rawHost) ? rawHost : null;
 }
 
 /**
@@ -25,8 +25,8 @@ export function requestHost(req: IncomingMessage): string | null {
  * [::1] and the address they are bound to (e.g. 127.0.0.2). An exposed server (`--expose`) is
  * reached under names we cannot know in advance, so only the shape is checked.
  */
-export function hostAllowed(req: IncomingMessage, port: number, exposed: boolean, boundHost = '127.0.0.1'): boolean {
-  const host = requestHost(req);
+export function hostAllowed(rawHost: string | null | undefined, port: number, exposed: boolean, boundHost = '127.0.0.1'): boolean {
+  const host = wellFormedHost(rawHost);
   if (host === null) return false;
   if (exposed) return true;
   const bound = boundHost.includes(':') ? `[${boundHost}]` : boundHost;
@@ -38,14 +38,9 @@ export function hostAllowed(req: IncomingMessage, port: number, exposed: boolean
  * server's own origin. Clients that are not browsers (the CLI, tests, scripts) send none and are
  * judged by the token alone.
  */
-export function originAllowed(req: IncomingMessage): boolean {
-  return sameOriginOrNone(req.headers.origin ?? null, requestHost(req));
-}
-
-/** The same check over the header values themselves (web `Request`s: the file routes). */
 export function sameOriginOrNone(origin: string | null, rawHost: string | null | undefined): boolean {
   if (origin === null) return true;
-  const host = typeof rawHost === 'string' && HOST_SHAPE.test(rawHost) ? rawHost : null;
+  const host = wellFormedHost(rawHost);
   if (host === null) return false;
   return origin === `http://${host}` || origin === `https://${host}`;
 }

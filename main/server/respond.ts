@@ -1,23 +1,21 @@
-/** Small writers for JSON answers and error bodies. */
-import type { ServerResponse } from 'node:http';
+/** Small writers for JSON answers and error bodies, as web Responses (the server's Hono app). */
 import type { StudioErrorBody } from '../../preload/contract/errors.js';
 import { httpStatus } from './dispatch.js';
-import { setNoStore } from './headers.js';
+import { JsonResponse } from './lazy-body.js';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export { JsonResponse };
+
+/** JSON with its length known, never stored by a cache: it carries user data. */
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): JsonResponse {
   const text = JSON.stringify(body);
-  setNoStore(res);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+  return new JsonResponse(text, {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-store', ...headers },
+  });
 }
 
-export function sendError(res: ServerResponse, body: StudioErrorBody, status = httpStatus(body.code)): void {
-  if (res.headersSent) {
-    // Too late for a status line: the stream was already going; cutting it tells the client.
-    res.destroy();
-    return;
-  }
-  sendJson(res, status, body);
+export function errorResponse(body: StudioErrorBody, status = httpStatus(body.code), headers: Record<string, string> = {}): Response {
+  return jsonResponse(body, status, headers);
 }
 
 export function errorBody(code: StudioErrorBody['code'], message: string): StudioErrorBody {

@@ -16,21 +16,15 @@ import { StudioError } from '../../preload/contract/errors.js';
 import type { StudioHandlers } from '../../preload/contract/api.js';
 import type { BlobStore } from '../core/blobs/store.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { isAcceptableToken, newToken, requestToken, webSocketToken } from './auth.js';
-import { authoriseCall, identify, sessionOf, type Caller, type PersonLookup } from './callers.js';
-import { IMMUTABLE_CACHE } from './blob-files.js';
-import { readJson, MB } from './body.js';
-import { ByteBudget } from './body-budget.js';
-import { callByName, httpStatus, toErrorBody, type ErrorLog } from './dispatch.js';
+import { createServerApp } from './app.js';
+import { isAcceptableToken, newToken, nodeHeaders, webSocketToken } from './auth.js';
+import { identify, type PersonLookup } from './callers.js';
+import { httpStatus, toErrorBody, type ErrorLog } from './dispatch.js';
 import { createEventSockets, type EventSource } from './events-socket.js';
-import { MISSING_TOKEN, serverFileGuard } from './file-guard.js';
-import { serverCsp, setCommonHeaders } from './headers.js';
-import { hostAllowed, isLoopbackAddress, originAllowed, requestHost } from './origin.js';
-import { errorBody, sendError, sendJson } from './respond.js';
-import { openStatic, resolveStatic } from './static-files.js';
-import { LINK_LIFETIME_MS, signExportLink } from './signed-links.js';
+import { hostAllowed, isLoopbackAddress, sameOriginOrNone } from './origin.js';
+import { COMMON_HEADERS } from './headers.js';
+import { jsonResponse } from './respond.js';
 import { sendWebResponse, webRequestOf } from './web-bridge.js';
-import { createFileRoutes } from '../routes/files.js';
 
 /** What the server needs of the core: the handlers, its events, its blobs and where exports live. */
 export interface ServerCore {
@@ -69,12 +63,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** uploadFile carries a file as base64 (4/3 of its size); everything else is small. */
-const BODY_LIMITS: Record<string, number> = { uploadFile: 64 * MB };
-const DEFAULT_BODY_LIMIT = 4 * MB;
-/** Large bodies held at once: two full uploadFile chunks (about 600 MB of memory while they are decoded). */
-const LARGE_BODY_BUDGET = 128 * MB;
-
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const exposed = !isLoopbackAddress(host);
@@ -88,107 +76,36 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { core } = options;
   const sockets = createEventSockets(core.events);
   let port = 0;
-  const largeBodies = new ByteBudget(LARGE_BODY_BUDGET);
-
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, name: string, caller: Caller) => {
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      sendError(res, errorBody('unsupported', 'API methods are called with POST'), 405);
-      return;
-    }
-    if (!originAllowed(req)) {
-      sendError(res, errorBody('unauthorized', 'Calls from another origin are refused'), 403);
-      return;
-    }
-    const limit = BODY_LIMITS[name];
-    const declared = Number(req.headers['content-length']);
-    // Held until the handler is done: the decoded bytes live until the file is written.
-    const release = limit ? await largeBodies.acquire(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limit) : limit) : null;
-    try {
-      const input = await readJson(req, limit ?? DEFAULT_BODY_LIMIT);
-      authoriseCall(caller, name, input);
-      // The session is what this host knows about the caller; the core knows only its owner.
-      const output = name === 'getSession' ? sessionOf(caller) : await callByName(core.handlers, name, input);
-      // A revoked link's open event connection ends now, not at its next reconnect.
-      if (name === 'revokeAccessLink') sockets.closeLink((output as { id: number }).id);
-      sendJson(res, 200, output);
-    } finally {
-      release?.();
-    }
-  };
-
-  const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const file = options.rendererDir ? await resolveStatic(options.rendererDir, url.pathname) : null;
-    if (!file) {
-      sendError(res, errorBody('not_found', `Nothing is served at ${url.pathname.slice(0, 200)}`));
-      return;
-    }
-    const headers: Record<string, string | number> = {
-      'Content-Type': file.type,
-      'Content-Length': file.size,
-      'Content-Security-Policy': serverCsp(requestHost(req)),
-      'Cache-Control': file.immutable ? IMMUTABLE_CACHE : 'no-cache',
-    };
-    res.writeHead(200, headers);
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    const stream = openStatic(file);
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
-  };
-
-  const files = createFileRoutes({
-    blobs: core.blobs,
-    exportsDir: core.paths.exports,
+  const app = createServerApp({
+    core,
+    token,
+    hostAllowed: (requestHost) => hostAllowed(requestHost, port, exposed, host),
+    describeAddress: () => `127.0.0.1:${port}`,
+    closeLinkSockets: (linkId) => sockets.closeLink(linkId),
+    rendererDir: options.rendererDir,
     log,
-    guard: serverFileGuard(token, core.access),
-    signExportLink: (exportId) => signExportLink(token, exportId, Date.now() + LINK_LIFETIME_MS),
   });
 
-  const route = async (req: IncomingMessage, res: ServerResponse) => {
-    setCommonHeaders(res);
-    if (!hostAllowed(req, port, exposed, host)) {
-      sendError(res, errorBody('unauthorized', `This server answers only to 127.0.0.1:${port}`), 403);
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://studio.invalid');
-    const path = url.pathname;
-    // Images and exports: the router the desktop's studio-blob:// protocol serves too (its guard checks the token).
-    if (path.startsWith('/blobs/') || path.startsWith('/exports/')) {
-      const response = await files.fetch(webRequestOf(req, requestHost(req)!));
-      sendWebResponse(res, response, (err) => log(`${path.slice(0, 200)} stream`, err));
-      return;
-    }
-    const dataRoute = path.startsWith('/api/') || path === HTTP.events;
-    const caller = dataRoute ? identify(requestToken(req), token, core.access) : null;
-    if (dataRoute && caller === null) {
-      req.resume();
-      sendError(res, errorBody('unauthorized', MISSING_TOKEN), 401);
-      return;
-    }
-    if (path.startsWith('/api/')) return handleApi(req, res, path.slice('/api/'.length), caller!);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      req.resume();
-      res.setHeader('Allow', 'GET, HEAD');
-      sendError(res, errorBody('unsupported', `${req.method ?? 'This method'} is not served here`), 405);
-      return;
-    }
-    if (path === HTTP.events) {
-      sendError(res, errorBody('invalid_input', '/events is a WebSocket: connect with an Upgrade request'), 426);
-      return;
-    }
-    // The page shell (the built app) holds no data: it is served without the token so a reload
-    // works after the page moved the token from its URL into sessionStorage.
-    return handleStatic(req, res, url);
-  };
-
-  const server: Server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
+  // Node's request to the app's web Request and its Response back (web-bridge.ts). The app
+  // answers every failure of its own; this catch is for the bridge's.
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
+    let discard: () => void = () => req.resume();
+    try {
+      const bridged = await webRequestOf(req);
+      discard = bridged.discard;
+      const { request } = bridged;
+      const response = await app.fetch(request);
+      discard();
+      sendWebResponse(res, response, (err) => log(`${request.method} ${new URL(request.url).pathname.slice(0, 200)} stream`, err));
+    } catch (err) {
+      discard();
+      if (res.headersSent) return void res.destroy();
       const body = toErrorBody(err, log);
-      sendError(res, body, httpStatus(body.code));
-    });
+      sendWebResponse(res, jsonResponse(body, httpStatus(body.code), { ...COMMON_HEADERS }), () => res.destroy());
+    }
+  };
+  const server: Server = createServer((req, res) => {
+    answer(req, res).catch(() => res.destroy());
   });
   // Slow-loris and idle limits; uploads of 64 MB still fit comfortably.
   server.requestTimeout = 120_000;
@@ -198,8 +115,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://studio.invalid');
     if (url.pathname !== HTTP.events) return sockets.refuse(socket, 404, 'Only /events accepts a WebSocket');
-    if (!hostAllowed(req, port, exposed, host) || !originAllowed(req)) return sockets.refuse(socket, 403, 'Cross-origin WebSocket refused');
-    const caller = identify(webSocketToken(req), token, core.access);
+    const header = nodeHeaders(req);
+    if (!hostAllowed(header('host'), port, exposed, host) || !sameOriginOrNone(header('origin'), header('host'))) return sockets.refuse(socket, 403, 'Cross-origin WebSocket refused');
+    const caller = identify(webSocketToken(header), token, core.access);
     if (caller === null) return sockets.refuse(socket, 401, 'Missing, wrong or revoked token');
     sockets.accept(req, socket, head, caller.kind === 'person' ? caller.linkId : null);
   });

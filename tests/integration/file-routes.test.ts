@@ -1,6 +1,6 @@
 /**
  * One router (main/routes/files.ts) serves images, thumbnails and exports to both hosts: the
- * desktop's studio-blob:// protocol calls `app.fetch` with no guard, `studio serve` hands it its
+ * desktop's studio-blob:// protocol calls `app.fetch` with no guard (electron/desktop-routes.ts), `studio serve` hands it its
  * /blobs/ and /exports/ requests behind the token. Here the desktop's router is called directly
  * and the same requests go through the real HTTP server: status, headers and bytes must match.
  * Also the Node/web bridge (streaming, HEAD, a client that goes away) and the server's guard.
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP } from '../../preload/contract/channels';
 import { StudioErrorBody } from '../../preload/contract/errors';
 import type { StudioCore } from '../../main/core/studio';
+import { createDesktopRoutes, type DesktopRoutes } from '../../main/electron/desktop-routes';
 import { createFileRoutes, type FileGuard } from '../../main/routes/files';
 import { serverFileGuard } from '../../main/server/file-guard';
 import { signExportLink } from '../../main/server/signed-links';
@@ -35,7 +36,7 @@ async function answerOf(response: Response): Promise<Answer> {
 
 let server: TestServer;
 let core: StudioCore;
-let desktop: ReturnType<typeof createFileRoutes>;
+let desktop: DesktopRoutes['blob'];
 let pngSha: string;
 let bigSha: string;
 const logged: unknown[] = [];
@@ -43,8 +44,8 @@ const logged: unknown[] = [];
 beforeAll(async () => {
   server = await startTestServer({ mode: 'in-process', rendererDir: null });
   core = server.core!;
-  // Exactly what main/electron/protocols.ts builds for studio-blob://local/.
-  desktop = createFileRoutes({ blobs: core.blobs, exportsDir: core.paths.exports, log: (_m, err) => logged.push(err) });
+  // Exactly what main/electron/protocols.ts hands protocol.handle for studio-blob://local/.
+  desktop = createDesktopRoutes({ rendererDir: join(server.dataDir, 'no-renderer'), blobs: core.blobs, exportsDir: core.paths.exports, log: (_m, err) => logged.push(err) }).blob;
   const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 20, g: 130, b: 30 } } }).png().toBuffer();
   pngSha = (await core.blobs.put(png)).sha256;
   bigSha = (await core.blobs.put(randomBytes(6 * 1024 * 1024))).sha256;

@@ -4,7 +4,7 @@
  * names the field, error bodies without internals, body limits and the static file guard.
  * The full labelling flow through HTTP is in server-flow.test.ts.
  */
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,10 +26,10 @@ interface RawResponse {
   json(): unknown;
 }
 
-function raw(origin: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawResponse> {
+function raw(origin: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {}): Promise<RawResponse> {
   const url = new URL(path, origin);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, agent: init.agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -310,7 +310,44 @@ describe('API calls', () => {
 
   it('refuses bodies over the limit with 413 before reading them', async () => {
     const big = JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) });
+    // Streamed (chunked, no length): cut off once past the limit; declared: refused before a byte is read.
     expectError(await post('getInfo', big), 413, 'too_large');
+    expectError(await post('getInfo', big, { 'content-length': String(Buffer.byteLength(big)) }), 413, 'too_large');
+  });
+
+  it('keeps a keep-alive connection usable after a refused or unread body', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const sockets = new Set<unknown>();
+      const on = (headers: Record<string, string>, body: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(new URL(HTTP.api('getInfo'), server.origin), { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('socket', (socket) => sockets.add(socket));
+          req.on('error', reject);
+          req.end(body);
+        });
+      expect(await on({ [HTTP.tokenHeader]: server.token }, JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) }))).toBe(413);
+      expect(await on({}, JSON.stringify({ pad: 'y'.repeat(3 * 1024 * 1024) }))).toBe(401);
+      expect(await on({ [HTTP.tokenHeader]: server.token }, '{}')).toBe(200);
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('routes by the path alone: a request-target in absolute form names no other host', async () => {
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: `http://evil.example${HTTP.api('getInfo')}`, headers: { [HTTP.tokenHeader]: server.token } }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(res).toBe(200);
   });
 
   it('hides internals of unexpected failures behind a reference', async () => {

@@ -5,9 +5,10 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../../preload/contract/api';
-import { parseBlobRequest } from '../../main/electron/security';
+import { BLOB_ORIGIN, navigationDecision } from '../../main/electron/security';
 import { createElectronTransport, hasElectronBridge } from '../../renderer/src/api/electronTransport';
 import type { MethodName } from '../../preload/contract/api';
+import { HTTP } from '../../preload/contract/channels';
 import { StudioError } from '../../preload/contract/errors';
 import { clientFromTransport } from '../../renderer/src/api/typedClient';
 import type { ConnectionState, Transport } from '../../renderer/src/api/transport';
@@ -179,8 +180,11 @@ describe('desktop transport', () => {
     await expect(client.api.listUsers({})).resolves.toEqual([user]);
     expect(calls).toEqual([['listUsers', {}]]);
     const sha = 'a'.repeat(64);
-    expect(parseBlobRequest(await client.imageUrl(sha, 'full'))).toEqual({ kind: 'blob', sha256: sha });
-    expect(parseBlobRequest(await client.imageUrl(sha, 'thumb'))).toMatchObject({ kind: 'thumb', sha256: sha });
-    expect(parseBlobRequest(await client.exportUrl('20260101-export'))).toEqual({ kind: 'export', exportId: '20260101-export' });
+    // The paths the shared file router answers on studio-blob://local/ (tests/integration/desktop-routes.test.ts).
+    expect(await client.imageUrl(sha, 'full')).toBe(`${BLOB_ORIGIN}${HTTP.blob(sha)}`);
+    expect(await client.imageUrl(sha, 'thumb')).toBe(`${BLOB_ORIGIN}${HTTP.thumb(sha)}`);
+    const exportUrl = await client.exportUrl('20260101-export');
+    expect(exportUrl).toBe(`${BLOB_ORIGIN}${HTTP.exportDownload('20260101-export')}`);
+    expect(navigationDecision(exportUrl)).toBe('download');
   });
 });

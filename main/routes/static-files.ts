@@ -1,10 +1,9 @@
 /**
- * Serves the built renderer (out/renderer) to browsers. Only regular files inside the root are
- * served: the resolved path must stay inside the root after following symbolic links, directories
+ * Which file of the built renderer (out/renderer) a path names, for both hosts (renderer.ts).
+ * Only regular files inside the root are served: the resolved path must stay inside the root after following symbolic links, directories
  * are never listed, and anything else is 404. Paths without a file extension fall back to
  * index.html so a reload on a client-side route still opens the app.
  */
-import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 
@@ -75,8 +74,4 @@ export async function resolveStatic(rootDir: string, urlPath: string): Promise<S
   if (found) return found;
   if (extname(relative) === '') return regularFile(root, join(root, 'index.html'));
   return null;
-}
-
-export function openStatic(file: StaticFile): NodeJS.ReadableStream {
-  return createReadStream(file.path);
 }
