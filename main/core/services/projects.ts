@@ -38,7 +38,7 @@ function changed(ctx: CoreContext, projectId: number): void {
 
 export function projectHandlers(ctx: CoreContext): ProjectHandlers {
   return {
-    listProjects: () => ctx.db.read.prepare<ProjectRow>('SELECT * FROM project ORDER BY id').all().map(toProjectSummary),
+    listProjects: () => ctx.db.read.prepare<ProjectRow>('SELECT * FROM project WHERE deleted_at IS NULL ORDER BY id').all().map(toProjectSummary),
 
     getProject: ({ projectId }) => requireProject(ctx.db.read, projectId),
 
