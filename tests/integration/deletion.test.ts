@@ -103,7 +103,7 @@ async function itemState(t: TempCore, projectId: number, externalId: string) {
   const responses = await t.call('getItemResponses', { itemId: d.item.id });
   return {
     item: { ...d.item, id: 0, createdAt: '' },
-    history: d.history.map((a) => [a.annotatorName, a.version, a.status, a.origin, a.labels, a.timeSpentMs, a.createdAt]),
+    history: d.history.map((a) => [a.annotatorName, a.version, a.status, a.labels, a.timeSpentMs, a.createdAt]),
     flags: d.flags.map((f) => [f.annotatorName, f.note, f.createdAt]),
     // An import marks verdicts and votes origin "import" and dates responses by the import; values,
     // versions, people, times spent and the versions' created_at come back as they were.
