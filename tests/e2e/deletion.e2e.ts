@@ -2,9 +2,10 @@
  * Deleting in a real browser against a real `studio serve`: an item from the Browse drawer (the
  * confirmation counts what goes, the archive's path is shown and is on disk, the item leaves the
  * list, Undo brings it back) and a whole project from its settings (Delete stays disabled until
- * the name is typed; afterwards the project list no longer has it).
+ * the name is typed; afterwards the project list no longer has it, the start screen lists it as
+ * deleted, and Restore brings it back with its items).
  * Screenshots: tests/artifacts/delete-item-confirm.png, delete-item-done.png,
- * delete-project-confirm.png, delete-project-done.png.
+ * delete-project-confirm.png, delete-project-done.png, delete-project-start.png.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ async function seed(dataDir: string) {
     const ada = await callHandler(core, 'createUser', { name: 'Ada Admin', role: 'admin' });
     const { rows } = await callHandler(core, 'listItems', { projectId: kept.id, filter: { status: 'all', search: 'figstep-1-11-image' } });
     const itemId = rows[0]!.id;
-    const labels = { ...emptyLabels(), harmful: true, riskCategory: 'violent_crimes', severity: 3, expected: 'refuse' as const, jailbreakType: 'typographic_image', crossModalRisk: 'image' as const };
+    const labels = { ...emptyLabels(), harmful: true, riskCategory: 'violent_crimes', severity: 3 as const, expected: 'refuse' as const, jailbreakType: 'typographic_image', crossModalRisk: 'image' as const };
     await callHandler(core, 'submitLabel', { itemId, annotatorId: ada.id, labels, timeSpentMs: 4000 });
     return { keptId: kept.id, doomedId: doomed.id, itemId };
   } finally {
@@ -117,6 +118,14 @@ describe('deleting an item and a project', () => {
     await page.getByTestId('delete-close').click();
     await expect.poll(() => page.evaluate('window.location.hash')).toBe('#/');
     expect((await server.call('listProjects', {})).map((p) => p.name)).toEqual(['Red team']);
+    // The start screen lists it under deleted projects, with its archive and Restore.
+    const deleted = page.getByTestId('deleted-project');
+    await deleted.filter({ hasText: 'Old pilot' }).waitFor();
+    await screenshot(page, 'delete-project-start');
+    await deleted.getByTestId('restore-project').click();
+    await page.getByTestId('project-card').filter({ hasText: 'Old pilot' }).waitFor();
+    await expect.poll(async () => (await server.call('listProjects', {})).find((p) => p.name === 'Old pilot')?.itemCount).toBe(40);
+    await page.getByTestId('deleted-project').waitFor({ state: 'detached' });
     expect(problems).toEqual([]);
   });
 });

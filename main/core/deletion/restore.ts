@@ -1,6 +1,6 @@
 /**
- * Undo: imports a deletion's archive back into its project (a deleted project is brought back
- * first): items.jsonl through the item importer (items, every label version, flags, images), then
+ * Undo: imports a deletion's archive back into its project (a deleted project is listed again
+ * once its items are in): items.jsonl through the item importer (items, every label version, flags, images), then
  * responses.jsonl through the response importer (responses, verdict and vote versions). Items get
  * new ids; external ids, labels and history are as they were. extras.jsonl (gold, automatic
  * verdicts, send-back records) is no importer's format and stays in the archive to read.
@@ -42,7 +42,6 @@ export async function restoreDeletion(ctx: CoreContext, deletionId: number): Pro
   const items = join(folder, 'items.jsonl');
   const responses = join(folder, 'responses.jsonl');
   if (!existsSync(items)) throw new StudioError('not_found', `The archive ${folder} is no longer on disk, so the deletion cannot be undone.`);
-  if (row.scope === 'project') ctx.db.write.prepare('UPDATE project SET deleted_at = NULL WHERE id = ?').run(row.project_id);
   const result: RestoreResult = { deletionId, projectId: row.project_id, items: 0, labels: 0, responses: 0, verdicts: 0, votes: 0 };
   if (hasLines(items)) {
     const report = await importPath(ctx, { projectId: row.project_id, path: items });
@@ -50,6 +49,8 @@ export async function restoreDeletion(ctx: CoreContext, deletionId: number): Pro
     result.items = report.imported;
     result.labels = report.labelsImported;
   }
+  // A deleted project comes back once its items are in (an items import that fails leaves it deleted).
+  if (row.scope === 'project') ctx.db.write.prepare('UPDATE project SET deleted_at = NULL WHERE id = ?').run(row.project_id);
   if (hasLines(responses)) {
     const report = await importResponsesPath(ctx, { projectId: row.project_id, path: responses });
     if (!report.committed) throw new StudioError('invalid_input', `${problems(report, responses)}; the items and their labels are back, the responses are not (import ${responses} from the Import tab once the problem is fixed).`);

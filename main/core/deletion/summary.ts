@@ -16,7 +16,7 @@ export function deletionSummary(scope: 'items' | 'project', projectName: string,
     ...(c.gold ? [n(c.gold, 'gold answer')] : []),
     ...(c.flags ? [n(c.flags, 'flag')] : []),
     ...(c.autoVerdicts ? [n(c.autoVerdicts, 'automatic verdict')] : []),
-    `${n(c.images, 'image')} (${formatBytes(c.imageBytes)} freed)`,
+    `${n(c.images, 'image')} no other item uses (${formatBytes(c.imageBytes)} freed)`,
   ];
   const what = scope === 'project' ? `Deleting the project "${projectName}" removes ${parts.join(', ')}.` : `Deleting removes ${parts.join(', ')} from "${projectName}".`;
   const sets = c.evaluationSetItems ? ` Its evaluation sets lose their ${n(c.evaluationSetItems, 'item membership')}; their files and recorded results stay.` : '';

@@ -3,7 +3,7 @@
  * and undo (importing the archive back). Whoever shows the items reloads after either.
  */
 import { defineStore } from 'pinia';
-import type { DeletionPreview, DeletionResult, DeletionTarget, RestoreResult } from '../../../preload/contract/deletion';
+import type { DeletionPreview, DeletionRecord, DeletionResult, DeletionTarget, RestoreResult } from '../../../preload/contract/deletion';
 import { useStudio } from '../composables/useStudio';
 import { useSession } from './session';
 
@@ -24,5 +24,10 @@ export const useDeletion = defineStore('deletion', () => {
     return client.api.restoreDeletion({ deletionId });
   }
 
-  return { preview, remove, restore };
+  /** Every deletion of every project (deleted ones too), newest first. */
+  function list(): Promise<DeletionRecord[]> {
+    return client.api.listDeletions({});
+  }
+
+  return { preview, remove, restore, list };
 });
