@@ -98,6 +98,19 @@ describe('deleting an item and a project', () => {
     expect(back.rows.map((r) => r.externalId)).toEqual(['figstep-1-11-image']);
   });
 
+  it('deletes every item the search matches from the filters bar', async () => {
+    await page.getByTestId('browse-search').fill('-text');
+    await expect.poll(() => page.getByTestId('browse-total').textContent()).toBe('20');
+    await page.getByTestId('delete-matching').click();
+    await page.getByTestId('delete-counts').waitFor();
+    expect((await page.getByTestId('delete-counts').innerText()).replace(/\s+/g, ' ')).toMatch(/^Items 20 /);
+    await page.getByTestId('delete-confirm').click();
+    await page.getByTestId('delete-archive-path').waitFor();
+    await page.getByTestId('delete-close').click();
+    await expect.poll(() => page.getByTestId('browse-total').textContent()).toBe('0');
+    expect((await server.call('listProjects', {})).find((p) => p.id === seeded.keptId)?.itemCount).toBe(20);
+  });
+
   it('deletes a project only once its name is typed', async () => {
     await page.evaluate(`window.location.hash = '#/p/${seeded.doomedId}/settings'`);
     await page.getByTestId('delete-project').click();

@@ -277,6 +277,8 @@ describe('deleting a project', () => {
     // The other project uses the same images: none is freed.
     expect(result.counts.images).toBe(0);
     expect((await t.call('listProjects', {})).map((x) => x.name)).toEqual(['Kept']);
+    await expect(t.call('getProject', { projectId: p.id })).rejects.toThrow(/was deleted/);
+    await expect(t.call('previewDeletion', { target })).rejects.toThrow(/was deleted/);
     expect(count(t, 'SELECT count(*) AS n FROM item WHERE project_id = ?', p.id)).toBe(0);
     expect(count(t, 'SELECT count(*) AS n FROM run WHERE id = ?', run)).toBe(1); // runs stay, under the tombstone
     expect(await itemState(t, keep.p.id, 'figstep-1-11-image')).toEqual(keptBefore);
