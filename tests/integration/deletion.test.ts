@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyLabels, type ItemDetail, type LabelValues } from '../../preload/contract/domain.js';
+import { requiredAccess } from '../../preload/contract/method-access.js';
 import { appendGold } from '../../main/core/adjudication/gold-store.js';
 import { importPath } from '../../main/core/import/index.js';
 import { appendPreference, appendResponseLabel, canonicalPair, insertResponse } from '../../main/core/responses/store.js';
@@ -113,6 +114,12 @@ async function itemState(t: TempCore, projectId: number, externalId: string) {
       .replace(/"text":("(?:[^"\\]|\\.)*"),"params":(\{[^}]*\}),"origin":"(imported|generated)","createdAt":"[^"]+"/g, '"text":$1,"params":$2,"origin":"$3"'),
   };
 }
+
+describe('who may delete', () => {
+  it('is an admin action, preview included (a person\'s link with another role gets 403)', () => {
+    for (const name of ['previewDeletion', 'deleteItems', 'listDeletions', 'restoreDeletion'] as const) expect(requiredAccess(name)).toBe('admin');
+  });
+});
 
 describe('deleting one item', () => {
   it('previews exactly what goes, archives it, deletes it in one transaction and keeps every count exact', async () => {

@@ -6,7 +6,7 @@
  *   exports/<id>-archive-…/items.jsonl      the JSONL export's lines: items, every label version, flags
  *   exports/<id>-archive-…/responses.jsonl  the responses export's lines: responses, every verdict and vote version
  *   exports/<id>-archive-…/extras.jsonl     what no importer reads, kept as stored rows: gold versions,
- *                                           gold checks, automatic verdicts, send-back records
+ *                                           gold checks, automatic verdicts, response flags, send-back records
  *   exports/<id>-archive-…/images/          every image of those items
  *
  * Every file is flushed, the folder is renamed into place and its parent flushed, and the line
@@ -58,6 +58,11 @@ const EXTRA_TABLES: { kind: string; sql: string }[] = [
     kind: 'auto_verdict',
     sql: `SELECT v.*, i.external_id AS item_external_id, r.model_name, r.sample_index FROM response_auto_verdict v JOIN response r ON r.id = v.response_id JOIN item i ON i.id = r.item_id
           WHERE r.item_id IN (SELECT value FROM json_each(?)) ORDER BY v.response_id, v.tier, v.verifier`,
+  },
+  {
+    kind: 'response_flag',
+    sql: `SELECT f.*, i.external_id AS item_external_id, r.model_name, r.sample_index FROM response_flag f JOIN response r ON r.id = f.response_id JOIN item i ON i.id = r.item_id
+          WHERE r.item_id IN (SELECT value FROM json_each(?)) ORDER BY f.response_id, f.annotator_id`,
   },
   {
     kind: 'send_back',
