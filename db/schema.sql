@@ -1,6 +1,6 @@
 -- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.
 -- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts
--- user_version: 22
+-- user_version: 23
 
 CREATE INDEX access_link_user ON access_link(user_id);
 
@@ -13,6 +13,8 @@ CREATE INDEX annotation_head_expected ON annotation_head(project_id, expected) W
 CREATE INDEX annotation_head_risk ON annotation_head(project_id, risk_category) WHERE status = 'submitted';
 
 CREATE INDEX annotation_project ON annotation(project_id);
+
+CREATE INDEX deletion_project ON deletion(project_id, id);
 
 CREATE INDEX evaluation_active ON evaluation(status) WHERE status IN ('queued', 'running', 'cancelling');
 
@@ -189,6 +191,24 @@ CREATE TABLE blob (
 
 CREATE TABLE bulk_import (
   project_id INTEGER PRIMARY KEY REFERENCES project(id)
+);
+
+CREATE TABLE deletion (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id),
+  scope TEXT NOT NULL CHECK (scope IN ('items', 'project')),
+  -- the archive written before anything was removed
+  export_id TEXT NOT NULL REFERENCES export(id),
+  counts TEXT NOT NULL CHECK (json_valid(counts)),
+  deleted_by INTEGER REFERENCES user(id),
+  created_at TEXT NOT NULL,
+  -- set when the archive was imported back (undo)
+  restored_at TEXT
+);
+
+CREATE TABLE deletion_marker (
+  project_id INTEGER PRIMARY KEY REFERENCES project(id),
+  deletion_id INTEGER NOT NULL REFERENCES deletion(id)
 );
 
 CREATE TABLE evaluation (
@@ -470,7 +490,7 @@ CREATE TABLE project (
   image_count INTEGER NOT NULL DEFAULT 0,
   complete_count INTEGER NOT NULL DEFAULT 0,
   flagged_count INTEGER NOT NULL DEFAULT 0
-, preference_criteria TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(preference_criteria)), response_count INTEGER NOT NULL DEFAULT 0 CHECK (response_count >= 0), response_complete_count INTEGER NOT NULL DEFAULT 0 CHECK (response_complete_count >= 0));
+, preference_criteria TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(preference_criteria)), response_count INTEGER NOT NULL DEFAULT 0 CHECK (response_count >= 0), response_complete_count INTEGER NOT NULL DEFAULT 0 CHECK (response_complete_count >= 0), deleted_at TEXT);
 
 CREATE TABLE project_queue_ordering (
   project_id INTEGER PRIMARY KEY REFERENCES project(id),
@@ -763,7 +783,8 @@ CREATE TRIGGER annotation_after_insert AFTER INSERT ON annotation BEGIN
      AND complete <> (label_count >= (SELECT annotators_per_item FROM project WHERE id = NEW.project_id));
 END;
 
-CREATE TRIGGER annotation_before_delete BEFORE DELETE ON annotation BEGIN
+CREATE TRIGGER annotation_before_delete BEFORE DELETE ON annotation
+WHEN NOT EXISTS (SELECT 1 FROM deletion_marker WHERE project_id = OLD.project_id) BEGIN
   SELECT RAISE(ABORT, 'annotations are append-only: retract instead');
 END;
 
@@ -778,6 +799,25 @@ CREATE TRIGGER annotation_before_update BEFORE UPDATE ON annotation BEGIN
   SELECT RAISE(ABORT, 'annotations are append-only: add a version instead');
 END;
 
+CREATE TRIGGER annotation_head_after_delete AFTER DELETE ON annotation_head
+WHEN OLD.status = 'submitted' BEGIN
+  UPDATE annotator_progress
+     SET done = done - 1,
+         open_done = open_done - COALESCE((SELECT complete = 0 FROM item WHERE id = OLD.item_id), 0)
+   WHERE project_id = OLD.project_id AND annotator_id = OLD.annotator_id;
+END;
+
+CREATE TRIGGER deletion_before_delete BEFORE DELETE ON deletion BEGIN
+  SELECT RAISE(ABORT, 'deletions are a permanent record');
+END;
+
+CREATE TRIGGER deletion_before_update BEFORE UPDATE ON deletion
+WHEN NEW.id IS NOT OLD.id OR NEW.project_id IS NOT OLD.project_id OR NEW.scope IS NOT OLD.scope
+  OR NEW.export_id IS NOT OLD.export_id OR NEW.counts IS NOT OLD.counts OR NEW.deleted_by IS NOT OLD.deleted_by
+  OR NEW.created_at IS NOT OLD.created_at OR OLD.restored_at IS NOT NULL BEGIN
+  SELECT RAISE(ABORT, 'deletions are a permanent record: only restored_at is set, once');
+END;
+
 CREATE TRIGGER gold_label_after_insert AFTER INSERT ON gold_label BEGIN
   INSERT INTO gold_head (item_id, project_id, gold_id, reviewer_id, version, status)
     VALUES (NEW.item_id, NEW.project_id, NEW.id, NEW.reviewer_id, NEW.version, NEW.status)
@@ -785,7 +825,8 @@ CREATE TRIGGER gold_label_after_insert AFTER INSERT ON gold_label BEGIN
       gold_id = excluded.gold_id, reviewer_id = excluded.reviewer_id, version = excluded.version, status = excluded.status;
 END;
 
-CREATE TRIGGER gold_label_before_delete BEFORE DELETE ON gold_label BEGIN
+CREATE TRIGGER gold_label_before_delete BEFORE DELETE ON gold_label
+WHEN NOT EXISTS (SELECT 1 FROM deletion_marker WHERE project_id = OLD.project_id) BEGIN
   SELECT RAISE(ABORT, 'gold labels are append-only: retract instead');
 END;
 
@@ -862,7 +903,8 @@ CREATE TRIGGER preference_after_insert AFTER INSERT ON preference BEGIN
       origin = excluded.origin, choice = excluded.choice;
 END;
 
-CREATE TRIGGER preference_before_delete BEFORE DELETE ON preference BEGIN
+CREATE TRIGGER preference_before_delete BEFORE DELETE ON preference
+WHEN NOT EXISTS (SELECT 1 FROM deletion_marker WHERE project_id = OLD.project_id) BEGIN
   SELECT RAISE(ABORT, 'preferences are append-only: retract instead');
 END;
 
@@ -887,7 +929,8 @@ CREATE TRIGGER preference_gold_after_insert AFTER INSERT ON preference_gold BEGI
       status = excluded.status, choice = excluded.choice;
 END;
 
-CREATE TRIGGER preference_gold_before_delete BEFORE DELETE ON preference_gold BEGIN
+CREATE TRIGGER preference_gold_before_delete BEFORE DELETE ON preference_gold
+WHEN NOT EXISTS (SELECT 1 FROM deletion_marker WHERE project_id = OLD.project_id) BEGIN
   SELECT RAISE(ABORT, 'gold choices are append-only: retract instead');
 END;
 
@@ -971,7 +1014,8 @@ CREATE TRIGGER response_gold_after_insert AFTER INSERT ON response_gold BEGIN
       status = excluded.status, verdict = excluded.verdict;
 END;
 
-CREATE TRIGGER response_gold_before_delete BEFORE DELETE ON response_gold BEGIN
+CREATE TRIGGER response_gold_before_delete BEFORE DELETE ON response_gold
+WHEN NOT EXISTS (SELECT 1 FROM deletion_marker WHERE project_id = OLD.project_id) BEGIN
   SELECT RAISE(ABORT, 'gold verdicts are append-only: retract instead');
 END;
 
@@ -1010,7 +1054,8 @@ CREATE TRIGGER response_label_after_insert AFTER INSERT ON response_label BEGIN
      AND complete <> (verdict_count >= (SELECT annotators_per_item FROM project WHERE id = NEW.project_id));
 END;
 
-CREATE TRIGGER response_label_before_delete BEFORE DELETE ON response_label BEGIN
+CREATE TRIGGER response_label_before_delete BEFORE DELETE ON response_label
+WHEN NOT EXISTS (SELECT 1 FROM deletion_marker WHERE project_id = OLD.project_id) BEGIN
   SELECT RAISE(ABORT, 'verdicts are append-only: retract instead');
 END;
 
@@ -1023,6 +1068,14 @@ END;
 
 CREATE TRIGGER response_label_before_update BEFORE UPDATE ON response_label BEGIN
   SELECT RAISE(ABORT, 'verdicts are append-only: add a version instead');
+END;
+
+CREATE TRIGGER response_label_head_after_delete AFTER DELETE ON response_label_head
+WHEN OLD.status = 'submitted' BEGIN
+  UPDATE response_progress
+     SET done = done - 1,
+         open_done = open_done - COALESCE((SELECT complete = 0 FROM response WHERE id = OLD.response_id), 0)
+   WHERE project_id = OLD.project_id AND annotator_id = OLD.annotator_id;
 END;
 
 CREATE TRIGGER response_label_head_after_insert_disagreement AFTER INSERT ON response_label_head BEGIN

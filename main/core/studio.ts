@@ -18,6 +18,7 @@ import { agreementHandlers } from './evaluation/agreement.js';
 import { accessHandlers } from './access/handlers.js';
 import { personForToken, type Person } from './access/links.js';
 import { qualityHandlers } from './quality/handlers.js';
+import { deletionHandlers } from './deletion/index.js';
 import { adjudicationHandlers } from './adjudication/handlers.js';
 import { voteHandlers } from './adjudication/vote-handlers.js';
 import { systemClock, type CoreContext, type StudioOptions } from './context.js';
@@ -88,6 +89,7 @@ function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: Sc
     ...responseBrowseHandlers(ctx),
     ...accessHandlers(ctx),
     ...qualityHandlers(ctx),
+    ...deletionHandlers(ctx),
   };
 }
 

@@ -43,6 +43,7 @@ import { accessMethods } from './access.js';
 import { ExportFilters, exportHistoryMethods } from './export-history.js';
 import { ImportMapping, importPreviewMethods } from './import-preview.js';
 import { modelsMethods } from './models.js';
+import { deletionMethods } from './deletion.js';
 
 const Id = z.number().int().positive();
 const Empty = z.object({}).strict();
@@ -214,6 +215,7 @@ export const studioMethods = {
   ...agreementMethods,
   ...accessMethods,
   ...qualityMethods,
+  ...deletionMethods,
   ...adjudicationMethods,
 } as const;
 

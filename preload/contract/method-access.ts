@@ -142,6 +142,10 @@ export const METHOD_ACCESS: Record<MethodName, MethodAccess> = {
   renameModel: 'admin',
   previewDeleteModel: 'admin',
   deleteModel: 'admin',
+  previewDeletion: 'admin',
+  deleteItems: 'admin',
+  listDeletions: 'admin',
+  restoreDeletion: 'admin',
   mergeModel: 'admin',
   exportModel: 'admin',
   // A worker job on the shared GPU, from the Train tab's model list (admins' screen).

@@ -38,9 +38,14 @@ function changed(ctx: CoreContext, projectId: number): void {
 
 export function projectHandlers(ctx: CoreContext): ProjectHandlers {
   return {
-    listProjects: () => ctx.db.read.prepare<ProjectRow>('SELECT * FROM project ORDER BY id').all().map(toProjectSummary),
+    listProjects: () => ctx.db.read.prepare<ProjectRow>('SELECT * FROM project WHERE deleted_at IS NULL ORDER BY id').all().map(toProjectSummary),
 
-    getProject: ({ projectId }) => requireProject(ctx.db.read, projectId),
+    getProject: ({ projectId }) => {
+      // A deleted project's row stays for its runs and history (0023); it is not opened again.
+      const deleted = ctx.db.read.prepare<{ name: string }>('SELECT name FROM project WHERE id = ? AND deleted_at IS NOT NULL').get(projectId);
+      if (deleted) throw new StudioError('not_found', `Project "${deleted.name}" was deleted; restore it from the start screen.`);
+      return requireProject(ctx.db.read, projectId);
+    },
 
     createProject: (input) => {
       const labelSchema = input.labelSchema ?? defaultLabelSchema();

@@ -1,0 +1,1 @@
+export { deletionHandlers } from './handlers.js';
