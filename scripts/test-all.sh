@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every check of the project, in the order a failure is cheapest to find: types, lint (TypeScript,
-# then the worker's Python with ruff and mypy), the build, unit and integration tests (vitest), end-to-end
+# Every check of the project, in the order a failure is cheapest to find: types (beside the next
+# three), lint (TypeScript and its formatting, then the worker's Python with ruff and mypy), the build, unit and integration tests (vitest), end-to-end
 # tests in Chromium, the Python worker's tests (native-models/.venv is created first, on first use,
 # from native-models/uv.lock: with uv, or with plain pip when COSMO_NO_UV=1 or uv cannot be had).
 set -euo pipefail
@@ -14,8 +14,14 @@ step "python environment"
 bash scripts/python-env.sh
 # uv.lock against pyproject.toml, and the pip files exported from it against the lock.
 bash scripts/python-lock.sh --check
-step typecheck
-npm run --silent typecheck
+# The typecheck (tsc, then vue-tsc: about a core for most of a minute) runs beside the lints and
+# the build, which use the other core; its output is printed, and a failure stops here, before
+# the tests.
+step "typecheck (beside the lints and the build; its output follows the build's)"
+TYPECHECK_LOG="$(mktemp)"
+setsid npm run --silent typecheck >"$TYPECHECK_LOG" 2>&1 &
+TYPECHECK_PID=$!
+trap 'kill -- -"$TYPECHECK_PID" 2>/dev/null || true; rm -f "$TYPECHECK_LOG"' EXIT
 step lint
 npm run --silent lint
 # The worker's Python: ruff's lint and its formatter, as native-models/README.md asks.
@@ -30,6 +36,14 @@ step "python types"
 # serve this build.
 step build
 npm run --silent build
+step typecheck
+TYPECHECK_STATUS=0
+wait "$TYPECHECK_PID" || TYPECHECK_STATUS=$?
+cat "$TYPECHECK_LOG"
+if [ "$TYPECHECK_STATUS" -ne 0 ]; then
+  echo "typecheck failed (exit $TYPECHECK_STATUS)" >&2
+  exit "$TYPECHECK_STATUS"
+fi
 step "unit and integration tests"
 npm run --silent test:unit
 step "end-to-end tests"
