@@ -1,7 +1,7 @@
 /**
  * Managing models from the Models screen: rename, delete (after the core's preview of what it
  * frees), merge a LoRA checkpoint into a base model, export a safetensors folder, and the chat
- * panel's conversation. The model list itself lives in the training store; this store updates it
+ * panel's conversation. The model list itself lives in the trainingModels store; this store updates it
  * as each write returns (durably written first) and follows `model.job` progress events.
  */
 import { defineStore } from 'pinia';
@@ -10,7 +10,7 @@ import type { StudioEvent } from '../../../preload/contract/events';
 import type { ChatReply, ChatTurn, DeletePreview, DeleteResult, ExportResult } from '../../../preload/contract/models';
 import type { ModelInfo } from '../../../preload/contract/training';
 import { useStudio } from '../composables/useStudio';
-import { useTraining } from './training';
+import { useTrainingModels } from './trainingModels';
 
 export interface ModelJob {
   job: 'merge' | 'export';
@@ -20,7 +20,7 @@ export interface ModelJob {
 
 export const useModels = defineStore('models', () => {
   const client = useStudio();
-  const training = useTraining();
+  const trainingModels = useTrainingModels();
   /** Merges and exports in flight, by model id. */
   const jobs = ref<Record<number, ModelJob>>({});
 
@@ -44,7 +44,7 @@ export const useModels = defineStore('models', () => {
 
   async function rename(modelId: number, name: string): Promise<ModelInfo> {
     const model = await client.api.renameModel({ modelId, name });
-    training.upsertModel(model);
+    trainingModels.upsertModel(model);
     return model;
   }
 
@@ -54,14 +54,14 @@ export const useModels = defineStore('models', () => {
 
   async function remove(modelId: number): Promise<DeleteResult> {
     const result = await client.api.deleteModel({ modelId });
-    training.removeModel(modelId);
+    trainingModels.removeModel(modelId);
     return result;
   }
 
   function merge(modelId: number, name?: string): Promise<ModelInfo> {
     return tracked(modelId, 'merge', async () => {
       const model = await client.api.mergeModel({ modelId, ...(name ? { name } : {}) });
-      training.upsertModel(model);
+      trainingModels.upsertModel(model);
       return model;
     });
   }
