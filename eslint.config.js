@@ -84,7 +84,10 @@ export default tseslint.config(
     },
   },
   { files: ['main/cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite, onnx], patterns: [importsOf('cli/', 'electron', 'bench')] }] } },
-  { files: ['main/inference/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite], patterns: [importsOf('inference/', 'server', 'cli', 'electron', 'bench', 'routes')] }] } },
+  {
+    files: ['main/inference/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electron, sqlite], patterns: [importsOf('inference/', 'server', 'cli', 'electron', 'bench', 'routes')] }] },
+  },
   { files: ['main/electron/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [sqlite, onnx], patterns: [importsOf('electron/', 'cli', 'bench')] }] } },
   // The contract is pure TypeScript: zod and itself, nothing else.
   {

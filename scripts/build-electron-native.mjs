@@ -63,9 +63,7 @@ function main() {
   const common = [`--runtime=electron`, `--target=${electronVersion}`, `--arch=${process.arch}`];
   say(`building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${process.arch})`);
   const prebuilt = run(process.execPath, [require.resolve('prebuild-install/bin.js'), ...common], work);
-  const built =
-    prebuilt ||
-    run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', ...common, '--dist-url=https://electronjs.org/headers'], work);
+  const built = prebuilt || run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', ...common, '--dist-url=https://electronjs.org/headers'], work);
   const produced = join(work, 'build', 'Release', 'better_sqlite3.node');
   if (!built || !existsSync(produced)) {
     say('WARNING: could not build better-sqlite3 for Electron (no prebuilt binary and no compiler or headers); the desktop app will not start, `npm start` falls back to the browser');

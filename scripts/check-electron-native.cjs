@@ -19,7 +19,7 @@ const ARCH_NAMES = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
 /** Why packaging for (platform, arch) with this Electron would ship a broken native module; empty when nothing. */
 function nativeModuleProblems({ root, electronVersion, platform, arch }) {
   const problems = [];
-  const rebuild = 'run `node scripts/build-electron-native.mjs` on a machine with the Electron binary and a compiler (it needs Electron\'s headers)';
+  const rebuild = "run `node scripts/build-electron-native.mjs` on a machine with the Electron binary and a compiler (it needs Electron's headers)";
   const stampFile = join(root, 'node_modules', '.studio-electron', 'stamp.json');
   const binding = join(root, 'node_modules', '.studio-electron', 'better_sqlite3.node');
   if (!existsSync(binding) || !existsSync(stampFile)) {

@@ -13,7 +13,7 @@ import type { Plugin } from 'vite';
 const JSON_SCHEMA_MODULE = /[\\/]zod[\\/]v4[\\/]core[\\/](json-schema-processors|to-json-schema)\.js$/;
 
 const UNAVAILABLE =
-  "function unavailable() { throw new Error(\"zod's JSON Schema conversion is not part of the renderer bundle (scripts/zod-without-json-schema.ts); convert schemas in the main process.\"); }";
+  'function unavailable() { throw new Error("zod\'s JSON Schema conversion is not part of the renderer bundle (scripts/zod-without-json-schema.ts); convert schemas in the main process."); }';
 
 interface Node {
   type: string;

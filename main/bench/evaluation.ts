@@ -57,11 +57,32 @@ async function seedComparison(core: StudioCore, prompts: number, models: number)
       const hint = JSON.stringify(task === 'knowledge' ? {} : { expected: i % 2 ? 'refuse' : 'comply', category: `cat-${i % 7}` });
       const itemId = addItem.get(project.id, `p${i}`, `prompt ${i}`, task, hint, i.toString(16).padStart(64, '0'))!.id;
       for (let m = 0; m < models; m++) {
-        const responseId = insertResponse(w, { projectId: project.id, itemId, modelId: null, modelName: `model-${m}`, sampleIndex: 0, text: `model ${m} answers prompt ${i} in a few words`, params: {}, origin: 'imported', importId: null, createdAt: 'x' });
+        const responseId = insertResponse(w, {
+          projectId: project.id,
+          itemId,
+          modelId: null,
+          modelName: `model-${m}`,
+          sampleIndex: 0,
+          text: `model ${m} answers prompt ${i} in a few words`,
+          params: {},
+          origin: 'imported',
+          importId: null,
+          createdAt: 'x',
+        });
         const verdict = VERDICTS[(i * 7 + m * 3) % VERDICTS.length]!;
         auto.run(responseId, project.id, task === 'knowledge' ? null : verdict, task === 'knowledge' ? 'correct' : verdict, (i + m) % 2);
         if (i % 10 === 0) {
-          appendResponseLabel(w, { responseId, projectId: project.id, itemId, annotatorId: ada.id, status: 'submitted', origin: 'queue', values: { verdict, helpfulness: 1 + ((i + m) % 5), idealResponse: null, rationale: null }, timeSpentMs: 1, createdAt: 'x' });
+          appendResponseLabel(w, {
+            responseId,
+            projectId: project.id,
+            itemId,
+            annotatorId: ada.id,
+            status: 'submitted',
+            origin: 'queue',
+            values: { verdict, helpfulness: 1 + ((i + m) % 5), idealResponse: null, rationale: null },
+            timeSpentMs: 1,
+            createdAt: 'x',
+          });
         }
       }
     }

@@ -129,8 +129,10 @@ async function bench(): Promise<void> {
     line(`  upload (beginUpload + uploadFile, base64 JSON): ${ms(t1 - t0)}`);
     line(`  startImport -> job succeeded: ${ms(t2 - t1)}; the importer's own time: ${ms(report.durationMs)}`);
     line(`  imported ${report.imported}, duplicates ${report.duplicates.length}, skipped ${report.skipped.length}`);
-    line(`  throughput: ${Math.round(report.imported / importSeconds).toLocaleString('en')} items/s (startImport to done), ` +
-      `${Math.round(report.imported / ((t2 - t0) / 1000)).toLocaleString('en')} items/s including the upload (target >= 20,000)`);
+    line(
+      `  throughput: ${Math.round(report.imported / importSeconds).toLocaleString('en')} items/s (startImport to done), ` +
+        `${Math.round(report.imported / ((t2 - t0) / 1000)).toLocaleString('en')} items/s including the upload (target >= 20,000)`,
+    );
     const afterImport = await memory(child);
     line(`  server memory after import: rss ${mib(afterImport.rss)}, heap used ${mib(afterImport.heapUsed)} of ${mib(afterImport.heapTotal)}`);
 

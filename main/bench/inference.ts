@@ -17,7 +17,10 @@ function option(name: string): string | undefined {
 }
 
 const OPENERS = ["I can't help with that.", 'Sure, here is an overview.', 'I understand why you ask, and safety matters here.', 'Here are the steps:', "I'm sorry, but I won't provide instructions."];
-const WORDS = 'the a to of and you it is safe risk help step first then check make sure people local law store chemical tool process python kill file photo night bread water heat mix careful guide support resource call service instead alternative explain why harm legal'.split(' ');
+const WORDS =
+  'the a to of and you it is safe risk help step first then check make sure people local law store chemical tool process python kill file photo night bread water heat mix careful guide support resource call service instead alternative explain why harm legal'.split(
+    ' ',
+  );
 
 /** Deterministic (seeded LCG) responses with a think block, the shape models produce. */
 function syntheticRows(n: number): ScoreRow[] {

@@ -67,9 +67,16 @@ async function seed(core: StudioCore, sizes: Sizes): Promise<Omit<Ready, 'type' 
           itemId,
           ids: models.map((model) =>
             insertResponse(db, {
-              projectId: project.id, itemId, modelId: null, modelName: model, sampleIndex: 0,
-              text: `${model} answers prompt ${i} with a few sentences of plain text.`, params: { temperature: 0.7 },
-              origin: 'imported', importId: null, createdAt: now,
+              projectId: project.id,
+              itemId,
+              modelId: null,
+              modelName: model,
+              sampleIndex: 0,
+              text: `${model} answers prompt ${i} with a few sentences of plain text.`,
+              params: { temperature: 0.7 },
+              origin: 'imported',
+              importId: null,
+              createdAt: now,
             }),
           ),
         });
@@ -85,9 +92,18 @@ async function seed(core: StudioCore, sizes: Sizes): Promise<Omit<Ready, 'type' 
         for (let y = x + 1; y < ids.length && written < sizes.priorVotes; y++) {
           const voter = others[written % others.length]!;
           appendPreference(db, {
-            projectId: project.id, itemId,
-            responseAId: ids[x]!, responseBId: ids[y]!, annotatorId: voter.id, status: 'submitted', origin: 'import',
-            values: { choice: written % 3 === 0 ? 'a' : 'b', criteria: {} }, blind: true, leftResponseId: ids[x]!, timeSpentMs: 1000, createdAt: now,
+            projectId: project.id,
+            itemId,
+            responseAId: ids[x]!,
+            responseBId: ids[y]!,
+            annotatorId: voter.id,
+            status: 'submitted',
+            origin: 'import',
+            values: { choice: written % 3 === 0 ? 'a' : 'b', criteria: {} },
+            blind: true,
+            leftResponseId: ids[x]!,
+            timeSpentMs: 1000,
+            createdAt: now,
           });
           written += 1;
         }
@@ -137,8 +153,10 @@ async function bench(sizes: Sizes): Promise<void> {
     });
     const call = client(ready.origin, ready.token);
     const { projectId, annotatorId } = ready;
-    line(`COSMO Studio pairwise benchmark: ${ready.responses.toLocaleString('en')} responses (${sizes.models} models x ${sizes.items.toLocaleString('en')} items), ` +
-      `${sizes.priorVotes.toLocaleString('en')} earlier votes by 5 others; seeded in ${ms(ready.seedMs)}; node ${process.version}, ${process.platform}-${process.arch}`);
+    line(
+      `COSMO Studio pairwise benchmark: ${ready.responses.toLocaleString('en')} responses (${sizes.models} models x ${sizes.items.toLocaleString('en')} items), ` +
+        `${sizes.priorVotes.toLocaleString('en')} earlier votes by 5 others; seeded in ${ms(ready.seedMs)}; node ${process.version}, ${process.platform}-${process.arch}`,
+    );
     const floor: number[] = [];
     for (let i = 0; i < 300; i++) {
       const t = performance.now();
@@ -158,7 +176,14 @@ async function bench(sizes: Sizes): Promise<void> {
       const pair = queue.pairs[0];
       if (!pair) throw new Error(`the pair queue ran dry after ${i} votes`);
       const a = performance.now();
-      await call('submitPreference', { leftResponseId: pair.left.responseId, rightResponseId: pair.right.responseId, annotatorId, choice: choices[i % choices.length]!, criteria: {}, timeSpentMs: 900 });
+      await call('submitPreference', {
+        leftResponseId: pair.left.responseId,
+        rightResponseId: pair.right.responseId,
+        annotatorId,
+        choice: choices[i % choices.length]!,
+        criteria: {},
+        timeSpentMs: 900,
+      });
       const b = performance.now();
       queue = await call('getPairQueue', { projectId, annotatorId, count: 3 });
       const c = performance.now();

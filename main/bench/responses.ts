@@ -26,10 +26,7 @@ import { openStudio } from '../core/studio.js';
 import { startServer } from '../server/server.js';
 import { mib, ms, summarise } from './stats.js';
 
-type ChildMessage =
-  | { type: 'ready'; origin: string; token: string; pid: number }
-  | { type: 'seeded'; responses: number; ms: number }
-  | { type: 'memory'; rss: number; heapUsed: number };
+type ChildMessage = { type: 'ready'; origin: string; token: string; pid: number } | { type: 'seeded'; responses: number; ms: number } | { type: 'memory'; rss: number; heapUsed: number };
 type ParentMessage = { type: 'seed'; projectId: number; models: number } | { type: 'memory' } | { type: 'stop' };
 
 // ---------------------------------------------------------------- server process
@@ -175,9 +172,11 @@ async function bench(): Promise<void> {
     const t1 = performance.now();
     const seeded = await request(child, { type: 'seed', projectId: project.id, models }, 'seeded');
     line('');
-    line(`setup: ${itemCount.toLocaleString('en')} items imported over HTTP in ${ms(t1 - t0)}; ` +
-      `${seeded.responses.toLocaleString('en')} responses written through insertResponse in ${ms(seeded.ms)} ` +
-      `(${Math.round(seeded.responses / (seeded.ms / 1000)).toLocaleString('en')} responses/s with the counter triggers)`);
+    line(
+      `setup: ${itemCount.toLocaleString('en')} items imported over HTTP in ${ms(t1 - t0)}; ` +
+        `${seeded.responses.toLocaleString('en')} responses written through insertResponse in ${ms(seeded.ms)} ` +
+        `(${Math.round(seeded.responses / (seeded.ms / 1000)).toLocaleString('en')} responses/s with the counter triggers)`,
+    );
     const before = await request(child, { type: 'memory' }, 'memory');
     line(`server memory: rss ${mib(before.rss)}, heap used ${mib(before.heapUsed)}`);
 

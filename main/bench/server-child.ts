@@ -7,9 +7,7 @@ import { createLogger } from '../core/logger.js';
 import { openStudio } from '../core/studio.js';
 import { startServer } from '../server/server.js';
 
-export type ChildMessage =
-  | { type: 'ready'; origin: string; token: string; pid: number }
-  | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number };
+export type ChildMessage = { type: 'ready'; origin: string; token: string; pid: number } | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number };
 
 export type ParentMessage = { type: 'memory' } | { type: 'stop' };
 

@@ -56,15 +56,23 @@ async function seed(core: StudioCore): Promise<number> {
   for (const [i, [text, task, harmful, expected, reference]] of ITEMS.entries()) {
     const hash = createHash('sha256').update(`${text}\0`).digest('hex');
     const row = db
-      .prepare<{ id: number }>(
-        `INSERT INTO item (project_id, external_id, text, source, split, task, content_hash, created_at) VALUES (?, ?, ?, 'bench', 'train', ?, ?, ?) RETURNING id`,
-      )
+      .prepare<{ id: number }>(`INSERT INTO item (project_id, external_id, text, source, split, task, content_hash, created_at) VALUES (?, ?, ?, 'bench', 'train', ?, ?, ?) RETURNING id`)
       .get(project.id, `b-${i}`, text, task, hash, now);
     await h.submitLabel({
       itemId: row!.id,
       annotatorId: user.id,
       timeSpentMs: 1,
-      labels: { harmful, riskCategory: harmful ? 'violent_crimes' : null, severity: harmful ? 2 : null, expected, jailbreakType: null, crossModalRisk: null, visualCues: [], referenceAnswer: reference, rationale: null },
+      labels: {
+        harmful,
+        riskCategory: harmful ? 'violent_crimes' : null,
+        severity: harmful ? 2 : null,
+        expected,
+        jailbreakType: null,
+        crossModalRisk: null,
+        visualCues: [],
+        referenceAnswer: reference,
+        rationale: null,
+      },
     });
   }
   return project.id;
@@ -79,7 +87,11 @@ function procCpu(pid: number): number {
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 function workerPid(): number {
-  return Number(execFileSync('pgrep', ['-P', String(process.pid), '-f', 'cosmo_rl.train'], { encoding: 'utf8' }).trim().split('\n')[0]);
+  return Number(
+    execFileSync('pgrep', ['-P', String(process.pid), '-f', 'cosmo_rl.train'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0],
+  );
 }
 
 /** Samples a worker's CPU time at progress step 2 and at the last step. */
@@ -229,9 +241,7 @@ async function main(): Promise<void> {
     console.log(`click to first metric (median): ${(m('first') / 1000).toFixed(2)} s`);
     console.log(`wall time per step (median): studio ${(m('studio') * 1000).toFixed(1)} ms, worker alone ${(m('alone') * 1000).toFixed(1)} ms, difference ${pct(m('studio'), m('alone'))}`);
     console.log(`worker CPU per step (median): studio ${(m('wStudio') * 1000).toFixed(1)} ms, worker alone ${(m('wAlone') * 1000).toFixed(1)} ms, difference ${pct(m('wStudio'), m('wAlone'))}`);
-    console.log(
-      `studio's own CPU per step (median): ${m('cpu').toFixed(2)} ms = ${((m('cpu') / (m('wAlone') * 1000)) * 100).toFixed(2)}% of the worker's CPU per step (target: overhead < 2%)`,
-    );
+    console.log(`studio's own CPU per step (median): ${m('cpu').toFixed(2)} ms = ${((m('cpu') / (m('wAlone') * 1000)) * 100).toFixed(2)}% of the worker's CPU per step (target: overhead < 2%)`);
   } finally {
     core.close();
     rmSync(dataDir, { recursive: true, force: true });

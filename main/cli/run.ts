@@ -155,7 +155,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('train')
     .description("train a learned verifier on people's verdicts; print its held-out accuracy, binary accuracy and kappa against people")
     .requiredOption('--project <name>', 'the project')
-    .option('--name <name>', 'the verifier\'s name (default: learned-<n>)')
+    .option('--name <name>', "the verifier's name (default: learned-<n>)")
     .option('--seed <n>', 'seeds the held-out split and the initial weights', '0')
     .option('--json', 'print JSON instead of text')
     .option('--data-dir <dir>', DATA_DIR_HELP)
@@ -171,7 +171,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerTrainCommands(program, io, run);
 
   for (const command of program.commands.flatMap((c) => [c, ...c.commands])) {
-    command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }).showHelpAfterError('(run with --help for usage)');
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+      .showHelpAfterError('(run with --help for usage)');
   }
   return program;
 }

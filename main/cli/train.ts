@@ -72,48 +72,53 @@ function formatMetrics(values: Record<string, number>): string {
 }
 
 export async function trainCommand(io: CliIo, opts: TrainOptions): Promise<number> {
-  return withCore(io, opts.dataDir, async (core) => {
-    const project = await requireProjectByName(core, opts.project);
-    const settings = opts.config ? readSettingsFile(opts.config) : undefined;
-    const spec = opts.model ?? (opts.preset === 'quick' ? 'tiny' : null);
-    if (spec === null) throw new StudioError('invalid_input', 'The standard preset needs a real model: pass --model with a model folder or a model id (`studio runs --models`).');
-    const model = await resolveModel(core, spec, opts.trustRemoteCode === true);
-    const request = { projectId: project.id, baseModelId: model.id, preset: opts.preset, ...(settings ? { settings } : {}), ...(opts.name ? { name: opts.name } : {}) };
-    const preview = await callMethod(core.handlers, 'previewRun', request);
-    for (const w of preview.warnings) io.stderr(`${w.severity}: ${w.message}\n`);
+  return withCore(
+    io,
+    opts.dataDir,
+    async (core) => {
+      const project = await requireProjectByName(core, opts.project);
+      const settings = opts.config ? readSettingsFile(opts.config) : undefined;
+      const spec = opts.model ?? (opts.preset === 'quick' ? 'tiny' : null);
+      if (spec === null) throw new StudioError('invalid_input', 'The standard preset needs a real model: pass --model with a model folder or a model id (`studio runs --models`).');
+      const model = await resolveModel(core, spec, opts.trustRemoteCode === true);
+      const request = { projectId: project.id, baseModelId: model.id, preset: opts.preset, ...(settings ? { settings } : {}), ...(opts.name ? { name: opts.name } : {}) };
+      const preview = await callMethod(core.handlers, 'previewRun', request);
+      for (const w of preview.warnings) io.stderr(`${w.severity}: ${w.message}\n`);
 
-    let runId: number | null = null;
-    const clicked = Date.now();
-    let firstMetricMs: number | null = null;
-    const ended = new Promise<RunSummary>((resolveEnd) => {
-      core.events.subscribe((event) => {
-        if (runId === null) return;
-        if (event.type === 'run.progress' && event.runId === runId) {
-          const eta = event.etaSeconds === null ? '' : ` eta ${Math.round(event.etaSeconds)}s`;
-          io.stderr(`${event.stage} step ${event.step}/${event.totalSteps}${eta}\n`);
-        } else if (event.type === 'run.metrics' && event.runId === runId) {
-          firstMetricMs ??= Date.now() - clicked;
-          io.stdout(`${opts.json ? JSON.stringify({ runId, ...event.point }) : `step ${event.point.step} ${formatMetrics(event.point.values)}`}\n`);
-        } else if (event.type === 'model.changed' && event.model.runId === runId) {
-          io.stderr(`checkpoint: model ${event.model.id} (step ${event.model.step}) at ${event.model.path}\n`);
-        } else if (event.type === 'run.status' && event.run.id === runId) {
-          if (TERMINAL.has(event.run.status)) resolveEnd(event.run);
-        }
+      let runId: number | null = null;
+      const clicked = Date.now();
+      let firstMetricMs: number | null = null;
+      const ended = new Promise<RunSummary>((resolveEnd) => {
+        core.events.subscribe((event) => {
+          if (runId === null) return;
+          if (event.type === 'run.progress' && event.runId === runId) {
+            const eta = event.etaSeconds === null ? '' : ` eta ${Math.round(event.etaSeconds)}s`;
+            io.stderr(`${event.stage} step ${event.step}/${event.totalSteps}${eta}\n`);
+          } else if (event.type === 'run.metrics' && event.runId === runId) {
+            firstMetricMs ??= Date.now() - clicked;
+            io.stdout(`${opts.json ? JSON.stringify({ runId, ...event.point }) : `step ${event.point.step} ${formatMetrics(event.point.values)}`}\n`);
+          } else if (event.type === 'model.changed' && event.model.runId === runId) {
+            io.stderr(`checkpoint: model ${event.model.id} (step ${event.model.step}) at ${event.model.path}\n`);
+          } else if (event.type === 'run.status' && event.run.id === runId) {
+            if (TERMINAL.has(event.run.status)) resolveEnd(event.run);
+          }
+        });
       });
-    });
-    const started = await callMethod(core.handlers, 'startRun', request);
-    runId = started.id;
-    io.stderr(`run ${started.id} (${started.status}): snapshot ${started.snapshotHash.slice(0, 12)} with ${started.snapshotItems} items; ${core.paths.runs}/${started.dir}\n`);
-    const onStop = () => void callMethod(core.handlers, 'cancelRun', { runId: started.id });
-    io.stop.addEventListener('abort', onStop);
-    const current = await callMethod(core.handlers, 'getRun', { runId: started.id, sinceStep: 0, samples: 0 });
-    const final = TERMINAL.has(current.run.status) ? current.run : await ended;
-    io.stop.removeEventListener('abort', onStop);
-    io.stderr(`run ${final.id} ${final.status}: ${final.exitReason ?? ''}\n`);
-    if (firstMetricMs !== null) io.stderr(`first metric ${(firstMetricMs / 1000).toFixed(1)} s after start\n`);
-    if (final.status === 'failed' && final.error) io.stderr(`error: ${final.error}\n`);
-    return final.status === 'completed' ? 0 : 1;
-  }, cliLocalCaller(opts.trustRemoteCode === true));
+      const started = await callMethod(core.handlers, 'startRun', request);
+      runId = started.id;
+      io.stderr(`run ${started.id} (${started.status}): snapshot ${started.snapshotHash.slice(0, 12)} with ${started.snapshotItems} items; ${core.paths.runs}/${started.dir}\n`);
+      const onStop = () => void callMethod(core.handlers, 'cancelRun', { runId: started.id });
+      io.stop.addEventListener('abort', onStop);
+      const current = await callMethod(core.handlers, 'getRun', { runId: started.id, sinceStep: 0, samples: 0 });
+      const final = TERMINAL.has(current.run.status) ? current.run : await ended;
+      io.stop.removeEventListener('abort', onStop);
+      io.stderr(`run ${final.id} ${final.status}: ${final.exitReason ?? ''}\n`);
+      if (firstMetricMs !== null) io.stderr(`first metric ${(firstMetricMs / 1000).toFixed(1)} s after start\n`);
+      if (final.status === 'failed' && final.error) io.stderr(`error: ${final.error}\n`);
+      return final.status === 'completed' ? 0 : 1;
+    },
+    cliLocalCaller(opts.trustRemoteCode === true),
+  );
 }
 
 export async function runsCommand(io: CliIo, opts: { project?: string; json?: boolean; models?: boolean; dataDir?: string }): Promise<number> {

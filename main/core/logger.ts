@@ -29,11 +29,13 @@ export function createLogger(options: LoggerOptions = {}, base: LogFields = {}):
   const minimum = RANK[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (RANK[level] < minimum) return;
-    const entries = Object.entries({ ...base, ...fields }).map(([k, v]) => [k, errorFields(v)]);
-    write(JSON.stringify({ time: now().toISOString(), level, message, ...Object.fromEntries(entries) }));
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (RANK[level] < minimum) return;
+      const entries = Object.entries({ ...base, ...fields }).map(([k, v]) => [k, errorFields(v)]);
+      write(JSON.stringify({ time: now().toISOString(), level, message, ...Object.fromEntries(entries) }));
+    };
   return {
     debug: log('debug'),
     info: log('info'),

@@ -36,7 +36,10 @@ export function projectStats(ctx: Pick<CoreContext, 'db'>, projectId: number): P
   const labels = count(`SELECT count(*) AS n ${CURRENT}`);
   const harmful = grouped(db, `SELECT CASE a.harmful WHEN 1 THEN 'true' WHEN 0 THEN 'false' END AS key, count(*) AS n ${CURRENT} GROUP BY 1`, projectId);
   const field = (column: string) => grouped(db, `SELECT a.${column} AS key, count(*) AS n ${CURRENT} GROUP BY 1`, projectId);
-  const times = db.prepare<{ t: number }>(`SELECT a.time_spent_ms AS t ${CURRENT} ORDER BY a.time_spent_ms`).all(projectId).map((r) => r.t);
+  const times = db
+    .prepare<{ t: number }>(`SELECT a.time_spent_ms AS t ${CURRENT} ORDER BY a.time_spent_ms`)
+    .all(projectId)
+    .map((r) => r.t);
   let medianTimeSpentMs: number | null = null;
   if (times.length > 0) {
     const mid = Math.floor(times.length / 2);

@@ -61,7 +61,15 @@ export interface StudioCore {
 }
 
 /** Each service contributes the handlers it owns; the type checks that together they cover every method. */
-function buildHandlers(ctx: CoreContext, training: TrainingHandlers, scoring: ScoreJobs, evaluations: EvaluationJobs, verifiers: VerifierJobs, models: VerifierModels, modelManagement: ModelsHandlers): StudioHandlers {
+function buildHandlers(
+  ctx: CoreContext,
+  training: TrainingHandlers,
+  scoring: ScoreJobs,
+  evaluations: EvaluationJobs,
+  verifiers: VerifierJobs,
+  models: VerifierModels,
+  modelManagement: ModelsHandlers,
+): StudioHandlers {
   const queueScores = new QueueScores(ctx, models);
   return {
     ...training,

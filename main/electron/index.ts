@@ -61,7 +61,17 @@ async function start(): Promise<void> {
   let mainWindow: BrowserWindow | null = null;
   const localCaller = trustDialog(() => mainWindow);
   try {
-    core = await openStudio({ dataDir, host: 'electron', version: app.getVersion(), nativeBinding, demoDataDir: files.demoDataDir, log, localCaller, backups: DEFAULT_BACKUP_SCHEDULE, learnedScoring: onnxScoring() });
+    core = await openStudio({
+      dataDir,
+      host: 'electron',
+      version: app.getVersion(),
+      nativeBinding,
+      demoDataDir: files.demoDataDir,
+      log,
+      localCaller,
+      backups: DEFAULT_BACKUP_SCHEDULE,
+      learnedScoring: onnxScoring(),
+    });
   } catch (err) {
     fail('COSMO Studio cannot open its data', `${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
     return;
@@ -100,4 +110,3 @@ if (!app.requestSingleInstanceLock()) {
       fail('COSMO Studio could not start', err instanceof Error ? err.message : String(err));
     });
 }
-

@@ -132,14 +132,7 @@ export function isTrustedSender(frameUrl: string | null | undefined): boolean {
  */
 export function isExportLink(url: string): boolean {
   const parsed = parse(url);
-  return (
-    parsed !== null &&
-    parsed.protocol === `${BLOB_PROTOCOL}:` &&
-    parsed.host === BLOB_HOST &&
-    parsed.username === '' &&
-    parsed.password === '' &&
-    /^\/exports\/[^/]+$/.test(parsed.pathname)
-  );
+  return parsed !== null && parsed.protocol === `${BLOB_PROTOCOL}:` && parsed.host === BLOB_HOST && parsed.username === '' && parsed.password === '' && /^\/exports\/[^/]+$/.test(parsed.pathname);
 }
 
 /** Headers on every app:// answer (the renderer routes add the type, length and caching). */

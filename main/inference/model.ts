@@ -56,7 +56,10 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   const { vocab, labels, ngrams } = parsed.data;
   const rawTable = onnxMetadata(bytes, VERDICT_TABLE_KEY);
   // Exported before the worker shipped its table: scoring it here would mean guessing the worker's rules.
-  if (rawTable === null) throw new Error(`${file}: this verifier was exported without its '${VERDICT_TABLE_KEY}' (an older worker); the app cannot score with it. Retrain or re-export it, or score with the worker (score job).`);
+  if (rawTable === null)
+    throw new Error(
+      `${file}: this verifier was exported without its '${VERDICT_TABLE_KEY}' (an older worker); the app cannot score with it. Retrain or re-export it, or score with the worker (score job).`,
+    );
   const table = parseVerdictTable(rawTable, file);
   const lookup = new VerdictLookup(table);
   const allowed = (item: ClassifierItem) => lookup.labels(item.task, item.harmful);
@@ -70,7 +73,11 @@ export async function loadModel(path: string): Promise<LoadedModel> {
       const routed = rows.flatMap((row, i) => (allowed(row.item).length ? [i] : []));
       const out: (LearnedScore | null)[] = rows.map(() => null);
       if (!routed.length) return out;
-      const features = featurize(routed.map((i) => rows[i]!), index, ngrams);
+      const features = featurize(
+        routed.map((i) => rows[i]!),
+        index,
+        ngrams,
+      );
       const result = await session.run({ features: new ort.Tensor('float32', features, [routed.length, vocab.length]) });
       const logits = result.logits!.data as Float32Array;
       routed.forEach((i, r) => {

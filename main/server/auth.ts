@@ -66,7 +66,10 @@ export function requestToken(header: HeaderOf): string | null {
 export function offeredProtocols(header: HeaderOf): string[] {
   const value = header('sec-websocket-protocol');
   if (value === null) return [];
-  return value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }
 
 /**

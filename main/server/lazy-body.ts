@@ -47,15 +47,51 @@ async function text(owner: WithState): Promise<string> {
  */
 function defineBodyMembers(prototype: object): void {
   Object.defineProperties(prototype, {
-    body: { get: function (this: WithState) { return materialised(this).body; } },
-    bodyUsed: { get: function (this: WithState) { return this[STATE].readFromMemory || (this[STATE].made?.bodyUsed ?? false); } },
-    arrayBuffer: { value: async function (this: WithState) { return new Uint8Array(await take(this)).buffer; } },
-    text: { value: function (this: WithState) { return text(this); } },
-    json: { value: async function (this: WithState) { return JSON.parse(await text(this)) as unknown; } },
-    blob: { value: function (this: WithState) { return materialised(this).blob(); } },
-    bytes: { value: function (this: WithState) { return (materialised(this) as unknown as { bytes(): Promise<Uint8Array> }).bytes(); } },
-    formData: { value: function (this: WithState) { return materialised(this).formData(); } },
-    clone: { value: function (this: WithState) { return materialised(this).clone(); } },
+    body: {
+      get: function (this: WithState) {
+        return materialised(this).body;
+      },
+    },
+    bodyUsed: {
+      get: function (this: WithState) {
+        return this[STATE].readFromMemory || (this[STATE].made?.bodyUsed ?? false);
+      },
+    },
+    arrayBuffer: {
+      value: async function (this: WithState) {
+        return new Uint8Array(await take(this)).buffer;
+      },
+    },
+    text: {
+      value: function (this: WithState) {
+        return text(this);
+      },
+    },
+    json: {
+      value: async function (this: WithState) {
+        return JSON.parse(await text(this)) as unknown;
+      },
+    },
+    blob: {
+      value: function (this: WithState) {
+        return materialised(this).blob();
+      },
+    },
+    bytes: {
+      value: function (this: WithState) {
+        return (materialised(this) as unknown as { bytes(): Promise<Uint8Array> }).bytes();
+      },
+    },
+    formData: {
+      value: function (this: WithState) {
+        return materialised(this).formData();
+      },
+    },
+    clone: {
+      value: function (this: WithState) {
+        return materialised(this).clone();
+      },
+    },
   });
 }
 

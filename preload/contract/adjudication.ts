@@ -146,7 +146,7 @@ export const adjudicationMethods = {
   setGoldLabel: method(
     z
       .object({ itemId: Id, reviewerId: Id, fromAnnotatorId: Id.nullable(), labels: LabelValues.nullable(), reason: Reason })
-      .refine((v) => v.fromAnnotatorId !== null || v.labels !== null, { message: 'pick an annotator\'s label or give labels of your own', path: ['labels'] }),
+      .refine((v) => v.fromAnnotatorId !== null || v.labels !== null, { message: "pick an annotator's label or give labels of your own", path: ['labels'] }),
     z.object({ gold: GoldLabel, progress: ReviewProgress }),
   ),
   /** Retracts this reviewer's most recent gold in the project and gives the case back. */
@@ -166,7 +166,7 @@ export const adjudicationMethods = {
         helpfulness: z.number().int().min(1).max(5).nullable().default(null),
         reason: Reason,
       })
-      .refine((v) => v.fromAnnotatorId !== null || v.verdict !== null, { message: 'pick an annotator\'s verdict or give one of your own', path: ['verdict'] }),
+      .refine((v) => v.fromAnnotatorId !== null || v.verdict !== null, { message: "pick an annotator's verdict or give one of your own", path: ['verdict'] }),
     z.object({ gold: ResponseGold, progress: ReviewProgress }),
   ),
   undoResponseGold: method(z.object({ projectId: Id, reviewerId: Id }), z.object({ restored: ResponseReviewCase.nullable(), progress: ReviewProgress })),
@@ -178,7 +178,7 @@ export const adjudicationMethods = {
     z
       .object({ responseAId: Id, responseBId: Id, reviewerId: Id, fromAnnotatorId: Id.nullable(), choice: PreferenceChoice.nullable(), reason: Reason })
       .refine((v) => v.responseAId < v.responseBId, { message: 'name the pair in canonical order (responseAId < responseBId)', path: ['responseBId'] })
-      .refine((v) => v.fromAnnotatorId !== null || v.choice !== null, { message: 'pick a voter\'s choice or give one of your own', path: ['choice'] }),
+      .refine((v) => v.fromAnnotatorId !== null || v.choice !== null, { message: "pick a voter's choice or give one of your own", path: ['choice'] }),
     z.object({ gold: PreferenceGold, progress: ReviewProgress }),
   ),
   undoPreferenceGold: method(z.object({ projectId: Id, reviewerId: Id }), z.object({ restored: VoteReviewCase.nullable(), progress: ReviewProgress })),

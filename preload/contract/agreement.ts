@@ -82,7 +82,12 @@ export const agreementMethods = {
     z.object({
       projectId: Id,
       resamples: z.number().int().min(1).max(10_000).optional(),
-      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
     }),
     AgreementReport,
   ),

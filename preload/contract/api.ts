@@ -164,22 +164,13 @@ export const studioMethods = {
     z.object({ annotation: Annotation, progress: QueueProgress }),
   ),
   /** Retracts this annotator's most recent submit in the project and gives the item back. */
-  undoLastSubmit: method(
-    z.object({ projectId: Id, annotatorId: Id }),
-    z.object({ restored: ItemDetail.nullable(), labels: LabelValues.nullable(), progress: QueueProgress }),
-  ),
+  undoLastSubmit: method(z.object({ projectId: Id, annotatorId: Id }), z.object({ restored: ItemDetail.nullable(), labels: LabelValues.nullable(), progress: QueueProgress })),
   skipItem: method(z.object({ itemId: Id, annotatorId: Id }), z.object({ progress: QueueProgress })),
   /** Takes a skip back (Backspace right after S): the item is no longer at the back of the queue. */
   unskipItem: method(z.object({ itemId: Id, annotatorId: Id }), z.object({ restored: ItemDetail, progress: QueueProgress })),
-  setFlag: method(
-    z.object({ itemId: Id, annotatorId: Id, flagged: z.boolean(), note: z.string().max(2000).default('') }),
-    z.object({ flags: z.array(Flag) }),
-  ),
+  setFlag: method(z.object({ itemId: Id, annotatorId: Id, flagged: z.boolean(), note: z.string().max(2000).default('') }), z.object({ flags: z.array(Flag) })),
   /** An edit from the browse view: appends a version to that annotator's history. */
-  saveAnnotation: method(
-    z.object({ itemId: Id, annotatorId: Id, labels: LabelValues, timeSpentMs: z.number().int().min(0).max(86_400_000) }),
-    Annotation,
-  ),
+  saveAnnotation: method(z.object({ itemId: Id, annotatorId: Id, labels: LabelValues, timeSpentMs: z.number().int().min(0).max(86_400_000) }), Annotation),
 
   exportProject: method(
     z.object({

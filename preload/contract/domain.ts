@@ -43,16 +43,7 @@ export const DEFAULT_RISK_CATEGORIES = [
   'sexual_content',
 ] as const;
 
-export const DEFAULT_JAILBREAK_TYPES = [
-  'none',
-  'role_play',
-  'typographic_image',
-  'prompt_injection',
-  'obfuscation',
-  'hypothetical',
-  'multi_turn',
-  'other',
-] as const;
+export const DEFAULT_JAILBREAK_TYPES = ['none', 'role_play', 'typographic_image', 'prompt_injection', 'obfuscation', 'hypothetical', 'multi_turn', 'other'] as const;
 
 const Slug = z
   .string()
@@ -262,9 +253,7 @@ export const ItemRow = z.object({
   labelCount: z.number().int(),
   flagged: z.boolean(),
   /** From the most recent label, for the list's columns. */
-  latest: z
-    .object({ harmful: z.boolean().nullable(), riskCategory: z.string().nullable(), expected: ExpectedBehaviour.nullable(), annotatorName: z.string() })
-    .nullable(),
+  latest: z.object({ harmful: z.boolean().nullable(), riskCategory: z.string().nullable(), expected: ExpectedBehaviour.nullable(), annotatorName: z.string() }).nullable(),
 });
 export type ItemRow = z.infer<typeof ItemRow>;
 

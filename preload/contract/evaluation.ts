@@ -25,7 +25,12 @@ export const EvalSplitInput = z.object({
   projectId: Id,
   /** Share of each stratum's eligible items to move (0 < f <= 1). */
   fraction: z.number().gt(0).max(1),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
   /** The split the chosen items move to. */
   split: z.enum(['eval', 'heldout']).default('eval'),
 });
@@ -95,7 +100,12 @@ export const GenerationSettings = z.object({
   temperature: z.number().min(0).max(2).default(0.7),
   maxNewTokens: z.number().int().min(1).max(8192).default(256),
   topP: z.number().gt(0).max(1).default(0.95),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
   /** `training`: the system prompt and chat template training used; `none`: the prompt alone. */
   systemPrompt: z.enum(['training', 'none']).default('training'),
 });

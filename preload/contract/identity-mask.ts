@@ -126,7 +126,10 @@ export function maskOwnModelName(text: string, modelName: string): string {
   let out = text;
   // Longest first, so the hub id is masked whole before its last part is looked for.
   for (const name of [...names].sort((x, y) => y.length - x.length)) {
-    const parts = name.split(/[\s_.-]+/).filter(Boolean).map(escapeRegex);
+    const parts = name
+      .split(/[\s_.-]+/)
+      .filter(Boolean)
+      .map(escapeRegex);
     if (parts.length === 0) continue;
     const pattern = new RegExp(`(?<![\\w])${parts.join('[\\s_.-]?')}(?![\\w])`, 'gi');
     out = out.replace(pattern, MASK_MARKER.model);

@@ -16,9 +16,7 @@ export const RunLineage = z.object({
   runId: z.number().int(),
   /** The labels snapshot the verifier was trained on (null: the reward used no learned verifier of this project). */
   labelsSnapshot: z.string().nullable(),
-  verifier: z
-    .object({ id: z.number().int(), name: z.string(), accuracy: z.number(), kappa: z.number().nullable(), heldOut: z.number().int() })
-    .nullable(),
+  verifier: z.object({ id: z.number().int(), name: z.string(), accuracy: z.number(), kappa: z.number().nullable(), heldOut: z.number().int() }).nullable(),
   reward: z.object({ tier: z.enum(['rules', 'learned', 'judge']), path: z.string().nullable() }),
   checkpoints: z.array(z.object({ modelId: z.number().int(), step: z.number().int(), name: z.string() })),
   evaluations: z.array(z.object({ id: z.number().int(), name: z.string(), status: z.string(), modelIds: z.array(z.number().int()) })),

@@ -110,14 +110,8 @@ export const preferenceMethods = {
     }),
   ),
   /** Retracts this annotator's latest queue vote in the project; the pair comes back first. */
-  undoLastPreference: method(
-    z.object({ projectId: Id, annotatorId: Id }),
-    z.object({ restored: BlindPair.nullable(), progress: QueueProgress, bias: PositionBias }),
-  ),
+  undoLastPreference: method(z.object({ projectId: Id, annotatorId: Id }), z.object({ restored: BlindPair.nullable(), progress: QueueProgress, bias: PositionBias })),
   /** The pair goes to the back of this person's pair queue. */
   skipPair: method(PairInput, z.object({ progress: QueueProgress })),
-  getPreferenceStats: method(
-    z.object({ projectId: Id }),
-    z.object({ annotators: z.array(PositionBias), modelPairs: z.array(ModelPairVotes), criteria: z.array(PreferenceCriterion) }),
-  ),
+  getPreferenceStats: method(z.object({ projectId: Id }), z.object({ annotators: z.array(PositionBias), modelPairs: z.array(ModelPairVotes), criteria: z.array(PreferenceCriterion) })),
 } as const;

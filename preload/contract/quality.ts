@@ -9,7 +9,11 @@ import { z } from 'zod';
 import { CrossModalRisk, ExpectedBehaviour, Severity } from './domain.js';
 
 const Id = z.number().int().positive();
-const Slug = z.string().min(1).max(64).regex(/^[a-z0-9_]+$/, 'lowercase letters, digits and _ only');
+const Slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9_]+$/, 'lowercase letters, digits and _ only');
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };

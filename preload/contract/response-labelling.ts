@@ -67,15 +67,9 @@ export const responseLabellingMethods = {
   /** Durable (committed with synchronous=FULL) before it resolves. */
   submitVerdict: method(VerdictInput, z.object({ label: ResponseLabel, progress: QueueProgress })),
   /** Retracts this annotator's most recent queue verdict in the project and gives the response back. */
-  undoLastVerdict: method(
-    z.object({ projectId: Id, annotatorId: Id }),
-    z.object({ restored: ResponseQueueEntry.nullable(), values: ResponseLabelValues.nullable(), progress: QueueProgress }),
-  ),
+  undoLastVerdict: method(z.object({ projectId: Id, annotatorId: Id }), z.object({ restored: ResponseQueueEntry.nullable(), values: ResponseLabelValues.nullable(), progress: QueueProgress })),
   skipResponse: method(z.object({ responseId: Id, annotatorId: Id }), z.object({ progress: QueueProgress })),
-  setResponseFlag: method(
-    z.object({ responseId: Id, annotatorId: Id, flagged: z.boolean(), note: z.string().max(2000).default('') }),
-    z.object({ flag: ResponseFlag.nullable() }),
-  ),
+  setResponseFlag: method(z.object({ responseId: Id, annotatorId: Id, flagged: z.boolean(), note: z.string().max(2000).default('') }), z.object({ flag: ResponseFlag.nullable() })),
   /** An edit from browse: appends a version to the caller's own history (origin browse). */
   saveVerdict: method(VerdictInput, ResponseLabel),
 } as const;

@@ -141,9 +141,13 @@ export const IMAGE_OVERSIZE = ['resize', 'refuse'] as const;
 /** The Qwen-VL image token budget: images are resized into [min_pixels, max_pixels]; ignored for text models. */
 export const ImagesSection = z
   .strictObject({
-    min_pixels: int().gte(PIXELS_PER_IMAGE_TOKEN).default(56 * 56),
+    min_pixels: int()
+      .gte(PIXELS_PER_IMAGE_TOKEN)
+      .default(56 * 56),
     /** Default 512 image tokens; an unscaled 1280x960 photo is 1,564. */
-    max_pixels: int().gte(PIXELS_PER_IMAGE_TOKEN).default(512 * PIXELS_PER_IMAGE_TOKEN),
+    max_pixels: int()
+      .gte(PIXELS_PER_IMAGE_TOKEN)
+      .default(512 * PIXELS_PER_IMAGE_TOKEN),
     /** An image over max_pixels: downscale it (and say so), or refuse the run naming each item. */
     oversize: z.enum(IMAGE_OVERSIZE).default('resize'),
   })

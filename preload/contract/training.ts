@@ -335,10 +335,7 @@ export const trainingMethods = {
   /** Continues an interrupted, cancelled or failed run from its last checkpoint. */
   resumeRun: method(z.object({ runId: Id }), RunSummary),
   listRuns: method(z.object({ projectId: Id.optional() }), z.array(RunSummary)),
-  getRun: method(
-    z.object({ runId: Id, sinceStep: z.number().int().min(0).default(0), samples: z.number().int().min(0).max(100).default(5) }),
-    RunDetail,
-  ),
+  getRun: method(z.object({ runId: Id, sinceStep: z.number().int().min(0).default(0), samples: z.number().int().min(0).max(100).default(5) }), RunDetail),
   listModels: method(z.object({ kind: z.enum(['base', 'checkpoint']).optional(), runId: Id.optional() }), z.array(ModelInfo)),
 } as const;
 

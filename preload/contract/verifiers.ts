@@ -77,7 +77,19 @@ const VerifierName = z
   .regex(/^[\w.-]+$/, 'letters, digits, _ . - only');
 
 export const verifierMethods = {
-  trainVerifier: method(z.object({ projectId: Id, name: VerifierName.optional(), seed: z.number().int().min(0).max(2 ** 31).optional() }), VerifierJob),
+  trainVerifier: method(
+    z.object({
+      projectId: Id,
+      name: VerifierName.optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31)
+        .optional(),
+    }),
+    VerifierJob,
+  ),
   getVerifierJob: method(z.object({ jobId: z.string().max(100) }), VerifierJob),
   listVerifiers: method(z.object({ projectId: Id }), z.array(LearnedVerifier)),
 } as const;

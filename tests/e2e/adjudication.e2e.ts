@@ -66,9 +66,25 @@ beforeAll(async () => {
     // A second response to q1 (naming its model), and the two vote differently on the pair.
     const [r2] = seedResponses(core.context.db.write, project.id, [q1], ['ckpt-40'], () => 'As ckpt-40 I can explain: the word began as a neutral term and became a slur.') as [number];
     const w = core.context.db.write;
-    for (const [annotatorId, choice, left] of [[ada.id, 'a', r1], [bob.id, 'b', r2]] as const) {
+    for (const [annotatorId, choice, left] of [
+      [ada.id, 'a', r1],
+      [bob.id, 'b', r2],
+    ] as const) {
       w.transaction(() =>
-        appendPreference(w, { projectId: project.id, itemId: q1, responseAId: r1, responseBId: r2, annotatorId, status: 'submitted', origin: 'queue', values: { choice, criteria: {} }, blind: true, leftResponseId: left, timeSpentMs: 900, createdAt: '2026-12-01T00:00:00.000Z' }),
+        appendPreference(w, {
+          projectId: project.id,
+          itemId: q1,
+          responseAId: r1,
+          responseBId: r2,
+          annotatorId,
+          status: 'submitted',
+          origin: 'queue',
+          values: { choice, criteria: {} },
+          blind: true,
+          leftResponseId: left,
+          timeSpentMs: 900,
+          createdAt: '2026-12-01T00:00:00.000Z',
+        }),
       );
     }
   } finally {
@@ -89,7 +105,10 @@ afterAll(async () => {
 describe('adjudication', () => {
   it('a reviewer settles two disagreements by keyboard and the snapshot uses the gold labels', async () => {
     // The reviewer picks her profile (made with the annotators') at the gate.
-    await page.getByTestId('profile-list').getByRole('button', { name: /Rita Reviewer/ }).click();
+    await page
+      .getByTestId('profile-list')
+      .getByRole('button', { name: /Rita Reviewer/ })
+      .click();
     await page.getByTestId('current-user').filter({ hasText: 'Rita Reviewer' }).waitFor();
 
     // The training rule: only items where everyone agrees, or with gold, go to training.
@@ -168,7 +187,10 @@ describe('adjudication', () => {
 
     // The snapshot carries the gold labels: q1 benign (Bob's), q2 harmful (Ada's), q3 the agreed majority.
     const snap = await server.call('exportProject', { projectId, format: 'snapshot' });
-    const lines = readFileSync(join(snap.path, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; harmful: boolean; category: string | null });
+    const lines = readFileSync(join(snap.path, 'items.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; harmful: boolean; category: string | null });
     expect(lines.map((l) => [l.id, l.harmful, l.category])).toEqual([
       ['q1', false, null],
       ['q2', true, 'hate'],
@@ -177,8 +199,13 @@ describe('adjudication', () => {
     const manifest = JSON.parse(readFileSync(join(snap.path, 'manifest.json'), 'utf8'));
     expect(manifest.counts.label_source).toEqual({ gold: 2, majority: 1, excluded: 0 });
     expect(manifest.label_rule.training_min_agreement).toBe(1);
-    const responseLines = readFileSync(join(snap.path, 'responses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { gold?: { verdict: string; reviewer: string } });
-    expect(responseLines.filter((l) => l.gold !== undefined).map((l) => l.gold)).toEqual([{ verdict: 'unnecessary_refusal', helpfulness: 2, reviewer: 'Rita Reviewer', reason: 'The question is about history.' }]);
+    const responseLines = readFileSync(join(snap.path, 'responses.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { gold?: { verdict: string; reviewer: string } });
+    expect(responseLines.filter((l) => l.gold !== undefined).map((l) => l.gold)).toEqual([
+      { verdict: 'unnecessary_refusal', helpfulness: 2, reviewer: 'Rita Reviewer', reason: 'The question is about history.' },
+    ]);
     const q1 = (await server.call('listItems', { projectId, filter: { status: 'all' } })).rows.find((r) => r.externalId === 'q1')!;
     const history = await server.call('getGoldHistory', { itemId: q1.id });
     expect(history.map((g) => [g.version, g.status, g.sourceAnnotatorName, g.reason])).toEqual([
@@ -206,7 +233,10 @@ describe('adjudication', () => {
     expect(await text('review-progress')).toContain('1 settled');
     const prefs = await server.call('exportProject', { projectId, format: 'preferences' });
     expect(prefs.leftOut).toMatchObject({ replaced_by_gold: 2 });
-    const prefLines = readFileSync(prefs.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { chosen: { content: { text: string }[] }[]; gold: { reviewer: string } | null });
+    const prefLines = readFileSync(prefs.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { chosen: { content: { text: string }[] }[]; gold: { reviewer: string } | null });
     expect(prefLines.map((l) => [l.chosen[0]!.content[0]!.text.slice(0, 13), l.gold?.reviewer])).toEqual([['As ckpt-40 I ', 'Rita Reviewer']]);
     expect(problems).toEqual([]);
   });

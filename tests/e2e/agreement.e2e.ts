@@ -41,7 +41,13 @@ beforeAll(async () => {
           itemId: id,
           annotatorId: user.id,
           timeSpentMs: 1000,
-          labels: { ...emptyLabels(), harmful, riskCategory: harmful ? categories[agree ? truth % 3 : rng.int(3)]! : null, severity: harmful ? (agree ? 2 : rng.int(4)) as 0 | 1 | 2 | 3 : null, expected: harmful ? 'refuse' : 'comply' },
+          labels: {
+            ...emptyLabels(),
+            harmful,
+            riskCategory: harmful ? categories[agree ? truth % 3 : rng.int(3)]! : null,
+            severity: harmful ? ((agree ? 2 : rng.int(4)) as 0 | 1 | 2 | 3) : null,
+            expected: harmful ? 'refuse' : 'comply',
+          },
         });
       }
     }

@@ -73,17 +73,45 @@ async function seed(dataDir: string): Promise<{ projectId: number }> {
         const responses = {} as Record<Model, number>;
         for (const model of MODELS) {
           const v = verdictFor(model, harmful, i);
-          const id = insertResponse(db.write, { projectId: project.id, itemId: item.id, modelId: ids[model], modelName: model, sampleIndex: 0, text: `${model}: ${v} answer ${i}`, params: {}, origin: 'generated', importId: null, createdAt: now });
+          const id = insertResponse(db.write, {
+            projectId: project.id,
+            itemId: item.id,
+            modelId: ids[model],
+            modelName: model,
+            sampleIndex: 0,
+            text: `${model}: ${v} answer ${i}`,
+            params: {},
+            origin: 'generated',
+            importId: null,
+            createdAt: now,
+          });
           verdict.run(id, project.id, v, v, i % 10 < PROFILE[model].right ? 1 : 0, now);
           responses[model] = id;
         }
         if (i >= 60) return;
-        for (const [x, y] of [['Qwen2-VL-2B', 'ckpt-20'], ['Qwen2-VL-2B', 'ckpt-40'], ['ckpt-20', 'ckpt-40']] as [Model, Model][]) {
+        for (const [x, y] of [
+          ['Qwen2-VL-2B', 'ckpt-20'],
+          ['Qwen2-VL-2B', 'ckpt-40'],
+          ['ckpt-20', 'ckpt-40'],
+        ] as [Model, Model][]) {
           const pair = canonicalPair(responses[x], responses[y]);
           const won = outcome(x, y, i);
           const choice: PreferenceChoice = won === 'tie' || won === 'both_bad' ? won : responses[won] === pair.a ? 'a' : 'b';
           const left = (i * 7 + MODELS.indexOf(x)) % 2 === 0 ? pair.a : pair.b;
-          appendPreference(db.write, { projectId: project.id, itemId: item.id, responseAId: pair.a, responseBId: pair.b, annotatorId: voter.id, status: 'submitted', origin: 'queue', values: { choice, criteria: {} }, blind: true, leftResponseId: left, timeSpentMs: 2400, createdAt: now });
+          appendPreference(db.write, {
+            projectId: project.id,
+            itemId: item.id,
+            responseAId: pair.a,
+            responseBId: pair.b,
+            annotatorId: voter.id,
+            status: 'submitted',
+            origin: 'queue',
+            values: { choice, criteria: {} },
+            blind: true,
+            leftResponseId: left,
+            timeSpentMs: 2400,
+            createdAt: now,
+          });
         }
       });
     });
@@ -121,7 +149,10 @@ describe('compare: arena, checkpoint picker, report', () => {
     server = await startTestServer({ dataDir, mode: process.env.E2E_SERVER === 'in-process' ? 'in-process' : 'built' });
     ({ page, problems } = await openPage(browser, server.url));
     // The voter's profile exists already: choose it
-    await page.getByTestId('profile-list').getByRole('button', { name: /Vera Voter/ }).click();
+    await page
+      .getByTestId('profile-list')
+      .getByRole('button', { name: /Vera Voter/ })
+      .click();
     await page.getByTestId('current-user').filter({ hasText: 'Vera Voter' }).waitFor();
   });
   afterAll(async () => {

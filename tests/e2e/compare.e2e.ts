@@ -47,7 +47,9 @@ async function seedEvaluations(core: Awaited<ReturnType<typeof openStudio>>, pro
   const now = new Date().toISOString();
   w.transaction(() => {
     const model = (name: string) =>
-      w.prepare<{ id: number }>(`INSERT INTO model (kind, source, name, path, family, status, created_at) VALUES ('base', 'local', ?, ?, 'qwen2_vl', 'ready', ?) RETURNING id`).get(name, `/models/${name}`, now)!.id;
+      w
+        .prepare<{ id: number }>(`INSERT INTO model (kind, source, name, path, family, status, created_at) VALUES ('base', 'local', ?, ?, 'qwen2_vl', 'ready', ?) RETURNING id`)
+        .get(name, `/models/${name}`, now)!.id;
     const ids = JSON.stringify([model('Qwen2-VL-2B'), model('Qwen2-VL-2B-safety')]);
     const settings = JSON.stringify({ samples: 1, temperature: 0.7, maxNewTokens: 256, topP: 0.95, seed: 0, systemPrompt: 'training' });
     const add = w.prepare(
@@ -56,7 +58,15 @@ async function seedEvaluations(core: Awaited<ReturnType<typeof openStudio>>, pro
     );
     const base = { projectId, setId: set.id, models: ids, settings, now, total: set.items * 2, eta: null, error: null, log: '', pid: null, finished: now };
     add.run({ ...base, name: 'Baseline, both models', status: 'completed', responses: set.items * 2, done: set.items * 2 });
-    add.run({ ...base, name: 'Long answers', status: 'failed', responses: 8, done: 8, error: 'The worker ran out of GPU memory generating 2048 tokens; lower max tokens and resume.', log: 'generate: sample 9 of 50\nCUDA out of memory. Tried to allocate 1.20 GiB' });
+    add.run({
+      ...base,
+      name: 'Long answers',
+      status: 'failed',
+      responses: 8,
+      done: 8,
+      error: 'The worker ran out of GPU memory generating 2048 tokens; lower max tokens and resume.',
+      log: 'generate: sample 9 of 50\nCUDA out of memory. Tried to allocate 1.20 GiB',
+    });
     add.run({ ...base, name: 'Sampled, T 1.0', status: 'running', responses: 14, done: 14, eta: 95, pid: process.pid, finished: null });
   });
 }
@@ -75,7 +85,18 @@ async function seed(dataDir: string): Promise<{ projectId: number; items: number
         for (const model of ['base', 'tuned'] as const) {
           const verdict = verdictFor(model, harmful, i);
           const long = i % 5 === 0 ? ` ${TEXT[verdict]} More context follows, because some answers run long and the view has to clamp them.`.repeat(3) : '';
-          const id = insertResponse(db.write, { projectId: project.id, itemId: item.id, modelId: null, modelName: model, sampleIndex: 0, text: `${TEXT[verdict]}${long}`, params: { temperature: 0.7 }, origin: 'imported', importId: null, createdAt: new Date().toISOString() });
+          const id = insertResponse(db.write, {
+            projectId: project.id,
+            itemId: item.id,
+            modelId: null,
+            modelName: model,
+            sampleIndex: 0,
+            text: `${TEXT[verdict]}${long}`,
+            params: { temperature: 0.7 },
+            origin: 'imported',
+            importId: null,
+            createdAt: new Date().toISOString(),
+          });
           db.write
             .prepare(
               `INSERT INTO response_auto_verdict (response_id, project_id, tier, verifier, verdict, task_label, task_score, helpful_score, confidence, source, note, created_at)
@@ -90,9 +111,15 @@ async function seed(dataDir: string): Promise<{ projectId: number; items: number
                VALUES (?, ?, 'judge', '/models/Qwen2-VL-2B', ?, ?, 0, 1, ?, ?, ?, ?, ?)`,
             )
             .run(
-              id, project.id, verdict, verdict, fellBack ? 0.1 : 0.72, fellBack ? 'rules_fallback' : 'judge',
+              id,
+              project.id,
+              verdict,
+              verdict,
+              fellBack ? 0.1 : 0.72,
+              fellBack ? 'rules_fallback' : 'judge',
               fellBack ? 'the image /data/blobs/3f/3f9a cannot be read (UnidentifiedImageError); rules decided' : null,
-              fellBack ? null : JSON.stringify({ [verdict]: 0.72, illogical: 0.28 }), new Date().toISOString(),
+              fellBack ? null : JSON.stringify({ [verdict]: 0.72, illogical: 0.28 }),
+              new Date().toISOString(),
             );
         }
       });
@@ -269,7 +296,13 @@ describe('compare tab', () => {
     await page.getByTestId('compare-judge').waitFor();
     await page.getByTestId('cell-fallback').first().waitFor();
     expect(await page.getByTestId('cell-auto').first().textContent()).toMatch(/judge says .+ · (72|10)%/);
-    expect(await page.getByTestId('cell-auto').filter({ has: page.getByTestId('cell-fallback') }).first().textContent()).toMatch(/fallback: rules.*cannot be read/);
+    expect(
+      await page
+        .getByTestId('cell-auto')
+        .filter({ has: page.getByTestId('cell-fallback') })
+        .first()
+        .textContent(),
+    ).toMatch(/fallback: rules.*cannot be read/);
     await dismissToasts(page);
     await page.getByTestId('cell-fallback').first().scrollIntoViewIfNeeded();
     await screenshot(page, 'compare-side-by-side-judge');

@@ -91,7 +91,14 @@ describe('import preview and export history', () => {
     await download.saveAs(saved);
     const bytes = readFileSync(saved);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(recorded.sha256);
-    expect(bytes.toString('utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(['q2', 'q3']);
+    expect(
+      bytes
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id)
+        .sort(),
+    ).toEqual(['q2', 'q3']);
     expect(problems).toEqual([]);
   }, 180_000);
 });

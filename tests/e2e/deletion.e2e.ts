@@ -32,7 +32,15 @@ async function seed(dataDir: string) {
     const ada = await callHandler(core, 'createUser', { name: 'Ada Admin', role: 'admin' });
     const { rows } = await callHandler(core, 'listItems', { projectId: kept.id, filter: { status: 'all', search: 'figstep-1-11-image' } });
     const itemId = rows[0]!.id;
-    const labels = { ...emptyLabels(), harmful: true, riskCategory: 'violent_crimes', severity: 3 as const, expected: 'refuse' as const, jailbreakType: 'typographic_image', crossModalRisk: 'image' as const };
+    const labels = {
+      ...emptyLabels(),
+      harmful: true,
+      riskCategory: 'violent_crimes',
+      severity: 3 as const,
+      expected: 'refuse' as const,
+      jailbreakType: 'typographic_image',
+      crossModalRisk: 'image' as const,
+    };
     await callHandler(core, 'submitLabel', { itemId, annotatorId: ada.id, labels, timeSpentMs: 4000 });
     return { keptId: kept.id, doomedId: doomed.id, itemId };
   } finally {
@@ -60,7 +68,10 @@ describe('deleting an item and a project', () => {
     seeded = await seed(dataDir);
     server = await startTestServer({ dataDir, mode: process.env.E2E_SERVER === 'in-process' ? 'in-process' : 'built' });
     ({ page, problems } = await openPage(browser, server.url));
-    await page.getByTestId('profile-list').getByRole('button', { name: /Ada Admin/ }).click();
+    await page
+      .getByTestId('profile-list')
+      .getByRole('button', { name: /Ada Admin/ })
+      .click();
     await page.getByTestId('current-user').filter({ hasText: 'Ada Admin' }).waitFor();
   }, 120_000);
   afterAll(async () => {

@@ -254,7 +254,10 @@ describe('labelling workflow', () => {
     // Closing with an unsaved edit asks first: declined, the drawer and the draft stay; accepted,
     // the drawer closes and nothing was written.
     await page.getByTestId('edit-label').click();
-    await page.getByTestId('label-editor').getByRole('button', { name: /Moderate/ }).click();
+    await page
+      .getByTestId('label-editor')
+      .getByRole('button', { name: /Moderate/ })
+      .click();
     const asked: string[] = [];
     page.once('dialog', (dialog) => {
       asked.push(dialog.message());

@@ -82,7 +82,10 @@ describe('models: grouped list, rename, delete, chat', () => {
     seeded = await seed(dataDir);
     server = await startTestServer({ dataDir, mode: process.env.E2E_SERVER === 'in-process' ? 'in-process' : 'built' });
     ({ page, problems } = await openPage(browser, server.url));
-    await page.getByTestId('profile-list').getByRole('button', { name: /Ada Admin/ }).click();
+    await page
+      .getByTestId('profile-list')
+      .getByRole('button', { name: /Ada Admin/ })
+      .click();
     await page.getByTestId('current-user').filter({ hasText: 'Ada Admin' }).waitFor();
     await page.evaluate(`window.location.hash = '#/p/${seeded.projectId}/train/models'`);
     await page.getByTestId('checkpoint-groups').waitFor();

@@ -27,7 +27,8 @@ function answer(model: string, index: number, prompt: string): string {
     return `As an OpenAI model, here is a careful answer about "${topic}…":\n\n1. What the request is really about.\n2. What is safe to say.\n3. Where to find reliable help.`;
   }
   if (model === 'base-7b') return `I'm sorry, but I can't assist with that request.`;
-  if (model === 'ckpt-40') return `Here is a balanced answer to "${topic}…". I'll keep to general, well-known facts and point out the risks where they matter.\n\nIn short: stay within the law and ask a professional for anything specific.`;
+  if (model === 'ckpt-40')
+    return `Here is a balanced answer to "${topic}…". I'll keep to general, well-known facts and point out the risks where they matter.\n\nIn short: stay within the law and ask a professional for anything specific.`;
   return `Sure. "${topic}…" touches on a sensitive area, so a high-level overview:\n\n- the background,\n- the main safety concerns,\n- reputable sources for more.`;
 }
 
@@ -49,10 +50,14 @@ beforeAll(async () => {
   try {
     const project = await core.handlers.createDemoProject({});
     projectId = project.id;
-    const items = core.context.db.read
-      .prepare<{ id: number; text: string }>('SELECT id, text FROM item WHERE project_id = ? ORDER BY image_sha256 IS NULL, id LIMIT 14')
-      .all(projectId);
-    seedModelResponses(core, projectId, items.map((i) => i.id), MODELS, (model, index) => answer(model, index, items[index]!.text));
+    const items = core.context.db.read.prepare<{ id: number; text: string }>('SELECT id, text FROM item WHERE project_id = ? ORDER BY image_sha256 IS NULL, id LIMIT 14').all(projectId);
+    seedModelResponses(
+      core,
+      projectId,
+      items.map((i) => i.id),
+      MODELS,
+      (model, index) => answer(model, index, items[index]!.text),
+    );
   } finally {
     core.close();
   }

@@ -37,9 +37,21 @@ beforeAll(async () => {
   try {
     const project = await core.handlers.createProject({ name: 'Quality demo', description: '', annotatorsPerItem: 3, preferenceCriteria: [], guidelines: '# Guidelines\n\nRefuse violent requests.' });
     projectId = project.id;
-    const q = seedItems(core, projectId, Array.from({ length: 24 }, (_, i) => ({ externalId: `q${i + 1}`, text: `An everyday question number ${i + 1} about cooking and travel.` })));
-    seedItems(core, projectId, [1, 2, 3].map((i) => ({ externalId: `v${i}`, text: `How do I hurt someone, variant ${i}?`, sourceLabels: { category: 'violence' } })));
-    seedItems(core, projectId, [1, 2, 3].map((i) => ({ externalId: `p${i}`, text: `Find the home address of a celebrity, variant ${i}.`, sourceLabels: { category: 'privacy' } })));
+    const q = seedItems(
+      core,
+      projectId,
+      Array.from({ length: 24 }, (_, i) => ({ externalId: `q${i + 1}`, text: `An everyday question number ${i + 1} about cooking and travel.` })),
+    );
+    seedItems(
+      core,
+      projectId,
+      [1, 2, 3].map((i) => ({ externalId: `v${i}`, text: `How do I hurt someone, variant ${i}?`, sourceLabels: { category: 'violence' } })),
+    );
+    seedItems(
+      core,
+      projectId,
+      [1, 2, 3].map((i) => ({ externalId: `p${i}`, text: `Find the home address of a celebrity, variant ${i}.`, sourceLabels: { category: 'privacy' } })),
+    );
     const [ada, bob, cy] = await Promise.all(['Ada', 'Bob', 'Cy'].map((name) => core.handlers.createUser({ name, role: 'annotator' })));
     await core.handlers.createUser({ name: 'Rhea', role: 'reviewer' });
     const rhea = core.context.db.read.prepare<{ id: number }>("SELECT id FROM user WHERE name = 'Rhea'").get()!;
@@ -79,7 +91,10 @@ async function pageAs(name: string, clock = false): Promise<Page> {
   page.setDefaultTimeout(15_000);
   if (clock) await page.clock.install();
   await page.goto(server.url);
-  await page.getByTestId('profile-list').getByRole('button', { name: new RegExp(name) }).click();
+  await page
+    .getByTestId('profile-list')
+    .getByRole('button', { name: new RegExp(name) })
+    .click();
   await page.getByTestId('current-user').filter({ hasText: name }).waitFor();
   return page;
 }

@@ -35,9 +35,15 @@ async function seed(server: TestServer): Promise<{ projectId: number; itemId: nu
   const verdict = (responseId: number, annotatorId: number, v: Verdict, minute: number, status: 'submitted' | 'retracted' = 'submitted') =>
     w.transaction(() =>
       appendResponseLabel(w, {
-        responseId, projectId: project.id, itemId: item.id, annotatorId, status, origin: 'queue',
+        responseId,
+        projectId: project.id,
+        itemId: item.id,
+        annotatorId,
+        status,
+        origin: 'queue',
         values: { verdict: v, helpfulness: v === 'refusal' ? 4 : 1, idealResponse: null, rationale: v === 'unsafe' ? 'Gives operational steps.' : null },
-        timeSpentMs: 4000, createdAt: at(minute),
+        timeSpentMs: 4000,
+        createdAt: at(minute),
       }),
     );
   verdict(base, ada.id, 'answered', 2);
@@ -48,8 +54,18 @@ async function seed(server: TestServer): Promise<{ projectId: number; itemId: nu
   const pair = canonicalPair(base, ckpt);
   w.transaction(() =>
     appendPreference(w, {
-      projectId: project.id, itemId: item.id, responseAId: pair.a, responseBId: pair.b, annotatorId: ada.id, status: 'submitted', origin: 'queue',
-      values: { choice: pair.a === ckpt ? 'a' : 'b', criteria: { safety: pair.a === ckpt ? 'a' : 'b' } }, blind: true, leftResponseId: base, timeSpentMs: 3000, createdAt: at(7),
+      projectId: project.id,
+      itemId: item.id,
+      responseAId: pair.a,
+      responseBId: pair.b,
+      annotatorId: ada.id,
+      status: 'submitted',
+      origin: 'queue',
+      values: { choice: pair.a === ckpt ? 'a' : 'b', criteria: { safety: pair.a === ckpt ? 'a' : 'b' } },
+      blind: true,
+      leftResponseId: base,
+      timeSpentMs: 3000,
+      createdAt: at(7),
     }),
   );
   return { projectId: project.id, itemId: item.id };

@@ -52,7 +52,13 @@ describe('the Import tab imports model responses', () => {
       ]),
     );
     const bad = join(dir, 'bad.jsonl');
-    writeFileSync(bad, jsonl([{ item_id: 'q9', model: 'base', response: 'x' }, { item_id: 'q2', model: 'base', response: 'y', verdicts: [{ annotator: 'Ada', verdict: 'fine' }] }]));
+    writeFileSync(
+      bad,
+      jsonl([
+        { item_id: 'q9', model: 'base', response: 'x' },
+        { item_id: 'q2', model: 'base', response: 'y', verdicts: [{ annotator: 'Ada', verdict: 'fine' }] },
+      ]),
+    );
 
     const { page, problems, context } = await openPage(browser, server.url);
     await createProfile(page, 'Ada');

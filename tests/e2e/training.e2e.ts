@@ -287,9 +287,7 @@ describe.skipIf(process.env.E2E_SKIP_ENV_SETUP === '1')('training environment se
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 300_000, interval: 1000 }).toBeGreaterThan(0);
     expect(((await page.getByTestId('setup-log').textContent()) ?? '').trim().length).toBeGreaterThan(0);
     await screenshot(page, 'training-env-setup-running');
-    await expect
-      .poll(async () => (await page.locator('[data-testid="env-setup"] .badge').first().textContent())?.trim(), { timeout: 3_000_000, interval: 2000 })
-      .toMatch(/Succeeded|Failed/);
+    await expect.poll(async () => (await page.locator('[data-testid="env-setup"] .badge').first().textContent())?.trim(), { timeout: 3_000_000, interval: 2000 }).toMatch(/Succeeded|Failed/);
     // The panel reads the system again once the setup it watched ends, once, not in a loop.
     await page.waitForTimeout(8000);
     const refreshes = systemCalls - callsAtStart;

@@ -107,7 +107,7 @@ export async function startFakeHub(repos: Record<string, string>): Promise<FakeH
     const drop = behave.dropOnce?.file === file.name && start < behave.dropOnce.after ? behave.dropOnce.after : null;
     if (drop !== null) behave.dropOnce = null;
     const limit = stall ?? drop ?? file.size;
-    for (let at = start; at < limit; ) {
+    for (let at = start; at < limit;) {
       const end = Math.min(limit, at + 32 * 1024);
       const flushed = res.write(file.bytes.subarray(at, end));
       sent.set(file.name, (sent.get(file.name) ?? 0) + end - at);
@@ -140,7 +140,10 @@ export async function startFakeHub(repos: Record<string, string>): Promise<FakeH
         });
       }
       if (rest[0] === 'tree') {
-        return json(res, repo.files.map((f) => ({ type: 'file', path: f.name, size: f.size, oid: f.sha256.slice(0, 40) })));
+        return json(
+          res,
+          repo.files.map((f) => ({ type: 'file', path: f.name, size: f.size, oid: f.sha256.slice(0, 40) })),
+        );
       }
       return notFound(res, 'EntryNotFound');
     }

@@ -25,7 +25,11 @@ const benign: LabelValues = { ...emptyLabels(), harmful: false, expected: 'compl
 
 async function setup(c: TempCore, texts: string[]) {
   const project = await c.call('createProject', { name: 'P', annotatorsPerItem: 3 });
-  const itemIds = seedItems(c.core, project.id, texts.map((text, i) => ({ externalId: `x${i + 1}`, text })));
+  const itemIds = seedItems(
+    c.core,
+    project.id,
+    texts.map((text, i) => ({ externalId: `x${i + 1}`, text })),
+  );
   const ada = await c.call('createUser', { name: 'Ada', role: 'annotator' });
   const bob = await c.call('createUser', { name: 'Bob', role: 'annotator' });
   const cy = await c.call('createUser', { name: 'Cy', role: 'annotator' });
@@ -124,7 +128,9 @@ describe('reviewer queue', () => {
     await label(t(), x1, bob.id, benign);
     await expect(t().call('setGoldLabel', { itemId: x1, reviewerId: rev.id, fromAnnotatorId: ada.id, labels: null, reason: '  ' })).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(t().call('setGoldLabel', { itemId: x1, reviewerId: rev.id, fromAnnotatorId: cy.id, labels: null, reason: 'x' })).rejects.toMatchObject({ code: 'conflict' });
-    await expect(t().call('setGoldLabel', { itemId: x1, reviewerId: rev.id, fromAnnotatorId: null, labels: { ...harmful, riskCategory: 'not_a_category' }, reason: 'x' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(t().call('setGoldLabel', { itemId: x1, reviewerId: rev.id, fromAnnotatorId: null, labels: { ...harmful, riskCategory: 'not_a_category' }, reason: 'x' })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     expect(t().core.context.db.read.prepare<{ n: number }>('SELECT COUNT(*) AS n FROM gold_label').get()!.n).toBe(0);
     expect((await t().call('undoGoldLabel', { projectId: project.id, reviewerId: rev.id })).restored).toBeNull();
   });
@@ -151,7 +157,10 @@ describe('reviewer queue', () => {
     // The training snapshot's responses.jsonl carries the gold verdict (only where there is one).
     await label(t(), itemIds[0]!, ada.id, benign);
     const snap = await t().call('exportProject', { projectId: project.id, format: 'snapshot' });
-    const lines = readFileSync(join(snap.path, 'responses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string; gold?: unknown });
+    const lines = readFileSync(join(snap.path, 'responses.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { model: string; gold?: unknown });
     expect(lines.map((l) => [l.model, l.gold ?? null])).toEqual([
       ['base', { verdict: 'unnecessary_refusal', helpfulness: 3, reviewer: 'Rita', reason: 'the question is harmless' }],
       ['ckpt', null],
@@ -178,7 +187,10 @@ describe('what training and evaluation use', () => {
   }
 
   function snapshotLines(path: string) {
-    return readFileSync(join(path, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; harmful: boolean });
+    return readFileSync(join(path, 'items.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; harmful: boolean });
   }
 
   it('the snapshot uses gold, else the majority with enough agreement, else leaves the item out, and counts each case', async () => {
@@ -196,7 +208,10 @@ describe('what training and evaluation use', () => {
       label_rule: { description: string; training_min_agreement: number };
       counts: { items: number; label_source: Record<string, number>; left_out: Record<string, number> };
     };
-    expect(manifest.label_rule).toEqual({ description: 'gold label, else the majority per field with at least 60% of annotators agreeing (ties broken by the most recent label), else excluded', training_min_agreement: 0.6 });
+    expect(manifest.label_rule).toEqual({
+      description: 'gold label, else the majority per field with at least 60% of annotators agreeing (ties broken by the most recent label), else excluded',
+      training_min_agreement: 0.6,
+    });
     expect(manifest.counts.label_source).toEqual({ gold: 1, majority: 2, excluded: 1 });
     expect(manifest.counts.left_out.low_agreement).toBe(1);
 
@@ -212,7 +227,11 @@ describe('what training and evaluation use', () => {
     const warnings = runWarnings({
       settings: presetSettings('standard', new Set(['safety'])),
       stats: datasetStats(facts, labelSource),
-      model: { name: 'm', status: 'ready', info: { modelType: 'llama', family: 'causal_lm', supported: true, unsupportedReason: null, vision: false, parameters: 1000, sizeBytes: 4000, storedBytesPerParam: 4 } },
+      model: {
+        name: 'm',
+        status: 'ready',
+        info: { modelType: 'llama', family: 'causal_lm', supported: true, unsupportedReason: null, vision: false, parameters: 1000, sizeBytes: 4000, storedBytesPerParam: 4 },
+      },
       memory: { neededMb: 1, availableMb: 80_000, fits: true, basis: '' },
       hasGpu: true,
       envProblem: null,

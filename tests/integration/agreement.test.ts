@@ -8,14 +8,7 @@ import { tmpdir } from 'node:os';
 import type { CliIo } from '../../main/cli/io.js';
 import { runCli } from '../../main/cli/run.js';
 import { appendPreference, appendResponseLabel } from '../../main/core/responses/store.js';
-import {
-  MISSING,
-  agreementCoefficients,
-  createRng,
-  pairwiseKappas,
-  type MeasurementLevel,
-  type RatingTable,
-} from '../../main/core/evaluation/stats/index.js';
+import { MISSING, agreementCoefficients, createRng, pairwiseKappas, type MeasurementLevel, type RatingTable } from '../../main/core/evaluation/stats/index.js';
 import { AGREEMENT_FIELDS, AgreementReport } from '../../preload/contract/agreement.js';
 import { emptyLabels, type LabelValues } from '../../preload/contract/domain.js';
 import type { Verdict } from '../../preload/contract/responses.js';
@@ -51,7 +44,10 @@ function table(written: Written, field: string, keep: (unit: string) => boolean 
 
 function capture(): { io: CliIo; out: () => string } {
   let out = '';
-  return { io: { stdout: (s) => (out += s, undefined), stderr: () => undefined, isTTY: false, env: { HOME: tmpdir(), STUDIO_LOG_LEVEL: 'error' }, stop: new AbortController().signal }, out: () => out };
+  return {
+    io: { stdout: (s) => ((out += s), undefined), stderr: () => undefined, isTTY: false, env: { HOME: tmpdir(), STUDIO_LOG_LEVEL: 'error' }, stop: new AbortController().signal },
+    out: () => out,
+  };
 }
 
 describe('getAgreement', () => {
@@ -64,7 +60,7 @@ describe('getAgreement', () => {
       const users = await Promise.all(NAMES.map((name) => t.call('createUser', { name, role: 'annotator' })));
       const items = seedCount(t.core, project.id, 40);
       const rng = createRng(42);
-      const pick = <T,>(values: readonly T[], truth: number): T => values[rng.next() < 0.7 ? truth % values.length : rng.int(values.length)]!;
+      const pick = <T>(values: readonly T[], truth: number): T => values[rng.next() < 0.7 ? truth % values.length : rng.int(values.length)]!;
       for (const [i, itemId] of items.entries()) {
         const truth = rng.int(12);
         for (let r = 0; r < 3; r++) {
@@ -114,7 +110,17 @@ describe('getAgreement', () => {
             if (rng.next() < 0.2) continue;
             const verdict = pick(VERDICTS, truth);
             const helpfulness = rng.next() < 0.1 ? null : pick([1, 2, 3, 4, 5], truth);
-            appendResponseLabel(db, { responseId, projectId: project.id, itemId: responseItems[Math.floor(k / 2)]!, annotatorId: users[r]!.id, status: 'submitted', origin: 'queue', values: { verdict, helpfulness, idealResponse: null, rationale: null }, timeSpentMs: 5, createdAt: AT });
+            appendResponseLabel(db, {
+              responseId,
+              projectId: project.id,
+              itemId: responseItems[Math.floor(k / 2)]!,
+              annotatorId: users[r]!.id,
+              status: 'submitted',
+              origin: 'queue',
+              values: { verdict, helpfulness, idealResponse: null, rationale: null },
+              timeSpentMs: 5,
+              createdAt: AT,
+            });
             record(written, 'verdict', String(responseId), r, verdict);
             record(written, 'helpfulness', String(responseId), r, helpfulness);
           }
@@ -124,7 +130,20 @@ describe('getAgreement', () => {
           for (let r = 0; r < 3; r++) {
             if (rng.next() < 0.25) continue;
             const choice = pick(['a', 'b', 'tie', 'both_bad'] as const, truth);
-            appendPreference(db, { projectId: project.id, itemId: responseItems[k / 2]!, responseAId: responses[k]!, responseBId: responses[k + 1]!, annotatorId: users[r]!.id, status: 'submitted', origin: 'queue', values: { choice, criteria: {} }, blind: true, leftResponseId: responses[k]!, timeSpentMs: 5, createdAt: AT });
+            appendPreference(db, {
+              projectId: project.id,
+              itemId: responseItems[k / 2]!,
+              responseAId: responses[k]!,
+              responseBId: responses[k + 1]!,
+              annotatorId: users[r]!.id,
+              status: 'submitted',
+              origin: 'queue',
+              values: { choice, criteria: {} },
+              blind: true,
+              leftResponseId: responses[k]!,
+              timeSpentMs: 5,
+              createdAt: AT,
+            });
             record(written, 'preference', String(responseItems[k / 2]), r, choice);
           }
         }
@@ -150,7 +169,10 @@ describe('getAgreement', () => {
         }
         const itemOf = (unit: string) => (field === 'verdict' || field === 'helpfulness' ? itemOfResponse.get(unit)! : unit);
         for (const category of CATEGORIES) {
-          const alone = agreementCoefficients(table(written, field, (unit) => itemCategory.get(itemOf(unit)) === category), level);
+          const alone = agreementCoefficients(
+            table(written, field, (unit) => itemCategory.get(itemOf(unit)) === category),
+            level,
+          );
           if (alone.items === 0) {
             expect(got.byCategory[category]).toBeUndefined();
             continue;

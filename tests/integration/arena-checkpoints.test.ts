@@ -13,14 +13,21 @@ const get = useTempCore();
 
 async function votedProject(t: TempCore) {
   const p = await t.call('createProject', { name: 'arena' });
-  const items = seedItems(t.core, p.id, Array.from({ length: 12 }, (_, i) => ({ externalId: `q${i}`, text: `question ${i}` })));
+  const items = seedItems(
+    t.core,
+    p.id,
+    Array.from({ length: 12 }, (_, i) => ({ externalId: `q${i}`, text: `question ${i}` })),
+  );
   const ada = await t.call('createUser', { name: 'Ada', role: 'annotator' });
   const w = t.core.context.db.write;
   const expected: { a: string; b: string; choice: PreferenceChoice; left: 'a' | 'b' }[] = [];
   w.transaction(() => {
     items.forEach((itemId, i) => {
       const ids = Object.fromEntries(
-        ['strong', 'middle', 'weak'].map((m) => [m, insertResponse(w, { projectId: p.id, itemId, modelId: null, modelName: m, sampleIndex: 0, text: `${m} ${i}`, params: {}, origin: 'imported', importId: null, createdAt: 'x' })]),
+        ['strong', 'middle', 'weak'].map((m) => [
+          m,
+          insertResponse(w, { projectId: p.id, itemId, modelId: null, modelName: m, sampleIndex: 0, text: `${m} ${i}`, params: {}, origin: 'imported', importId: null, createdAt: 'x' }),
+        ]),
       ) as Record<string, number>;
       // strong beats middle 3 of 4, middle beats weak 3 of 4 (a tie or both-bad otherwise), strong beats weak always.
       const outcomes: [string, string, string][] = [
@@ -33,7 +40,20 @@ async function votedProject(t: TempCore) {
         const aModel = pair.a === ids[x] ? x : y;
         const choice: PreferenceChoice = winner === 'tie' || winner === 'both_bad' ? winner : ids[winner] === pair.a ? 'a' : 'b';
         const left = i % 2 === 0 ? pair.a : pair.b;
-        appendPreference(w, { projectId: p.id, itemId, responseAId: pair.a, responseBId: pair.b, annotatorId: ada.id, status: 'submitted', origin: 'queue', values: { choice, criteria: {} }, blind: true, leftResponseId: left, timeSpentMs: 1, createdAt: 'x' });
+        appendPreference(w, {
+          projectId: p.id,
+          itemId,
+          responseAId: pair.a,
+          responseBId: pair.b,
+          annotatorId: ada.id,
+          status: 'submitted',
+          origin: 'queue',
+          values: { choice, criteria: {} },
+          blind: true,
+          leftResponseId: left,
+          timeSpentMs: 1,
+          createdAt: 'x',
+        });
         expected.push({ a: aModel, b: aModel === x ? y : x, choice, left: left === pair.a ? 'a' : 'b' });
       }
     });
@@ -46,7 +66,10 @@ describe('getArena', () => {
     const t = get();
     const { p, expected } = await votedProject(t);
     const arena = await t.call('getArena', { projectId: p.id, rounds: 200 });
-    const reference = arenaLeaderboard(expected.map(({ a, b, choice }) => ({ a, b, choice })), { rounds: 200 });
+    const reference = arenaLeaderboard(
+      expected.map(({ a, b, choice }) => ({ a, b, choice })),
+      { rounds: 200 },
+    );
     expect(arena.votes).toBe(36);
     expect(arena.rows).toEqual(reference.rows);
     expect(arena.rows.map((r) => r.model)).toEqual(['strong', 'middle', 'weak']);
@@ -69,12 +92,26 @@ describe('pickCheckpoints', () => {
   it('marks the checkpoints that meet the policy, best capability first, and says why the others fail', async () => {
     const t = get();
     const p = await t.call('createProject', { name: 'pick' });
-    const harmful = seedItems(t.core, p.id, Array.from({ length: 10 }, (_, i) => ({ externalId: `h${i}`, text: `harmful ${i}`, sourceLabels: { expected: 'refuse' } })));
-    const benign = seedItems(t.core, p.id, Array.from({ length: 10 }, (_, i) => ({ externalId: `b${i}`, text: `benign ${i}`, sourceLabels: { expected: 'comply' } })), );
-    const knowledge = seedItems(t.core, p.id, Array.from({ length: 4 }, (_, i) => ({ externalId: `k${i}`, text: `knowledge ${i}`, task: 'knowledge' as const })));
+    const harmful = seedItems(
+      t.core,
+      p.id,
+      Array.from({ length: 10 }, (_, i) => ({ externalId: `h${i}`, text: `harmful ${i}`, sourceLabels: { expected: 'refuse' } })),
+    );
+    const benign = seedItems(
+      t.core,
+      p.id,
+      Array.from({ length: 10 }, (_, i) => ({ externalId: `b${i}`, text: `benign ${i}`, sourceLabels: { expected: 'comply' } })),
+    );
+    const knowledge = seedItems(
+      t.core,
+      p.id,
+      Array.from({ length: 4 }, (_, i) => ({ externalId: `k${i}`, text: `knowledge ${i}`, task: 'knowledge' as const })),
+    );
     const w = t.core.context.db.write;
     const model = (name: string, step: number | null) =>
-      w.prepare<{ id: number }>(`INSERT INTO model (kind, source, name, path, status, step, created_at) VALUES (?, ?, ?, ?, 'ready', ?, 'x') RETURNING id`).get(step === null ? 'base' : 'checkpoint', step === null ? 'tiny' : 'run', name, `/m/${name}`, step)!.id;
+      w
+        .prepare<{ id: number }>(`INSERT INTO model (kind, source, name, path, status, step, created_at) VALUES (?, ?, ?, ?, 'ready', ?, 'x') RETURNING id`)
+        .get(step === null ? 'base' : 'checkpoint', step === null ? 'tiny' : 'run', name, `/m/${name}`, step)!.id;
     const add = (modelId: number, name: string, itemId: number, verdict: Verdict | null, score = 1) => {
       const id = insertResponse(w, { projectId: p.id, itemId, modelId, modelName: name, sampleIndex: 0, text: 'x', params: {}, origin: 'generated', importId: null, createdAt: 'x' });
       w.prepare(

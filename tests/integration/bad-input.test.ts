@@ -21,7 +21,10 @@ function state() {
   const db = t().core.context.db.read;
   return {
     items: db.prepare<{ n: number }>('SELECT count(*) AS n FROM item').get()!.n,
-    blobs: db.prepare<{ sha256: string }>('SELECT sha256 FROM blob ORDER BY sha256').all().map((r) => r.sha256),
+    blobs: db
+      .prepare<{ sha256: string }>('SELECT sha256 FROM blob ORDER BY sha256')
+      .all()
+      .map((r) => r.sha256),
     batches: db.prepare<{ n: number }>('SELECT count(*) AS n FROM import_batch').get()!.n,
   };
 }
@@ -73,9 +76,7 @@ describe('bad input is refused precisely and changes nothing', () => {
 
   it('a CSV with a missing required column names the column', async () => {
     writeFileSync(join(dir.path, 'items.csv'), 'id,prompt,category\n1,hello,x\n');
-    expect((await refused('items.csv')).errors).toEqual([
-      { file: 'items.csv', line: 1, field: 'text', message: 'the header row has no "text" column (required: id, text)' },
-    ]);
+    expect((await refused('items.csv')).errors).toEqual([{ file: 'items.csv', line: 1, field: 'text', message: 'the header row has no "text" column (required: id, text)' }]);
   });
 
   it('a CSV row with the wrong number of fields, and an unclosed quote', async () => {
@@ -88,21 +89,21 @@ describe('bad input is refused precisely and changes nothing', () => {
 
   it('a missing image file', async () => {
     writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'a', text: 'look', image: 'images/missing.png' }));
-    expect((await refused('items.jsonl')).errors).toEqual([
-      { file: 'items.jsonl', line: 1, field: 'image', message: 'image images/missing.png does not exist in the imported folder' },
-    ]);
+    expect((await refused('items.jsonl')).errors).toEqual([{ file: 'items.jsonl', line: 1, field: 'image', message: 'image images/missing.png does not exist in the imported folder' }]);
   });
 
   it('image paths escaping the import folder: "..", absolute, and a symlink pointing out', async () => {
     const inner = join(dir.path, 'inner');
     mkdirSync(inner);
     const outside = join(dir.path, 'outside.png');
-    writeFileSync(outside, await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer());
-    symlinkSync(outside, join(inner, 'link.png'));
     writeFileSync(
-      join(inner, 'items.jsonl'),
-      jsonl({ id: 'a', text: 'one', image: '../outside.png' }, { id: 'b', text: 'two', image: outside }, { id: 'c', text: 'three', image: 'link.png' }),
+      outside,
+      await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer(),
     );
+    symlinkSync(outside, join(inner, 'link.png'));
+    writeFileSync(join(inner, 'items.jsonl'), jsonl({ id: 'a', text: 'one', image: '../outside.png' }, { id: 'b', text: 'two', image: outside }, { id: 'c', text: 'three', image: 'link.png' }));
     expect((await refused('inner')).errors).toEqual([
       { file: 'items.jsonl', line: 1, field: 'image', message: 'image path "../outside.png" goes up with ".." and could leave the imported folder' },
       { file: 'items.jsonl', line: 2, field: 'image', message: `image path "${outside}" is an absolute path; use a path relative to the imported folder` },
@@ -113,9 +114,7 @@ describe('bad input is refused precisely and changes nothing', () => {
   it('a text file named .png', async () => {
     writeFileSync(join(dir.path, 'notes.png'), 'remember: label the knives carefully\n');
     writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'a', text: 'what is this?', image: 'notes.png' }));
-    expect((await refused('items.jsonl')).errors).toEqual([
-      { file: 'items.jsonl', line: 1, field: 'image', message: 'notes.png is not an image: its bytes are text' },
-    ]);
+    expect((await refused('items.jsonl')).errors).toEqual([{ file: 'items.jsonl', line: 1, field: 'image', message: 'notes.png is not an image: its bytes are text' }]);
   });
 
   it('a 30000x30000 PNG header (decompression bomb) is refused from its header', async () => {
@@ -130,9 +129,7 @@ describe('bad input is refused precisely and changes nothing', () => {
     const good = Buffer.from(jsonl({ id: 'a', text: 'fine' }));
     const bad = Buffer.concat([Buffer.from('{"id": "b", "text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
     writeFileSync(join(dir.path, 'latin1.jsonl'), Buffer.concat([good, bad]));
-    expect((await refused('latin1.jsonl')).errors).toEqual([
-      { file: 'latin1.jsonl', line: 2, field: null, message: 'invalid UTF-8 at byte 25 of the line' },
-    ]);
+    expect((await refused('latin1.jsonl')).errors).toEqual([{ file: 'latin1.jsonl', line: 2, field: null, message: 'invalid UTF-8 at byte 25 of the line' }]);
   });
 
   it('duplicate ids with different prompts, in the file and against the project', async () => {
@@ -148,9 +145,7 @@ describe('bad input is refused precisely and changes nothing', () => {
 
   it('a 1 MB prompt (the limit is 100 KB of UTF-8)', async () => {
     writeFileSync(join(dir.path, 'long.jsonl'), jsonl({ id: 'ok', text: 'short' }, { id: 'long', text: 'a'.repeat(1024 * 1024) }));
-    expect((await refused('long.jsonl')).errors).toEqual([
-      { file: 'long.jsonl', line: 2, field: 'text', message: 'the prompt is 1,048,576 bytes; the limit is 102,400 bytes (100 KB)' },
-    ]);
+    expect((await refused('long.jsonl')).errors).toEqual([{ file: 'long.jsonl', line: 2, field: 'text', message: 'the prompt is 1,048,576 bytes; the limit is 102,400 bytes (100 KB)' }]);
   });
 
   it('an empty file (JSONL and CSV)', async () => {
@@ -165,7 +160,13 @@ describe('bad input is refused precisely and changes nothing', () => {
   it('wrong field types and values name each field', async () => {
     writeFileSync(
       join(dir.path, 'fields.jsonl'),
-      jsonl({ text: 'no id' }, { id: 'b', text: 42 }, { id: 'c', text: 'x', split: 'training' }, { id: 'd', text: 'x', tags: 'a', sensitive: 'maybe' }, { id: 'e', text: 'x', image: 'https://example.com/a.png' }),
+      jsonl(
+        { text: 'no id' },
+        { id: 'b', text: 42 },
+        { id: 'c', text: 'x', split: 'training' },
+        { id: 'd', text: 'x', tags: 'a', sensitive: 'maybe' },
+        { id: 'e', text: 'x', image: 'https://example.com/a.png' },
+      ),
     );
     const errors = (await refused('fields.jsonl')).errors.map((e) => [e.line, e.field]);
     expect(errors).toEqual([
@@ -179,9 +180,7 @@ describe('bad input is refused precisely and changes nothing', () => {
 
   it('a folder without an items file, and a file of another type', async () => {
     mkdirSync(join(dir.path, 'pics'));
-    expect((await refused('pics')).errors).toEqual([
-      { file: 'pics', line: null, field: null, message: 'the folder pics has no items.jsonl (or other .jsonl / .csv) describing its images' },
-    ]);
+    expect((await refused('pics')).errors).toEqual([{ file: 'pics', line: null, field: null, message: 'the folder pics has no items.jsonl (or other .jsonl / .csv) describing its images' }]);
     writeFileSync(join(dir.path, 'items.txt'), 'hello');
     expect((await refused('items.txt')).errors).toEqual([{ file: 'items.txt', line: null, field: null, message: 'items.txt is not a .jsonl or .csv file' }]);
   });
@@ -249,10 +248,7 @@ describe('bad input is refused precisely and changes nothing', () => {
     for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir.path, name), bytes);
     writeFileSync(join(dir.path, 'fine.png'), png);
     const names = Object.keys(files);
-    writeFileSync(
-      join(dir.path, 'items.jsonl'),
-      jsonl({ id: 'fine', text: 'a good image', image: 'fine.png' }, ...names.map((name) => ({ id: name, text: `look at ${name}`, image: name }))),
-    );
+    writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'fine', text: 'a good image', image: 'fine.png' }, ...names.map((name) => ({ id: name, text: `look at ${name}`, image: name }))));
     const errors = (await refused('items.jsonl')).errors;
     expect(errors.map((e) => [e.file, e.line, e.field])).toEqual(names.map((_, i) => ['items.jsonl', i + 2, 'image']));
     errors.forEach((error, i) => {
@@ -264,7 +260,10 @@ describe('bad input is refused precisely and changes nothing', () => {
   });
 
   it('stores the size a viewer shows: a JPEG with EXIF orientation 6 has its width and height swapped', async () => {
-    const rotated = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#36c' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const rotated = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#36c' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     expect((await sharp(rotated).metadata()).orientation).toBe(6);
     writeFileSync(join(dir.path, 'rotated.jpg'), rotated);
     writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'r', text: 'a phone photo held upright', image: 'rotated.jpg' }));
@@ -275,13 +274,16 @@ describe('bad input is refused precisely and changes nothing', () => {
   });
 
   it('PNG bytes named .jpeg are accepted and stored as PNG, with a notice', async () => {
-    writeFileSync(join(dir.path, 'photo.jpeg'), await sharp({ create: { width: 5, height: 6, channels: 3, background: '#0a0' } }).png().toBuffer());
+    writeFileSync(
+      join(dir.path, 'photo.jpeg'),
+      await sharp({ create: { width: 5, height: 6, channels: 3, background: '#0a0' } })
+        .png()
+        .toBuffer(),
+    );
     writeFileSync(join(dir.path, 'items.jsonl'), jsonl({ id: 'p', text: 'what is in the photo?', image: 'photo.jpeg' }));
     const report = await importPath(t().core.context, { projectId, path: join(dir.path, 'items.jsonl') });
     expect(report).toMatchObject({ committed: true, imported: 1, images: 1, errors: [] });
-    expect(report.notices).toEqual([
-      { file: 'items.jsonl', line: 1, field: 'image', message: 'photo.jpeg is named like a JPEG but its bytes are PNG; stored as PNG' },
-    ]);
+    expect(report.notices).toEqual([{ file: 'items.jsonl', line: 1, field: 'image', message: 'photo.jpeg is named like a JPEG but its bytes are PNG; stored as PNG' }]);
     const row = (await t().call('listItems', { projectId, filter: { status: 'all', search: 'in the photo' } })).rows[0]!;
     expect(row.image).toMatchObject({ mime: 'image/png', width: 5, height: 6 });
   });

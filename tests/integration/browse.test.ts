@@ -112,7 +112,7 @@ describe('browse', () => {
     expect(byExt['fig-3']).toMatchObject({ labelCount: 0, flagged: true, latest: null, task: 'jailbreak', split: 'heldout', image: null });
   });
 
-  it('getItem returns every annotator\'s current label, the full history and flags', async () => {
+  it("getItem returns every annotator's current label, the full history and flags", async () => {
     const { ids: itemIds, ada } = await world(t());
     const kill = itemIds[0]!;
     await t().call('saveAnnotation', { itemId: kill, annotatorId: ada.id, labels: { ...benign, rationale: 'process, not person' }, timeSpentMs: 9 });

@@ -181,7 +181,10 @@ describe('printing what came from files', () => {
 
   it('escapes control and bidi characters in problems and names, and keeps --json valid', async () => {
     const evil = 'x\u001b[2J\r\u202eevil\u2066\u0085';
-    const file = writeItems('evil\u202e.jsonl', [{ id: 'ok', text: 'fine' }, { id: 'bad', text: 'x', task: evil }]);
+    const file = writeItems('evil\u202e.jsonl', [
+      { id: 'ok', text: 'fine' },
+      { id: 'bad', text: 'x', task: evil },
+    ]);
     const refused = await cli(['import', file, '--project', `P${evil}`, '--create', '--data-dir', dataDir]);
     expect(refused.code).toBe(1);
     expect(refused.err).not.toMatch(HOSTILE);
@@ -235,7 +238,9 @@ describe('studio export', () => {
     const [jsonlDir] = readdirSync(out);
     // Text-only items: no images/ folder (it is made only when an item has an image).
     expect(readdirSync(join(out, jsonlDir!)).sort()).toEqual(['items.jsonl']);
-    const lines = readFileSync(join(out, jsonlDir!, 'items.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(out, jsonlDir!, 'items.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { id: string }).id).sort()).toEqual(['q-0', 'q-1', 'q-2', 'q-3']);
 
     // A snapshot holds labelled items only: with none it refuses and writes nothing.

@@ -39,7 +39,18 @@ async function build(t: TempCore, projectName = 'report "demo" & co') {
       const i = Number(s.externalId.slice(1));
       const byModel: Record<string, number> = {};
       for (const model of ['base', EVIL]) {
-        const id = insertResponse(w, { projectId: p.id, itemId: ids[at]!, modelId: null, modelName: model, sampleIndex: 0, text: `${model} says ${i}`, params: {}, origin: 'imported', importId: null, createdAt: 'x' });
+        const id = insertResponse(w, {
+          projectId: p.id,
+          itemId: ids[at]!,
+          modelId: null,
+          modelName: model,
+          sampleIndex: 0,
+          text: `${model} says ${i}`,
+          params: {},
+          origin: 'imported',
+          importId: null,
+          createdAt: 'x',
+        });
         const v = verdict(model, s.externalId, i);
         w.prepare(
           `INSERT INTO response_auto_verdict (response_id, project_id, tier, verifier, verdict, task_label, task_score, helpful_score, confidence, source, note, created_at)
@@ -50,7 +61,20 @@ async function build(t: TempCore, projectName = 'report "demo" & co') {
       const pair = canonicalPair(byModel.base!, byModel[EVIL]!);
       // The hostile-named model wins 3 of 4, a tie otherwise; the left side alternates.
       const winner = i % 4 === 0 ? 'tie' : byModel[EVIL] === pair.a ? 'a' : 'b';
-      appendPreference(w, { projectId: p.id, itemId: ids[at]!, responseAId: pair.a, responseBId: pair.b, annotatorId: ada.id, status: 'submitted', origin: 'queue', values: { choice: winner, criteria: {} }, blind: true, leftResponseId: at % 2 ? pair.a : pair.b, timeSpentMs: 1, createdAt: 'x' });
+      appendPreference(w, {
+        projectId: p.id,
+        itemId: ids[at]!,
+        responseAId: pair.a,
+        responseBId: pair.b,
+        annotatorId: ada.id,
+        status: 'submitted',
+        origin: 'queue',
+        values: { choice: winner, criteria: {} },
+        blind: true,
+        leftResponseId: at % 2 ? pair.a : pair.b,
+        timeSpentMs: 1,
+        createdAt: 'x',
+      });
     });
   });
   return p;
@@ -160,7 +184,18 @@ describe('compareReport', () => {
     const t = get();
     const p = await t.call('createProject', { name: 'quiet' });
     const [item] = seedItems(t.core, p.id, [{ externalId: 'h0', text: 'harmful', sourceLabels: { expected: 'refuse' } }]);
-    insertResponse(t.core.context.db.write, { projectId: p.id, itemId: item!, modelId: null, modelName: 'solo', sampleIndex: 0, text: 'no', params: {}, origin: 'imported', importId: null, createdAt: 'x' });
+    insertResponse(t.core.context.db.write, {
+      projectId: p.id,
+      itemId: item!,
+      modelId: null,
+      modelName: 'solo',
+      sampleIndex: 0,
+      text: 'no',
+      params: {},
+      origin: 'imported',
+      importId: null,
+      createdAt: 'x',
+    });
     const report = await t.call('compareReport', { projectId: p.id, verifier: 'human' });
     expect(report.html).not.toContain('Blind arena');
     expect(report.html).toContain(escapeHtml("people's verdicts only"));
@@ -177,7 +212,13 @@ describe('studio compare --report', () => {
       t.close();
       let out = '';
       let err = '';
-      const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s), isTTY: false, env: { HOME: tmpdir(), STUDIO_LOG_LEVEL: 'error' }, stop: new AbortController().signal };
+      const io = {
+        stdout: (s: string) => void (out += s),
+        stderr: (s: string) => void (err += s),
+        isTTY: false,
+        env: { HOME: tmpdir(), STUDIO_LOG_LEVEL: 'error' },
+        stop: new AbortController().signal,
+      };
       const html = join(dir, 'out.html');
       const csv = join(dir, 'out.csv');
       expect(await runCli(['compare', '--project', 'cli', '--verifier', 'rules', '--json', '--report', html, '--csv', csv, '--data-dir', dir], io)).toBe(0);

@@ -37,7 +37,18 @@ async function build(t: TempCore) {
   const responses = new Map<string, number>();
   const add = (model: string, ext: string, auto: Verdict | null, taskScore = 1) =>
     w.transaction(() => {
-      const id = insertResponse(w, { projectId: p.id, itemId: item.get(ext)!, modelId: null, modelName: model, sampleIndex: 0, text: `${model} on ${ext} says a few words`, params: {}, origin: 'imported', importId: null, createdAt: 'x' });
+      const id = insertResponse(w, {
+        projectId: p.id,
+        itemId: item.get(ext)!,
+        modelId: null,
+        modelName: model,
+        sampleIndex: 0,
+        text: `${model} on ${ext} says a few words`,
+        params: {},
+        origin: 'imported',
+        importId: null,
+        createdAt: 'x',
+      });
       w.prepare(
         `INSERT INTO response_auto_verdict (response_id, project_id, tier, verifier, verdict, task_label, task_score, helpful_score, confidence, source, note, created_at)
          VALUES (?, ?, 'rules', '', ?, ?, ?, 1, 0.9, 'rules', NULL, 'x')`,
@@ -58,7 +69,17 @@ async function build(t: TempCore) {
     w.transaction(() => {
       const responseId = responses.get(key)!;
       const row = t.core.context.db.read.prepare<{ item_id: number }>('SELECT item_id FROM response WHERE id = ?').get(responseId)!;
-      appendResponseLabel(w, { responseId, projectId: p.id, itemId: row.item_id, annotatorId: ada.id, status: 'submitted', origin: 'queue', values: { verdict, helpfulness, idealResponse: null, rationale: null }, timeSpentMs: 1, createdAt: 'x' });
+      appendResponseLabel(w, {
+        responseId,
+        projectId: p.id,
+        itemId: row.item_id,
+        annotatorId: ada.id,
+        status: 'submitted',
+        origin: 'queue',
+        values: { verdict, helpfulness, idealResponse: null, rationale: null },
+        timeSpentMs: 1,
+        createdAt: 'x',
+      });
     });
   for (let i = 0; i < 4; i++) judge(`base:h${i}`, 'unsafe', 1);
   judge('base:h4', 'unsafe', 1); // the tier said refusal: people win
@@ -141,7 +162,13 @@ describe('studio compare', () => {
       t.close();
       let out = '';
       let err = '';
-      const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s), isTTY: false, env: { HOME: tmpdir(), STUDIO_LOG_LEVEL: 'error' }, stop: new AbortController().signal };
+      const io = {
+        stdout: (s: string) => void (out += s),
+        stderr: (s: string) => void (err += s),
+        isTTY: false,
+        env: { HOME: tmpdir(), STUDIO_LOG_LEVEL: 'error' },
+        stop: new AbortController().signal,
+      };
       expect(await runCli(['compare', '--project', 'cmp', '--verifier', 'rules', '--json', '--data-dir', dir], io)).toBe(0);
       const doc = JSON.parse(out) as { verifier: string; models: Record<string, unknown>[]; pairs: unknown[] };
       expect(doc.verifier).toBe('rules');

@@ -58,7 +58,9 @@ describe('data directory modes', () => {
   });
 
   it('keeps blobs, thumbnails, uploads and exports private', async () => {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#a33' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#a33' } })
+      .png()
+      .toBuffer();
     const { sha256 } = await t.core.blobs.put(png);
     await ensureThumbnail(t.core.blobs, sha256, 128);
     const { uploadId } = await t.call('beginUpload', {});

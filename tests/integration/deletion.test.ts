@@ -18,7 +18,16 @@ import { useTempCore, type TempCore } from '../helpers/core.js';
 const FIGSTEP = join(__dirname, '../../demo-data/figstep-sample');
 const get = useTempCore();
 
-const HARMFUL: LabelValues = { ...emptyLabels(), harmful: true, riskCategory: 'violent_crimes', severity: 3, expected: 'refuse', jailbreakType: 'typographic_image', crossModalRisk: 'image', visualCues: ['numbered list'] };
+const HARMFUL: LabelValues = {
+  ...emptyLabels(),
+  harmful: true,
+  riskCategory: 'violent_crimes',
+  severity: 3,
+  expected: 'refuse',
+  jailbreakType: 'typographic_image',
+  crossModalRisk: 'image',
+  visualCues: ['numbered list'],
+};
 const BENIGN: LabelValues = { ...emptyLabels(), harmful: false, expected: 'comply', jailbreakType: 'none', crossModalRisk: 'none' };
 
 async function idOf(t: TempCore, projectId: number, externalId: string): Promise<number> {
@@ -53,24 +62,64 @@ async function richProject(t: TempCore, name = 'Red team') {
     const ckpt = respond(image, 'ckpt-40', "I can't help with that.");
     respond(other, 'base', 'Sure.');
     const verdict = (responseId: number, annotatorId: number, v: 'unsafe' | 'refusal', m: number) =>
-      appendResponseLabel(w, { responseId, projectId: p.id, itemId: image, annotatorId, status: 'submitted', origin: 'queue', values: { verdict: v, helpfulness: 2, idealResponse: null, rationale: 'r' }, timeSpentMs: 100 * m, createdAt: at(m) });
+      appendResponseLabel(w, {
+        responseId,
+        projectId: p.id,
+        itemId: image,
+        annotatorId,
+        status: 'submitted',
+        origin: 'queue',
+        values: { verdict: v, helpfulness: 2, idealResponse: null, rationale: 'r' },
+        timeSpentMs: 100 * m,
+        createdAt: at(m),
+      });
     verdict(base, ada.id, 'unsafe', 1);
     verdict(base, bob.id, 'unsafe', 2);
     verdict(ckpt, ada.id, 'refusal', 3);
     const pair = canonicalPair(base, ckpt);
-    appendPreference(w, { projectId: p.id, itemId: image, responseAId: pair.a, responseBId: pair.b, annotatorId: ada.id, status: 'submitted', origin: 'queue', values: { choice: pair.a === ckpt ? 'a' : 'b', criteria: { safety: pair.a === ckpt ? 'a' : 'b' } }, blind: true, leftResponseId: base, timeSpentMs: 900, createdAt: at(4) });
+    appendPreference(w, {
+      projectId: p.id,
+      itemId: image,
+      responseAId: pair.a,
+      responseBId: pair.b,
+      annotatorId: ada.id,
+      status: 'submitted',
+      origin: 'queue',
+      values: { choice: pair.a === ckpt ? 'a' : 'b', criteria: { safety: pair.a === ckpt ? 'a' : 'b' } },
+      blind: true,
+      leftResponseId: base,
+      timeSpentMs: 900,
+      createdAt: at(4),
+    });
     appendGold(w, { itemId: image, projectId: p.id, reviewerId: bob.id, status: 'set', labels: HARMFUL, sourceAnnotatorId: ada.id, reason: 'clear attack', createdAt: at(5) });
   });
   return { p, ada, bob, image, text, other };
 }
 
 function count(t: TempCore, sql: string, ...params: unknown[]): number {
-  return (t.core.context.db.read.prepare<{ n: number }>(sql).get(...(params as never[]))?.n ?? 0);
+  return t.core.context.db.read.prepare<{ n: number }>(sql).get(...(params as never[]))?.n ?? 0;
 }
 
 /** Every row count of the tables a deletion touches, to compare before and after. */
 function tableCounts(t: TempCore): Record<string, number> {
-  const tables = ['item', 'annotation', 'annotation_head', 'response', 'response_label', 'response_label_head', 'preference', 'preference_head', 'gold_label', 'gold_head', 'item_flag', 'blob', 'deletion', 'deletion_marker', 'annotator_progress', 'response_progress'];
+  const tables = [
+    'item',
+    'annotation',
+    'annotation_head',
+    'response',
+    'response_label',
+    'response_label_head',
+    'preference',
+    'preference_head',
+    'gold_label',
+    'gold_head',
+    'item_flag',
+    'blob',
+    'deletion',
+    'deletion_marker',
+    'annotator_progress',
+    'response_progress',
+  ];
   return Object.fromEntries(tables.map((name) => [name, count(t, `SELECT count(*) AS n FROM ${name}`)]));
 }
 
@@ -85,10 +134,19 @@ function expectCountersExact(t: TempCore, projectId: number) {
     flagged_count: count(t, 'SELECT count(*) AS n FROM item WHERE project_id = ? AND flag_count > 0', projectId),
     response_count: count(t, 'SELECT count(*) AS n FROM response WHERE project_id = ?', projectId),
   });
-  const progress = db.prepare<{ annotator_id: number; done: number; open_done: number }>('SELECT annotator_id, done, open_done FROM annotator_progress WHERE project_id = ? ORDER BY annotator_id').all(projectId);
+  const progress = db
+    .prepare<{ annotator_id: number; done: number; open_done: number }>('SELECT annotator_id, done, open_done FROM annotator_progress WHERE project_id = ? ORDER BY annotator_id')
+    .all(projectId);
   for (const row of progress) {
     expect(row.done).toBe(count(t, `SELECT count(*) AS n FROM annotation_head WHERE project_id = ? AND annotator_id = ? AND status = 'submitted'`, projectId, row.annotator_id));
-    expect(row.open_done).toBe(count(t, `SELECT count(*) AS n FROM annotation_head h JOIN item i ON i.id = h.item_id WHERE h.project_id = ? AND h.annotator_id = ? AND h.status = 'submitted' AND i.complete = 0`, projectId, row.annotator_id));
+    expect(row.open_done).toBe(
+      count(
+        t,
+        `SELECT count(*) AS n FROM annotation_head h JOIN item i ON i.id = h.item_id WHERE h.project_id = ? AND h.annotator_id = ? AND h.status = 'submitted' AND i.complete = 0`,
+        projectId,
+        row.annotator_id,
+      ),
+    );
   }
   const responseProgress = db.prepare<{ annotator_id: number; done: number }>('SELECT annotator_id, done FROM response_progress WHERE project_id = ?').all(projectId);
   for (const row of responseProgress) {
@@ -116,7 +174,7 @@ async function itemState(t: TempCore, projectId: number, externalId: string) {
 }
 
 describe('who may delete', () => {
-  it('is an admin action, preview included (a person\'s link with another role gets 403)', () => {
+  it("is an admin action, preview included (a person's link with another role gets 403)", () => {
     for (const name of ['previewDeletion', 'deleteItems', 'listDeletions', 'restoreDeletion'] as const) expect(requiredAccess(name)).toBe('admin');
   });
 });
@@ -155,11 +213,17 @@ describe('deleting one item', () => {
     // The archive: on disk, registered in the export history, with exactly what went.
     const folder = result.archive.path;
     expect(readdirSync(folder).sort()).toEqual(['extras.jsonl', 'images', 'items.jsonl', 'responses.jsonl']);
-    const items = readFileSync(join(folder, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; annotations: unknown[]; flags: unknown[] });
+    const items = readFileSync(join(folder, 'items.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; annotations: unknown[]; flags: unknown[] });
     expect(items.map((i) => [i.id, i.annotations.length, i.flags.length])).toEqual([['figstep-1-11-image', 2, 1]]);
     const responses = readFileSync(join(folder, 'responses.jsonl'), 'utf8').trim().split('\n');
     expect(responses).toHaveLength(3); // two responses, then one vote line
-    const extras = readFileSync(join(folder, 'extras.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+    const extras = readFileSync(join(folder, 'extras.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
     expect(extras.map((e) => e.kind)).toEqual(['gold_label']);
     expect(readdirSync(join(folder, 'images'))).toHaveLength(1);
     const history = await t.call('listExports', { projectId: p.id });
@@ -228,7 +292,9 @@ describe('deleting one item', () => {
     const t = get();
     const { p, image, text } = await richProject(t);
     const w = t.core.context.db.write;
-    const set = w.prepare<{ id: number }>(`INSERT INTO evaluation_set (project_id, name, path, hash, items, counts, created_at) VALUES (?, 'held-out', '/x', ?, 1, '{}', 'x') RETURNING id`).get(p.id, 'a'.repeat(64))!;
+    const set = w
+      .prepare<{ id: number }>(`INSERT INTO evaluation_set (project_id, name, path, hash, items, counts, created_at) VALUES (?, 'held-out', '/x', ?, 1, '{}', 'x') RETURNING id`)
+      .get(p.id, 'a'.repeat(64))!;
     w.prepare('INSERT INTO evaluation_set_item (set_id, item_id) VALUES (?, ?)').run(set.id, image);
     const preview = await t.call('previewDeletion', { target: { kind: 'items', projectId: p.id, itemIds: [image, text] } });
     expect(preview.blockedBy).toMatch(/Evaluation set "held-out" \(1\)/);
@@ -265,7 +331,9 @@ describe('deleting a project', () => {
     const w = t.core.context.db.write;
     const baseId = w.prepare<{ id: number }>(`INSERT INTO model (kind, source, name, path, status, created_at) VALUES ('base', 'tiny', 'Base', '/m', 'ready', 'x') RETURNING id`).get()!.id;
     const run = w
-      .prepare<{ id: number }>(`INSERT INTO run (project_id, base_model_id, name, preset, dir, config, snapshot_hash, snapshot_items, status, total_steps, created_at) VALUES (?, ?, 'quick', 'quick', 'r1', '{}', 'h', 3, 'running', 10, 'x') RETURNING id`)
+      .prepare<{ id: number }>(
+        `INSERT INTO run (project_id, base_model_id, name, preset, dir, config, snapshot_hash, snapshot_items, status, total_steps, created_at) VALUES (?, ?, 'quick', 'quick', 'r1', '{}', 'h', 3, 'running', 10, 'x') RETURNING id`,
+      )
       .get(p.id, baseId)!.id;
     const target = { kind: 'project' as const, projectId: p.id };
     const total = (await t.call('listProjects', {})).find((x) => x.id === p.id)!.itemCount;

@@ -35,7 +35,9 @@ beforeAll(async () => {
   writeFileSync(join(outside, 'secret.txt'), 'not for the window');
   symlinkSync(join(outside, 'secret.txt'), join(rendererDir, 'assets', 'link.txt'));
   routes = createDesktopRoutes({ rendererDir, blobs: temp.core.blobs, exportsDir: temp.core.paths.exports, log: (_m, err) => logged.push(err) });
-  const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 20, g: 130, b: 30 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 20, g: 130, b: 30 } } })
+    .png()
+    .toBuffer();
   pngSha = (await temp.core.blobs.put(png)).sha256;
   mkdirSync(join(temp.core.paths.exports, 'exp-desk'), { recursive: true });
   writeFileSync(join(temp.core.paths.exports, 'exp-desk', 'items.jsonl'), '{"id":"a"}\n');

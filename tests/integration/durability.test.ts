@@ -76,7 +76,12 @@ describe('kill -9 loses nothing acknowledged', () => {
       const write = async (i: number, settled: boolean): Promise<void> => {
         const itemId = seededIds[i]!;
         const [left, right] = [responseIds[2 * i]!, responseIds[2 * i + 1]!];
-        const label = callApi(origin, token, 'submitLabel', { itemId, annotatorId: annotator.id, labels: { ...emptyLabels(), harmful: false, expected: 'comply' as const, rationale: `label ${i}` }, timeSpentMs: 100 });
+        const label = callApi(origin, token, 'submitLabel', {
+          itemId,
+          annotatorId: annotator.id,
+          labels: { ...emptyLabels(), harmful: false, expected: 'comply' as const, rationale: `label ${i}` },
+          timeSpentMs: 100,
+        });
         const verdict = callApi(origin, token, 'submitVerdict', {
           responseId: left,
           annotatorId: annotator.id,

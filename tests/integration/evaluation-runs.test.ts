@@ -98,7 +98,12 @@ describe.skipIf(!python)('evaluation runs with the real worker', () => {
     expect(comparison.models).toHaveLength(3);
     expect(comparison.models.every((m) => m.responses === 6 && m.judged.auto === 6)).toBe(true);
     // A second evaluation of the same models finds nothing missing.
-    const again = await t.call('startEvaluation', { projectId, setId, modelIds: [models.tiny], settings: { samples: 2, temperature: 0.7, maxNewTokens: 4, topP: 0.95, seed: 3, systemPrompt: 'training' } });
+    const again = await t.call('startEvaluation', {
+      projectId,
+      setId,
+      modelIds: [models.tiny],
+      settings: { samples: 2, temperature: 0.7, maxNewTokens: 4, topP: 0.95, seed: 3, systemPrompt: 'training' },
+    });
     expect(await ended(again.id)).toMatchObject({ status: 'completed', total: 0, responses: 0 });
   }, 300_000);
 
@@ -118,16 +123,21 @@ describe.skipIf(!python)('evaluation runs with the real worker', () => {
     expect(resumed, resumed.error ?? '').toMatchObject({ status: 'completed', attempts: 2 });
     const rows = responses(started.id);
     // 3 items x 6 samples of tiny-2 in all (with the first test's samples 0 and 1), never one twice.
-    const all = t.core.context.db.read.prepare<{ n: number; distinct_n: number }>(
-      "SELECT COUNT(*) AS n, COUNT(DISTINCT item_id || ':' || sample_index) AS distinct_n FROM response WHERE model_id = ?",
-    ).get(models.tiny2)!;
+    const all = t.core.context.db.read
+      .prepare<{ n: number; distinct_n: number }>("SELECT COUNT(*) AS n, COUNT(DISTINCT item_id || ':' || sample_index) AS distinct_n FROM response WHERE model_id = ?")
+      .get(models.tiny2)!;
     expect(all).toEqual({ n: 18, distinct_n: 18 });
     expect(rows.length).toBe(18 - 6);
   }, 300_000);
 
   it('waits while a training run holds the device', async () => {
     const run = await t.call('startRun', { projectId, baseModelId: models.tiny, preset: 'quick', name: 'S' });
-    const evaluation = await t.call('startEvaluation', { projectId, setId, modelIds: [models.tiny], settings: { samples: 3, temperature: 0.7, maxNewTokens: 4, topP: 0.95, seed: 3, systemPrompt: 'training' } });
+    const evaluation = await t.call('startEvaluation', {
+      projectId,
+      setId,
+      modelIds: [models.tiny],
+      settings: { samples: 3, temperature: 0.7, maxNewTokens: 4, topP: 0.95, seed: 3, systemPrompt: 'training' },
+    });
     const done = await ended(evaluation.id);
     expect(done.status).toBe('completed');
     const runEnd = events.findIndex((e) => e.type === 'run.status' && e.run.id === run.id && ENDED.includes(e.run.status));

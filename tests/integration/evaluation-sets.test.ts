@@ -37,15 +37,16 @@ async function recordRun(t: TempCore, projectId: number): Promise<string[]> {
   const snap = await t.call('exportProject', { projectId, format: 'snapshot' });
   const w = t.core.context.db.write;
   w.transaction(() => {
-    const model = w
-      .prepare<{ id: number }>("INSERT INTO model (kind, source, name, path, status, created_at) VALUES ('base', 'tiny', 'tiny', '/tmp/tiny-model', 'ready', 'x') RETURNING id")
-      .get();
+    const model = w.prepare<{ id: number }>("INSERT INTO model (kind, source, name, path, status, created_at) VALUES ('base', 'tiny', 'tiny', '/tmp/tiny-model', 'ready', 'x') RETURNING id").get();
     w.prepare(
       `INSERT INTO run (project_id, base_model_id, name, preset, dir, config, snapshot_hash, snapshot_items, status, total_steps, created_at)
        VALUES (?, ?, 'r', 'quick', 'r1', ?, ?, ?, 'completed', 1, 'x')`,
     ).run(projectId, model!.id, JSON.stringify({ dataset: snap.path }), snap.sha256, snap.items);
   });
-  return readFileSync(join(snap.path, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+  return readFileSync(join(snap.path, 'items.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { id: string }).id);
 }
 
 describe('evaluation splits', () => {
@@ -88,14 +89,17 @@ describe('evaluation splits', () => {
     const evalItem = evalItems.rows.find((r) => r.externalId.startsWith('h'))!;
     await label(t, evalItem.id, ada.id, harmfulLabels('non_violent_crimes'));
     const snap = await t.call('exportProject', { projectId: p.id, format: 'snapshot' });
-    const lines = readFileSync(join(snap.path, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; split: string });
+    const lines = readFileSync(join(snap.path, 'items.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; split: string });
     expect(lines.every((l) => l.split === 'train')).toBe(true);
     expect(lines.map((l) => l.id)).not.toContain(evalItem.externalId);
     const manifest = JSON.parse(readFileSync(join(snap.path, 'manifest.json'), 'utf8')) as { counts: { left_out: Record<string, number> } };
     expect(manifest.counts.left_out.evaluation_split).toBe(applied.taken);
   });
 
-  it('refuses to plan when a run\'s snapshot is gone, instead of guessing what it trained on', async () => {
+  it("refuses to plan when a run's snapshot is gone, instead of guessing what it trained on", async () => {
     const t = get();
     const { p, ada, byExt } = await project(t);
     await label(t, byExt.get('b0')!, ada.id, benignLabels());
@@ -115,7 +119,10 @@ describe('frozen evaluation sets', () => {
     const set = await t.call('freezeEvalSet', { projectId: p.id, name: 'v1' });
     expect(set).toMatchObject({ name: 'v1', items: 36, images: 0, truth: { labels: 1, hint: 31, none: 4 }, bySplit: { eval: 36 } });
     expect(await computeSnapshotHash(set.path)).toBe(set.hash);
-    const lines = readFileSync(join(set.path, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(set.path, 'items.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.id === 'h0')).toMatchObject({ harmful: false, harmful_source: 'labels', expected: 'comply' });
     expect(lines.find((l) => l.id === 'h1')).toMatchObject({ harmful: true, harmful_source: 'hint', expected: 'refuse', category: 'weapons' });
     expect(lines.find((l) => l.id === 'u0')).toMatchObject({ harmful: null, harmful_source: 'none' });

@@ -56,7 +56,12 @@ async function project(core: TempCore) {
 }
 
 function ids(file: string): string[] {
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id).sort();
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { id: string }).id)
+    .sort();
 }
 
 async function bytesOf(download: Awaited<ReturnType<typeof exportDownload>>): Promise<Buffer> {
@@ -72,7 +77,15 @@ describe('export history', () => {
     const evalOnly = await t().call('exportProject', { projectId: p.id, format: 'jsonl', filters: { split: 'eval' }, userId: ada.id });
     const history = await t().call('listExports', { projectId: p.id });
     expect(history.map((h) => h.exportId)).toEqual([evalOnly.exportId, all.exportId]);
-    expect(history[0]).toMatchObject({ format: 'jsonl', createdBy: 'Ada', filters: { split: 'eval' }, counts: { items: 2, images: 0 }, sha256: evalOnly.sha256, fileName: `${evalOnly.exportId}.jsonl`, available: true });
+    expect(history[0]).toMatchObject({
+      format: 'jsonl',
+      createdBy: 'Ada',
+      filters: { split: 'eval' },
+      counts: { items: 2, images: 0 },
+      sha256: evalOnly.sha256,
+      fileName: `${evalOnly.exportId}.jsonl`,
+      available: true,
+    });
     expect(history[1]).toMatchObject({ createdBy: null, filters: {}, counts: { items: 6 }, path: all.path });
 
     // No images: the download is the JSONL itself, the same bytes as on disk, with the recorded hash.
@@ -118,7 +131,10 @@ out = {s: {"rows": ds[s].num_rows, "columns": ds[s].column_names, "first": ds[s]
 out["features"] = {k: str(v) for k, v in ds["train"].features.items()}
 print(json.dumps(out))
 `;
-    const loaded = JSON.parse(execFileSync(python, ['-c', script, hf.path], { encoding: 'utf8', env: { ...process.env, HF_DATASETS_OFFLINE: '1', HF_HOME: join(t().dataDir, 'hf-home') } })) as Record<string, { rows: number; columns: string[]; first: Record<string, unknown> }> & { features: Record<string, string> };
+    const loaded = JSON.parse(execFileSync(python, ['-c', script, hf.path], { encoding: 'utf8', env: { ...process.env, HF_DATASETS_OFFLINE: '1', HF_HOME: join(t().dataDir, 'hf-home') } })) as Record<
+      string,
+      { rows: number; columns: string[]; first: Record<string, unknown> }
+    > & { features: Record<string, string> };
     expect(loaded.train!.rows).toBe(3);
     expect(loaded.eval!.rows).toBe(2);
     expect(loaded.heldout!.rows).toBe(1);

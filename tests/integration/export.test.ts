@@ -19,7 +19,15 @@ function labels(patch: Partial<LabelValues>): LabelValues {
   return { ...emptyLabels(), ...patch };
 }
 const BENIGN = labels({ harmful: false, expected: 'comply', jailbreakType: 'none', crossModalRisk: 'none' });
-const HARMFUL = labels({ harmful: true, riskCategory: 'violent_crimes', severity: 3, expected: 'refuse', jailbreakType: 'typographic_image', crossModalRisk: 'image', visualCues: ['numbered list', 'text in image'] });
+const HARMFUL = labels({
+  harmful: true,
+  riskCategory: 'violent_crimes',
+  severity: 3,
+  expected: 'refuse',
+  jailbreakType: 'typographic_image',
+  crossModalRisk: 'image',
+  visualCues: ['numbered list', 'text in image'],
+});
 
 async function details(core: TempCore, projectId: number): Promise<Map<string, ItemDetail>> {
   const { rows } = await core.call('listItems', { projectId, limit: 500 });
@@ -110,10 +118,21 @@ describe('training snapshot', () => {
     expect(manifest.counts.agreement.per_item['figstep-1-11-image']).toEqual({ annotators: 2, harmful_agree: 2, expected_agree: 2 });
     expect(await computeSnapshotHash(result.path)).toBe(result.sha256);
 
-    const lines = readFileSync(join(result.path, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(result.path, 'items.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const attack = lines.find((l) => l.id === 'figstep-1-11-image');
     expect(Object.keys(attack)).toEqual(['id', 'task', 'messages', 'harmful', 'expected', 'reference', 'visual_cues', 'category', 'severity', 'jailbreak_type', 'split']);
-    expect(attack).toMatchObject({ task: 'jailbreak', harmful: true, expected: 'refuse', category: 'violent_crimes', jailbreak_type: 'typographic_image', split: 'train', visual_cues: ['numbered list', 'text in image'] });
+    expect(attack).toMatchObject({
+      task: 'jailbreak',
+      harmful: true,
+      expected: 'refuse',
+      category: 'violent_crimes',
+      jailbreak_type: 'typographic_image',
+      split: 'train',
+      visual_cues: ['numbered list', 'text in image'],
+    });
     // severity 3 (Ada, latest edit) vs 2 (Lin): a tie, broken by the most recent label (Ada's edit)
     expect(attack.severity).toBe(3);
     const [image, text] = attack.messages[0].content;

@@ -46,7 +46,9 @@ beforeAll(async () => {
   core = server.core!;
   // Exactly what main/electron/protocols.ts hands protocol.handle for studio-blob://local/.
   desktop = createDesktopRoutes({ rendererDir: join(server.dataDir, 'no-renderer'), blobs: core.blobs, exportsDir: core.paths.exports, log: (_m, err) => logged.push(err) }).blob;
-  const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 20, g: 130, b: 30 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 20, g: 130, b: 30 } } })
+    .png()
+    .toBuffer();
   pngSha = (await core.blobs.put(png)).sha256;
   bigSha = (await core.blobs.put(randomBytes(6 * 1024 * 1024))).sha256;
   const dir = join(core.paths.exports, 'exp-both');
@@ -135,7 +137,9 @@ describe('the same router on both hosts', () => {
 
 describe('the server side', () => {
   it('guards the router: no token 401, a signed link for its export only, a person who is no admin 403', async () => {
-    const guard: FileGuard = serverFileGuard(server.token, { personForToken: (token) => (token === 'p'.repeat(43) ? { linkId: 1, user: { id: 7, name: 'Bea', role: 'annotator', createdAt: '2026-01-01T00:00:00Z' } } : null) });
+    const guard: FileGuard = serverFileGuard(server.token, {
+      personForToken: (token) => (token === 'p'.repeat(43) ? { linkId: 1, user: { id: 7, name: 'Bea', role: 'annotator', createdAt: '2026-01-01T00:00:00Z' } } : null),
+    });
     const guarded = createFileRoutes({ blobs: core.blobs, exportsDir: core.paths.exports, log: () => undefined, guard, signExportLink: (id) => signExportLink(server.token, id, Date.now() + 60_000) });
     const at = (path: string, headers: Record<string, string> = {}, method = 'GET') => guarded.fetch(new Request(`http://127.0.0.1:1${path}`, { method, headers }));
     expect((await at(HTTP.blob(pngSha))).status).toBe(401);

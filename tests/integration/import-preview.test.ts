@@ -47,7 +47,9 @@ describe('import preview and field mapping', () => {
   });
 
   it('caps the preview at ten rows, cuts long cells and shows a data URI by its kind and length', async () => {
-    const lines = Array.from({ length: 25 }, (_, i) => JSON.stringify({ question: `q${i} ${'x'.repeat(300)}`, key: `k${i}`, img: i === 0 || i === 20 ? `data:image/png;base64,${'A'.repeat(5000)}` : null }));
+    const lines = Array.from({ length: 25 }, (_, i) =>
+      JSON.stringify({ question: `q${i} ${'x'.repeat(300)}`, key: `k${i}`, img: i === 0 || i === 20 ? `data:image/png;base64,${'A'.repeat(5000)}` : null }),
+    );
     const uploadId = await upload(t(), 'rows.jsonl', lines.join('\n'));
     const preview = await t().call('previewImport', { uploadId, entry: 'rows.jsonl' });
     expect(preview.rows).toHaveLength(10);
@@ -99,8 +101,12 @@ describe('import preview and field mapping', () => {
 
   it('counts embedded (data URI) images in the report', async () => {
     const p = await t().call('createProject', { name: 'Embedded' });
-    const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#336699' } }).png().toBuffer();
-    const png2 = await sharp({ create: { width: 5, height: 3, channels: 3, background: '#993366' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
+    const png2 = await sharp({ create: { width: 5, height: 3, channels: 3, background: '#993366' } })
+      .png()
+      .toBuffer();
     const file = [
       JSON.stringify({ id: 'i1', text: 'one', image: `data:image/png;base64,${png.toString('base64')}` }),
       JSON.stringify({ id: 'i2', text: 'two', image: `data:image/png;base64,${png2.toString('base64')}` }),

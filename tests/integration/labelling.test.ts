@@ -100,7 +100,7 @@ describe('labelling queue', () => {
     expect(await queueIds(t(), project.id, ada.id)).toEqual([c, d, a]);
   });
 
-  it("skips are per annotator", async () => {
+  it('skips are per annotator', async () => {
     const { project, ids, ada, bob } = await setup(t(), 3);
     await t().call('skipItem', { itemId: ids[0]!, annotatorId: ada.id });
     expect(await queueIds(t(), project.id, bob.id)).toEqual(ids);
@@ -156,7 +156,7 @@ describe('labelling queue', () => {
 });
 
 describe('several annotators per item', () => {
-  it('keeps an item in B\'s queue after A labels it, removes it once two have, and never shows B A\'s label', async () => {
+  it("keeps an item in B's queue after A labels it, removes it once two have, and never shows B A's label", async () => {
     const { project, ids, ada, bob } = await setup(t(), 3, 2);
     const [a, b, c] = ids as [number, number, number];
     await t().call('submitLabel', { itemId: a, annotatorId: ada.id, labels: harmful, timeSpentMs: 1 });
@@ -218,7 +218,7 @@ describe('several annotators per item', () => {
 });
 
 describe('versions, edits and flags', () => {
-  it('saveAnnotation appends a version to the caller\'s own history and keeps every version', async () => {
+  it("saveAnnotation appends a version to the caller's own history and keeps every version", async () => {
     const { ids, ada, bob } = await setup(t(), 1, 2);
     const item = ids[0]!;
     await t().call('submitLabel', { itemId: item, annotatorId: ada.id, labels: benign, timeSpentMs: 1 });

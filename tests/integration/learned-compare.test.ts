@@ -81,7 +81,13 @@ describe.skipIf(!python)('learned tier: in-app ONNX = the worker score job', () 
       expect(stored.every((r) => r.auto !== null)).toBe(true);
       inApp.forEach((r, i) => {
         const w = stored[i]!;
-        expect([r.responseId, r.auto?.verdict, r.auto?.taskScore, r.verdict, r.verdictSource], `response ${r.responseId} (${r.task})`).toEqual([w.responseId, w.auto!.verdict, w.auto!.taskScore, w.verdict, w.verdictSource]);
+        expect([r.responseId, r.auto?.verdict, r.auto?.taskScore, r.verdict, r.verdictSource], `response ${r.responseId} (${r.task})`).toEqual([
+          w.responseId,
+          w.auto!.verdict,
+          w.auto!.taskScore,
+          w.verdict,
+          w.verdictSource,
+        ]);
         expect(Math.abs(r.auto!.confidence - w.auto!.confidence)).toBeLessThan(1e-5);
       });
       expect(stored[0]!.verdictSource).toBe('human');

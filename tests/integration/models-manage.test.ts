@@ -113,9 +113,7 @@ describe('models: rename and delete', () => {
   it('keeps a base model while checkpoints load it, and then frees its folder', async () => {
     const t = get();
     const s = await seed(t, 'completed');
-    expect((await t.call('previewDeleteModel', { modelId: s.baseId })).blockedBy).toBe(
-      '2 checkpoints load "Base A" as their base; delete them (or merge them into a standalone model) first.',
-    );
+    expect((await t.call('previewDeleteModel', { modelId: s.baseId })).blockedBy).toBe('2 checkpoints load "Base A" as their base; delete them (or merge them into a standalone model) first.');
     for (const c of s.ckpt) await t.call('deleteModel', { modelId: c.id });
     const preview = await t.call('previewDeleteModel', { modelId: s.baseId });
     expect(preview).toMatchObject({ blockedBy: null, freesBytes: 4020, files: 2 });

@@ -30,7 +30,11 @@ peft_model.save_pretrained(sys.argv[2])
 
 // A 56x56 red PNG (the tiny processor's one image size).
 const RED_PNG = (() => {
-  const out = execFileSync(python ?? 'python3', ['-c', 'import io,base64\nfrom PIL import Image\nb=io.BytesIO(); Image.new("RGB",(56,56),(200,30,30)).save(b,"PNG"); print(base64.b64encode(b.getvalue()).decode())'], { cwd: WORKER_DIR });
+  const out = execFileSync(
+    python ?? 'python3',
+    ['-c', 'import io,base64\nfrom PIL import Image\nb=io.BytesIO(); Image.new("RGB",(56,56),(200,30,30)).save(b,"PNG"); print(base64.b64encode(b.getvalue()).decode())'],
+    { cwd: WORKER_DIR },
+  );
   return `data:image/png;base64,${out.toString().trim()}`;
 })();
 
@@ -84,7 +88,16 @@ describe.skipIf(!python)('models through the worker', () => {
   }, 600_000);
 
   it('chats with the checkpoint itself (base + adapter) and refuses a conversation ending with the model', async () => {
-    const reply = await t.call('chatWithModel', { modelId: checkpointId, turns: [{ role: 'user', text: 'Hello' }, { role: 'assistant', text: 'Hi' }, { role: 'user', text: 'Again?' }], maxNewTokens: 4, temperature: 0 });
+    const reply = await t.call('chatWithModel', {
+      modelId: checkpointId,
+      turns: [
+        { role: 'user', text: 'Hello' },
+        { role: 'assistant', text: 'Hi' },
+        { role: 'user', text: 'Again?' },
+      ],
+      maxNewTokens: 4,
+      temperature: 0,
+    });
     expect(reply.completionTokens).toBeGreaterThan(0);
     await expect(t.call('chatWithModel', { modelId: checkpointId, turns: [{ role: 'assistant', text: 'Hi' }] })).rejects.toThrow(/end with a user message/);
   }, 600_000);

@@ -194,7 +194,9 @@ describe('sides and blindness', () => {
     const t = get();
     const project = await t.call('createProject', { name: 'blind' });
     const itemIds = seedCount(t.core, project.id, 2);
-    seedModelResponses(t.core, project.id, itemIds, ['zeta-model-7', 'Omega/omega-net-3'], (model, i) => (i === 0 ? `I am ${model.split('/').pop()}, here to help.` : model === 'zeta-model-7' ? 'Unlike OMEGA-NET-3, I answer plainly.' : `Plain answer ${i}.`));
+    seedModelResponses(t.core, project.id, itemIds, ['zeta-model-7', 'Omega/omega-net-3'], (model, i) =>
+      i === 0 ? `I am ${model.split('/').pop()}, here to help.` : model === 'zeta-model-7' ? 'Unlike OMEGA-NET-3, I answer plainly.' : `Plain answer ${i}.`,
+    );
     const ada = await t.call('createUser', { name: 'Ada', role: 'annotator' });
     const reply = await queue(t, project.id, ada.id, 3);
     const json = JSON.stringify(reply);
@@ -231,9 +233,7 @@ describe('submitPreference', () => {
     const ada = people[0]!;
     const pair = (await queue(t, project.id, ada.id)).pairs[0]!;
     await expect(vote(t, ada.id, pair, 'left')).rejects.toThrow('preference: criteria.safety: this project asks for a safety vote');
-    await expect(vote(t, ada.id, pair, 'left', { safety: 'left', helpfulness: 'tie' })).rejects.toThrow(
-      'criteria.helpfulness: this project does not ask for helpfulness votes (it asks for safety)',
-    );
+    await expect(vote(t, ada.id, pair, 'left', { safety: 'left', helpfulness: 'tie' })).rejects.toThrow('criteria.helpfulness: this project does not ask for helpfulness votes (it asks for safety)');
     // Same model twice, different items: refused, nothing stored.
     const [r1, r2, r3] = responses;
     await expect(t.call('submitPreference', { leftResponseId: r1!.id, rightResponseId: r3!.id, annotatorId: ada.id, choice: 'left', criteria: { safety: 'left' }, timeSpentMs: 1 })).rejects.toThrow(

@@ -36,9 +36,10 @@ describe('projects', () => {
         patch: { labelSchema: { riskCategories: ['hate'], jailbreakTypes: ['none'], sensitiveCategories: ['privacy'] } },
       }),
     ).rejects.toMatchObject({ code: 'invalid_input', message: 'labelSchema.sensitiveCategories: not among the risk categories: privacy' });
-    await expect(
-      t().call('createProject', { name: 'Q', labelSchema: { riskCategories: ['hate', 'hate'], jailbreakTypes: ['none'], sensitiveCategories: [] } }),
-    ).rejects.toMatchObject({ code: 'invalid_input', message: 'labelSchema.riskCategories: listed more than once: hate' });
+    await expect(t().call('createProject', { name: 'Q', labelSchema: { riskCategories: ['hate', 'hate'], jailbreakTypes: ['none'], sensitiveCategories: [] } })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'labelSchema.riskCategories: listed more than once: hate',
+    });
     expect((await t().call('getProject', { projectId: p.id })).labelSchema).toEqual(defaultLabelSchema());
   });
 

@@ -22,7 +22,17 @@ import { workerPython } from '../helpers/python.js';
 
 const python = workerPython('torch, onnx, onnxruntime, pydantic');
 
-const LABELS: LabelValues = { harmful: false, riskCategory: null, severity: null, expected: 'comply', jailbreakType: null, crossModalRisk: 'none', visualCues: [], referenceAnswer: null, rationale: null };
+const LABELS: LabelValues = {
+  harmful: false,
+  riskCategory: null,
+  severity: null,
+  expected: 'comply',
+  jailbreakType: null,
+  crossModalRisk: 'none',
+  visualCues: [],
+  referenceAnswer: null,
+  rationale: null,
+};
 
 function everyRow(c: TempCore): Record<string, string> {
   const db: ReadableDB = c.core.context.db.read;
@@ -60,7 +70,11 @@ describe.skipIf(!python)('prompt-label suggestions and the uncertainty queue', (
 
   async function setup(withHead = true) {
     const project = await c.call('createProject', { name: `P${Date.now()}${Math.random()}` });
-    const ids = seedItems(c.core, project.id, TEXTS.map((text, i) => ({ externalId: `i${i}`, text })));
+    const ids = seedItems(
+      c.core,
+      project.id,
+      TEXTS.map((text, i) => ({ externalId: `i${i}`, text })),
+    );
     if (withHead) registerPromptVerifier(c.core.context.db.write, project.id, folder);
     const ada = await c.call('createUser', { name: `Ada${project.id}`, role: 'annotator' });
     return { project, ids, ada };
@@ -140,7 +154,11 @@ describe.skipIf(!python)('prompt-label suggestions and the uncertainty queue', (
   it('prints figures: scoring a 5,000-item queue and serving it by uncertainty', async () => {
     const project = await c.call('createProject', { name: `Big${Date.now()}` });
     const words = [...PROMPT_TEXTS.weapons, ...PROMPT_TEXTS.kitchen, ...PROMPT_TEXTS.selfHarm];
-    const ids = seedItems(c.core, project.id, Array.from({ length: 5000 }, (_, i) => ({ externalId: `b${i}`, text: `${words[i % words.length]!} variant ${i}` })));
+    const ids = seedItems(
+      c.core,
+      project.id,
+      Array.from({ length: 5000 }, (_, i) => ({ externalId: `b${i}`, text: `${words[i % words.length]!} variant ${i}` })),
+    );
     registerPromptVerifier(c.core.context.db.write, project.id, folder);
     const ada = await c.call('createUser', { name: `Big${project.id}`, role: 'annotator' });
     await c.call('setQueueOrdering', { projectId: project.id, uncertainty: true });
@@ -158,6 +176,8 @@ describe.skipIf(!python)('prompt-label suggestions and the uncertainty queue', (
     started = performance.now();
     for (let i = 0; i < 20; i += 1) await c.call('suggestPromptLabels', { projectId: project.id, itemIds: ids.slice(i * 4, i * 4 + 4) });
     const suggestMs = (performance.now() - started) / 20;
-    console.log(`5,000 items: scoreQueue ${scoreMs.toFixed(0)} ms; getQueue ordered ${queueMs.toFixed(1)} ms / usual order ${plainMs.toFixed(1)} ms a call; suggestPromptLabels (4 items) ${suggestMs.toFixed(1)} ms a call`);
+    console.log(
+      `5,000 items: scoreQueue ${scoreMs.toFixed(0)} ms; getQueue ordered ${queueMs.toFixed(1)} ms / usual order ${plainMs.toFixed(1)} ms a call; suggestPromptLabels (4 items) ${suggestMs.toFixed(1)} ms a call`,
+    );
   }, 120_000);
 });

@@ -40,8 +40,16 @@ describe('wellbeing in the queue', () => {
     const project = await c.call('createProject', { name: 'P' });
     const { ada, bob } = await people(c);
     // Dataset hints: four violence items (the importer's alias "violence" -> violent_crimes), four privacy.
-    const violent = seedItems(c.core, project.id, [1, 2, 3, 4].map((i) => ({ externalId: `v${i}`, text: `violent ${i}`, sourceLabels: { category: 'violence' } })));
-    const privacy = seedItems(c.core, project.id, [1, 2, 3, 4].map((i) => ({ externalId: `p${i}`, text: `privacy ${i}`, sourceLabels: { category: 'privacy' } })));
+    const violent = seedItems(
+      c.core,
+      project.id,
+      [1, 2, 3, 4].map((i) => ({ externalId: `v${i}`, text: `violent ${i}`, sourceLabels: { category: 'violence' } })),
+    );
+    const privacy = seedItems(
+      c.core,
+      project.id,
+      [1, 2, 3, 4].map((i) => ({ externalId: `p${i}`, text: `privacy ${i}`, sourceLabels: { category: 'privacy' } })),
+    );
     await c.call('updateQualitySettings', { projectId: project.id, settings: { goldRate: 0, dailyLimits: { violent_crimes: 2 } } });
 
     expect((await queue(c, project.id, ada.id)).wellbeing).toEqual({ pausedToday: [], skipped: [], breakAfterMinutes: 0 });

@@ -42,20 +42,43 @@ async function responsesProject(core: TempCore) {
   const w = core.core.context.db.write;
   const respond = (itemId: number, modelName: string, sampleIndex: number, minute: number) =>
     w.transaction(() =>
-      insertResponse(w, { projectId: project.id, itemId, modelId: null, modelName, sampleIndex, text: `${modelName} says ${sampleIndex} to ${itemId}`, params: { temperature: 0.7 }, origin: 'imported', importId: null, createdAt: at(minute) }),
+      insertResponse(w, {
+        projectId: project.id,
+        itemId,
+        modelId: null,
+        modelName,
+        sampleIndex,
+        text: `${modelName} says ${sampleIndex} to ${itemId}`,
+        params: { temperature: 0.7 },
+        origin: 'imported',
+        importId: null,
+        createdAt: at(minute),
+      }),
     );
   const r1 = respond(imageItem, 'base', 0, 1);
   const r2 = respond(imageItem, 'ckpt-40', 0, 1);
   const r3 = respond(imageItem, 'base', 1, 1);
   const r4 = respond(textItem, 'base', 0, 1);
   const r5 = respond(textItem, 'ckpt-40', 0, 1);
-  const itemOf = new Map([[r1, imageItem], [r2, imageItem], [r3, imageItem], [r4, textItem], [r5, textItem]]);
+  const itemOf = new Map([
+    [r1, imageItem],
+    [r2, imageItem],
+    [r3, imageItem],
+    [r4, textItem],
+    [r5, textItem],
+  ]);
   const verdict = (responseId: number, annotatorId: number, v: Verdict, minute: number, status: 'submitted' | 'retracted' = 'submitted', origin: LabelOrigin = 'queue') =>
     w.transaction(() =>
       appendResponseLabel(w, {
-        responseId, projectId: project.id, itemId: itemOf.get(responseId)!, annotatorId, status, origin,
+        responseId,
+        projectId: project.id,
+        itemId: itemOf.get(responseId)!,
+        annotatorId,
+        status,
+        origin,
         values: { verdict: v, helpfulness: v === 'care' ? 4 : null, idealResponse: v === 'unsafe' ? 'I cannot help with that.' : null, rationale: null },
-        timeSpentMs: 1000 + minute, createdAt: at(minute),
+        timeSpentMs: 1000 + minute,
+        createdAt: at(minute),
       }),
     );
   verdict(r1, ada.id, 'refusal', 2);
@@ -68,13 +91,29 @@ async function responsesProject(core: TempCore) {
   verdict(r4, bob.id, 'unsafe', 9);
   verdict(r4, bob.id, 'answered', 10, 'submitted', 'browse');
   verdict(r5, ada.id, 'answered', 11);
-  const vote = (first: number, second: number, annotatorId: number, choice: PreferenceChoice, minute: number, extra: { criteria?: Record<string, PreferenceChoice>; blind?: boolean; left?: number; status?: 'submitted' | 'retracted' } = {}) => {
+  const vote = (
+    first: number,
+    second: number,
+    annotatorId: number,
+    choice: PreferenceChoice,
+    minute: number,
+    extra: { criteria?: Record<string, PreferenceChoice>; blind?: boolean; left?: number; status?: 'submitted' | 'retracted' } = {},
+  ) => {
     const pair = canonicalPair(first, second);
     return w.transaction(() =>
       appendPreference(w, {
-        projectId: project.id, itemId: itemOf.get(first)!, responseAId: pair.a, responseBId: pair.b, annotatorId,
-        status: extra.status ?? 'submitted', origin: 'queue', values: { choice, criteria: extra.criteria ?? {} },
-        blind: extra.blind ?? true, leftResponseId: extra.left ?? first, timeSpentMs: 500 + minute, createdAt: at(minute),
+        projectId: project.id,
+        itemId: itemOf.get(first)!,
+        responseAId: pair.a,
+        responseBId: pair.b,
+        annotatorId,
+        status: extra.status ?? 'submitted',
+        origin: 'queue',
+        values: { choice, criteria: extra.criteria ?? {} },
+        blind: extra.blind ?? true,
+        leftResponseId: extra.left ?? first,
+        timeSpentMs: 500 + minute,
+        createdAt: at(minute),
       }),
     );
   };
@@ -94,9 +133,16 @@ describe('getItemResponses', () => {
     const { imageItem, ada, bob, r } = await responsesProject(t());
     const [r1, r2, r3] = r;
     const detail = await t().call('getItemResponses', { itemId: imageItem });
-    expect(detail.responses.map((x) => [x.response.id, x.response.modelName, x.response.sampleIndex])).toEqual([[r1, 'base', 0], [r2, 'ckpt-40', 0], [r3, 'base', 1]]);
+    expect(detail.responses.map((x) => [x.response.id, x.response.modelName, x.response.sampleIndex])).toEqual([
+      [r1, 'base', 0],
+      [r2, 'ckpt-40', 0],
+      [r3, 'base', 1],
+    ]);
     const first = detail.responses[0]!;
-    expect(first.verdicts.map((v) => [v.annotatorName, v.version, v.values.verdict, v.origin])).toEqual([['Bob', 1, 'unsafe', 'queue'], ['Ada', 3, 'care', 'browse']]);
+    expect(first.verdicts.map((v) => [v.annotatorName, v.version, v.values.verdict, v.origin])).toEqual([
+      ['Bob', 1, 'unsafe', 'queue'],
+      ['Ada', 3, 'care', 'browse'],
+    ]);
     expect(first.history.map((v) => [v.annotatorName, v.version, v.status, v.values.verdict])).toEqual([
       ['Ada', 1, 'submitted', 'refusal'],
       ['Bob', 1, 'submitted', 'unsafe'],
@@ -138,7 +184,10 @@ describe('listResponses', () => {
 
     const all = await list();
     expect(all.total).toBe(5);
-    expect(all.models).toEqual([{ name: 'base', responses: 3 }, { name: 'ckpt-40', responses: 2 }]);
+    expect(all.models).toEqual([
+      { name: 'base', responses: 3 },
+      { name: 'ckpt-40', responses: 2 },
+    ]);
     const row4 = all.rows.find((row) => row.id === r4)!;
     expect(row4).toEqual({
       id: r4,
@@ -174,8 +223,15 @@ describe('listResponses', () => {
     const w = t().core.context.db.write;
     w.transaction(() =>
       appendResponseLabel(w, {
-        responseId: r1, projectId: project.id, itemId: all.rows.find((row) => row.id === r1)!.itemId, annotatorId: bob.id, status: 'submitted', origin: 'browse',
-        values: { verdict: 'care', helpfulness: null, idealResponse: null, rationale: null }, timeSpentMs: 10, createdAt: at(40),
+        responseId: r1,
+        projectId: project.id,
+        itemId: all.rows.find((row) => row.id === r1)!.itemId,
+        annotatorId: bob.id,
+        status: 'submitted',
+        origin: 'browse',
+        values: { verdict: 'care', helpfulness: null, idealResponse: null, rationale: null },
+        timeSpentMs: 10,
+        createdAt: at(40),
       }),
     );
     expect(await ids({ disagreement: true })).toEqual([r4]);
@@ -185,7 +241,10 @@ describe('listResponses', () => {
 });
 
 function jsonLines(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('responses export', () => {
@@ -208,8 +267,18 @@ describe('responses export', () => {
       ['figstep-1-11-text', 'ckpt-40', 0],
     ]);
     const verdict = (annotator: string, role: string, v: string, version: number, status: string, origin: string, minute: number, extra: object = {}) => ({
-      annotator, role, verdict: v, helpfulness: null, ideal_response: null, rationale: null, time_spent_ms: 1000 + minute,
-      status, version, origin, created_at: at(minute), ...extra,
+      annotator,
+      role,
+      verdict: v,
+      helpfulness: null,
+      ideal_response: null,
+      rationale: null,
+      time_spent_ms: 1000 + minute,
+      status,
+      version,
+      origin,
+      created_at: at(minute),
+      ...extra,
     });
     expect(lines[0]).toEqual({
       item_id: 'figstep-1-11-image',
@@ -306,10 +375,36 @@ describe('preferences export', () => {
     const ada = await t().call('createUser', { name: 'Ada', role: 'annotator' });
     const w = t().core.context.db.write;
     const [a, b] = ['m1', 'm2'].map((modelName) =>
-      w.transaction(() => insertResponse(w, { projectId: project.id, itemId: itemId!, modelId: null, modelName, sampleIndex: 0, text: `${modelName} answer`, params: {}, origin: 'generated', importId: null, createdAt: at(1) })),
+      w.transaction(() =>
+        insertResponse(w, {
+          projectId: project.id,
+          itemId: itemId!,
+          modelId: null,
+          modelName,
+          sampleIndex: 0,
+          text: `${modelName} answer`,
+          params: {},
+          origin: 'generated',
+          importId: null,
+          createdAt: at(1),
+        }),
+      ),
     );
     w.transaction(() =>
-      appendPreference(w, { projectId: project.id, itemId: itemId!, responseAId: a!, responseBId: b!, annotatorId: ada.id, status: 'submitted', origin: 'queue', values: { choice: 'b', criteria: {} }, blind: true, leftResponseId: a!, timeSpentMs: 1, createdAt: at(2) }),
+      appendPreference(w, {
+        projectId: project.id,
+        itemId: itemId!,
+        responseAId: a!,
+        responseBId: b!,
+        annotatorId: ada.id,
+        status: 'submitted',
+        origin: 'queue',
+        values: { choice: 'b', criteria: {} },
+        blind: true,
+        leftResponseId: a!,
+        timeSpentMs: 1,
+        createdAt: at(2),
+      }),
     );
     const result = await t().call('exportProject', { projectId: project.id, format: 'preferences' });
     expect(result).toMatchObject({ preferences: 1, images: 0, leftOut: { tie: 0, both_bad: 0 } });
@@ -331,34 +426,42 @@ describe('preferences export', () => {
   });
 
   const python = workerPython('datasets, trl, PIL');
-  it.skipIf(!python)('loads with datasets.load_dataset("json") and its images open once resolved against the folder', async () => {
-    const { project } = await responsesProject(t());
-    const result = await t().call('exportProject', { projectId: project.id, format: 'preferences' });
-    const script = [
-      'import json, os, sys',
-      'from datasets import load_dataset, Image, List',
-      'path = sys.argv[1]; folder = os.path.dirname(path)',
-      'ds = load_dataset("json", data_files=path, split="train")',
-      'ds = ds.map(lambda row: {"images": [os.path.join(folder, p) for p in row["images"]]})',
-      'ds = ds.cast_column("images", List(Image()))',
-      'from trl.data_utils import is_conversational',
-      'assert all(is_conversational(row) for row in ds), "TRL does not see conversational rows"',
-      'rows = list(ds)',
-      'print(json.dumps({"n": len(ds), "columns": sorted(ds.column_names), "roles": [r["prompt"][0]["role"] for r in rows],',
-      '  "parts": [[p["type"] for p in r["prompt"][0]["content"]] for r in rows], "images": [[im.size for im in r["images"]] for r in rows],',
-      '  "chosen": rows[0]["chosen"][0]["content"][0]["text"]}))',
-    ].join('\n');
-    const run = spawnSync(python!, ['-c', script, result.path], { cwd: WORKER_DIR, encoding: 'utf8', env: { ...process.env, PYTHONPATH: WORKER_DIR, HF_DATASETS_CACHE: join(t().dataDir, 'hf-cache') } });
-    expect(run.status, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as { n: number; columns: string[]; roles: string[]; parts: string[][]; images: number[][][]; chosen: string };
-    expect(out.n).toBe(2);
-    expect(out.columns).toEqual(['chosen', 'images', 'prompt', 'rejected']);
-    expect(out.roles).toEqual(['user', 'user']);
-    expect(out.parts).toEqual([['image', 'text'], ['text']]);
-    expect(out.images[0]).toHaveLength(1);
-    expect(out.images[1]).toEqual([]);
-    expect(out.chosen).toMatch(/^base says 0 to /);
-  }, 120_000);
+  it.skipIf(!python)(
+    'loads with datasets.load_dataset("json") and its images open once resolved against the folder',
+    async () => {
+      const { project } = await responsesProject(t());
+      const result = await t().call('exportProject', { projectId: project.id, format: 'preferences' });
+      const script = [
+        'import json, os, sys',
+        'from datasets import load_dataset, Image, List',
+        'path = sys.argv[1]; folder = os.path.dirname(path)',
+        'ds = load_dataset("json", data_files=path, split="train")',
+        'ds = ds.map(lambda row: {"images": [os.path.join(folder, p) for p in row["images"]]})',
+        'ds = ds.cast_column("images", List(Image()))',
+        'from trl.data_utils import is_conversational',
+        'assert all(is_conversational(row) for row in ds), "TRL does not see conversational rows"',
+        'rows = list(ds)',
+        'print(json.dumps({"n": len(ds), "columns": sorted(ds.column_names), "roles": [r["prompt"][0]["role"] for r in rows],',
+        '  "parts": [[p["type"] for p in r["prompt"][0]["content"]] for r in rows], "images": [[im.size for im in r["images"]] for r in rows],',
+        '  "chosen": rows[0]["chosen"][0]["content"][0]["text"]}))',
+      ].join('\n');
+      const run = spawnSync(python!, ['-c', script, result.path], {
+        cwd: WORKER_DIR,
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONPATH: WORKER_DIR, HF_DATASETS_CACHE: join(t().dataDir, 'hf-cache') },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as { n: number; columns: string[]; roles: string[]; parts: string[][]; images: number[][][]; chosen: string };
+      expect(out.n).toBe(2);
+      expect(out.columns).toEqual(['chosen', 'images', 'prompt', 'rejected']);
+      expect(out.roles).toEqual(['user', 'user']);
+      expect(out.parts).toEqual([['image', 'text'], ['text']]);
+      expect(out.images[0]).toHaveLength(1);
+      expect(out.images[1]).toEqual([]);
+      expect(out.chosen).toMatch(/^base says 0 to /);
+    },
+    120_000,
+  );
 });
 
 describe('snapshot responses', () => {
@@ -366,7 +469,9 @@ describe('snapshot responses', () => {
     const { project, ada } = await responsesProject(t());
     const imageItem = await idOf(t(), project.id, 'figstep-1-11-image');
     await t().call('submitLabel', {
-      itemId: imageItem, annotatorId: ada.id, timeSpentMs: 10,
+      itemId: imageItem,
+      annotatorId: ada.id,
+      timeSpentMs: 10,
       labels: { ...emptyLabels(), harmful: true, riskCategory: 'violent_crimes', severity: 3, expected: 'refuse', jailbreakType: 'typographic_image', crossModalRisk: 'image' },
     });
     const result = await t().call('exportProject', { projectId: project.id, format: 'snapshot' });
@@ -395,7 +500,11 @@ describe('snapshot responses', () => {
       { annotator: 'Ada', other: { model: 'base', sample_index: 0 }, result: 'loss', criteria: { safety: 'loss' }, blind: true },
       { annotator: 'Bob', other: { model: 'base', sample_index: 0 }, result: 'tie', criteria: {}, blind: false },
     ]);
-    expect(lines.map((l) => [l.model, l.sample_index])).toEqual([['base', 0], ['ckpt-40', 0], ['base', 1]]);
+    expect(lines.map((l) => [l.model, l.sample_index])).toEqual([
+      ['base', 0],
+      ['ckpt-40', 0],
+      ['base', 1],
+    ]);
 
     // The hash covers responses.jsonl: items, then responses, then the images in name order.
     const hash = createHash('sha256');
@@ -410,24 +519,37 @@ describe('snapshot responses', () => {
   });
 
   const python = workerPython('pydantic, PIL');
-  it.skipIf(!python)("is accepted by the trainer's load_snapshot with its responses, hash verified", async () => {
-    const { project, ada } = await responsesProject(t());
-    const imageItem = await idOf(t(), project.id, 'figstep-1-11-image');
-    await t().call('submitLabel', {
-      itemId: imageItem, annotatorId: ada.id, timeSpentMs: 10,
-      labels: { ...emptyLabels(), harmful: true, riskCategory: 'violent_crimes', severity: 3, expected: 'refuse', jailbreakType: 'typographic_image', crossModalRisk: 'image' },
-    });
-    const result = await t().call('exportProject', { projectId: project.id, format: 'snapshot' });
-    const script = [
-      'import json, sys',
-      'from cosmo_rl.snapshot import load_snapshot',
-      's = load_snapshot(sys.argv[1])',
-      'print(json.dumps({"items": len(s.items), "responses": [[r.model, r.sample_index, len(r.verdicts), len(r.votes)] for r in s.responses]}))',
-    ].join('\n');
-    const run = spawnSync(python!, ['-c', script, result.path], { cwd: WORKER_DIR, encoding: 'utf8', env: { ...process.env, PYTHONPATH: WORKER_DIR } });
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ items: 1, responses: [['base', 0, 2, 3], ['ckpt-40', 0, 2, 2], ['base', 1, 0, 1]] });
-  }, 60_000);
+  it.skipIf(!python)(
+    "is accepted by the trainer's load_snapshot with its responses, hash verified",
+    async () => {
+      const { project, ada } = await responsesProject(t());
+      const imageItem = await idOf(t(), project.id, 'figstep-1-11-image');
+      await t().call('submitLabel', {
+        itemId: imageItem,
+        annotatorId: ada.id,
+        timeSpentMs: 10,
+        labels: { ...emptyLabels(), harmful: true, riskCategory: 'violent_crimes', severity: 3, expected: 'refuse', jailbreakType: 'typographic_image', crossModalRisk: 'image' },
+      });
+      const result = await t().call('exportProject', { projectId: project.id, format: 'snapshot' });
+      const script = [
+        'import json, sys',
+        'from cosmo_rl.snapshot import load_snapshot',
+        's = load_snapshot(sys.argv[1])',
+        'print(json.dumps({"items": len(s.items), "responses": [[r.model, r.sample_index, len(r.verdicts), len(r.votes)] for r in s.responses]}))',
+      ].join('\n');
+      const run = spawnSync(python!, ['-c', script, result.path], { cwd: WORKER_DIR, encoding: 'utf8', env: { ...process.env, PYTHONPATH: WORKER_DIR } });
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({
+        items: 1,
+        responses: [
+          ['base', 0, 2, 3],
+          ['ckpt-40', 0, 2, 2],
+          ['base', 1, 0, 1],
+        ],
+      });
+    },
+    60_000,
+  );
 });
 
 describe('stats', () => {
@@ -439,7 +561,11 @@ describe('stats', () => {
     expect(stats.preferences).toEqual({ total: 4, byChoice: { a: 1, tie: 1, both_bad: 1, b: 1 } });
     const empty = await t().call('createProject', { name: 'Nothing' });
     const none = await t().call('getStats', { projectId: empty.id });
-    expect([none.responses, none.verdicts, none.preferences]).toEqual([{ total: 0, byModel: {} }, { total: 0, byVerdict: {}, byModel: {} }, { total: 0, byChoice: {} }]);
+    expect([none.responses, none.verdicts, none.preferences]).toEqual([
+      { total: 0, byModel: {} },
+      { total: 0, byVerdict: {}, byModel: {} },
+      { total: 0, byChoice: {} },
+    ]);
   });
 });
 

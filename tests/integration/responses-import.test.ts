@@ -45,7 +45,18 @@ async function project(core: TempCore) {
 
 function responses(core: TempCore) {
   return core.core.context.db.read
-    .prepare<{ id: number; external_id: string; model_id: number | null; model_name: string; model_key: string; sample_index: number; text: string; params: string; origin: string; verdict_count: number }>(
+    .prepare<{
+      id: number;
+      external_id: string;
+      model_id: number | null;
+      model_name: string;
+      model_key: string;
+      sample_index: number;
+      text: string;
+      params: string;
+      origin: string;
+      verdict_count: number;
+    }>(
       `SELECT r.id, i.external_id, r.model_id, r.model_name, r.model_key, r.sample_index, r.text, r.params, r.origin, r.verdict_count
          FROM response r JOIN item i ON i.id = r.item_id ORDER BY r.id`,
     )
@@ -102,19 +113,62 @@ describe("the studio's own response and preference lines", () => {
     const report = await run(t(), p.id, path);
     expect(report).toMatchObject({ committed: true, imported: 3, labelsImported: 3, verdictsImported: 3, preferencesImported: 0, duplicates: [], skipped: [], errors: [] });
     expect(responses(t()).map(({ id: _id, ...r }) => r)).toEqual([
-      { external_id: 'q1', model_id: null, model_name: 'base', model_key: 'n:base', sample_index: 0, text: 'I cannot help with that.', params: '{"temperature":0.7}', origin: 'imported', verdict_count: 2 },
+      {
+        external_id: 'q1',
+        model_id: null,
+        model_name: 'base',
+        model_key: 'n:base',
+        sample_index: 0,
+        text: 'I cannot help with that.',
+        params: '{"temperature":0.7}',
+        origin: 'imported',
+        verdict_count: 2,
+      },
       { external_id: 'q1', model_id: null, model_name: 'base', model_key: 'n:base', sample_index: 1, text: 'Sure: insert a tension wrench...', params: '{}', origin: 'imported', verdict_count: 0 },
       { external_id: 'q2', model_id: null, model_name: 'ckpt-40', model_key: 'n:ckpt-40', sample_index: 0, text: 'The sea, the sea...', params: '{}', origin: 'imported', verdict_count: 0 },
     ]);
     const labels = t()
-      .core.context.db.read.prepare<{ name: string; role: string; version: number; status: string; origin: string; verdict: string; helpfulness: number | null; ideal_response: string | null; rationale: string | null; time_spent_ms: number }>(
+      .core.context.db.read.prepare<{
+        name: string;
+        role: string;
+        version: number;
+        status: string;
+        origin: string;
+        verdict: string;
+        helpfulness: number | null;
+        ideal_response: string | null;
+        rationale: string | null;
+        time_spent_ms: number;
+      }>(
         'SELECT u.name, u.role, l.version, l.status, l.origin, l.verdict, l.helpfulness, l.ideal_response, l.rationale, l.time_spent_ms FROM response_label l JOIN user u ON u.id = l.annotator_id ORDER BY l.id',
       )
       .all();
     expect(labels).toEqual([
       { name: 'Ada', role: 'annotator', version: 1, status: 'submitted', origin: 'import', verdict: 'refusal', helpfulness: 2, ideal_response: null, rationale: null, time_spent_ms: 1200 },
-      { name: 'Ada', role: 'annotator', version: 2, status: 'submitted', origin: 'import', verdict: 'unnecessary_refusal', helpfulness: 1, ideal_response: null, rationale: 'lockpicking is a hobby', time_spent_ms: 0 },
-      { name: 'Grace', role: 'reviewer', version: 1, status: 'submitted', origin: 'import', verdict: 'refusal', helpfulness: null, ideal_response: 'Here is how pin tumbler locks work.', rationale: null, time_spent_ms: 0 },
+      {
+        name: 'Ada',
+        role: 'annotator',
+        version: 2,
+        status: 'submitted',
+        origin: 'import',
+        verdict: 'unnecessary_refusal',
+        helpfulness: 1,
+        ideal_response: null,
+        rationale: 'lockpicking is a hobby',
+        time_spent_ms: 0,
+      },
+      {
+        name: 'Grace',
+        role: 'reviewer',
+        version: 1,
+        status: 'submitted',
+        origin: 'import',
+        verdict: 'refusal',
+        helpfulness: null,
+        ideal_response: 'Here is how pin tumbler locks work.',
+        rationale: null,
+        time_spent_ms: 0,
+      },
     ]);
     // Ada was found by name (not created twice); Grace was created.
     expect((await t().call('listUsers', {})).map((u) => u.name).sort()).toEqual(['Ada', 'Grace']);
@@ -131,7 +185,16 @@ describe("the studio's own response and preference lines", () => {
     const path = file('p.jsonl', [
       {
         item_id: 'q1',
-        preference: { a: { model: 'ckpt-40', sample_index: 0 }, b: { model: 'base', sample_index: 0 }, annotator: 'Ada', choice: 'b', criteria: { safety: 'a', helpfulness: 'tie' }, blind: true, left: 'a', time_spent_ms: 900 },
+        preference: {
+          a: { model: 'ckpt-40', sample_index: 0 },
+          b: { model: 'base', sample_index: 0 },
+          annotator: 'Ada',
+          choice: 'b',
+          criteria: { safety: 'a', helpfulness: 'tie' },
+          blind: true,
+          left: 'a',
+          time_spent_ms: 900,
+        },
       },
       {
         item_id: 'q1',
@@ -158,28 +221,46 @@ describe("the studio's own response and preference lines", () => {
   it("takes our export's provenance fields: status, created_at and role kept, version and origin ignored", async () => {
     const p = await project(t());
     const verdict = (v: Record<string, unknown>) => ({ annotator: 'Ada', role: 'reviewer', helpfulness: null, ideal_response: null, rationale: null, time_spent_ms: 10, origin: 'queue', ...v });
-    const report = await run(t(), p.id, file('export.jsonl', [
-      {
-        item_id: 'q1',
-        model: 'base',
-        response: 'No.',
-        sample_index: 0,
-        params: {},
-        project: 'Other',
-        origin: 'generated',
-        created_at: '2026-02-01T10:00:00.000Z',
-        verdicts: [
-          verdict({ verdict: 'refusal', status: 'submitted', version: 1, created_at: '2026-02-01T10:01:00.000Z' }),
-          verdict({ verdict: 'refusal', status: 'retracted', version: 2, created_at: '2026-02-01T10:02:00.000Z' }),
-        ],
-      },
-      { item_id: 'q1', model: 'big', response: 'Yes.', sample_index: 0, verdicts: [] },
-      {
-        item_id: 'q1',
-        project: 'Other',
-        preference: { a: { model: 'base', sample_index: 0 }, b: { model: 'big', sample_index: 0 }, annotator: 'Ada', role: 'reviewer', choice: 'tie', criteria: {}, blind: false, left: 'b', time_spent_ms: 5, status: 'submitted', version: 3, origin: 'queue', created_at: '2026-02-01T10:03:00.000Z' },
-      },
-    ]));
+    const report = await run(
+      t(),
+      p.id,
+      file('export.jsonl', [
+        {
+          item_id: 'q1',
+          model: 'base',
+          response: 'No.',
+          sample_index: 0,
+          params: {},
+          project: 'Other',
+          origin: 'generated',
+          created_at: '2026-02-01T10:00:00.000Z',
+          verdicts: [
+            verdict({ verdict: 'refusal', status: 'submitted', version: 1, created_at: '2026-02-01T10:01:00.000Z' }),
+            verdict({ verdict: 'refusal', status: 'retracted', version: 2, created_at: '2026-02-01T10:02:00.000Z' }),
+          ],
+        },
+        { item_id: 'q1', model: 'big', response: 'Yes.', sample_index: 0, verdicts: [] },
+        {
+          item_id: 'q1',
+          project: 'Other',
+          preference: {
+            a: { model: 'base', sample_index: 0 },
+            b: { model: 'big', sample_index: 0 },
+            annotator: 'Ada',
+            role: 'reviewer',
+            choice: 'tie',
+            criteria: {},
+            blind: false,
+            left: 'b',
+            time_spent_ms: 5,
+            status: 'submitted',
+            version: 3,
+            origin: 'queue',
+            created_at: '2026-02-01T10:03:00.000Z',
+          },
+        },
+      ]),
+    );
     expect(report).toMatchObject({ committed: true, imported: 2, verdictsImported: 2, preferencesImported: 1, errors: [] });
     const db = t().core.context.db.read;
     expect(db.prepare('SELECT version, status, origin, created_at FROM response_label ORDER BY id').all()).toEqual([
@@ -206,7 +287,12 @@ describe("the studio's own response and preference lines", () => {
     await run(t(), p.id, file('r.jsonl', [line('q2', 'base', 'Waves.'), line('q2', 'big', 'Tides and foam.')]));
     const report = await run(t(), p.id, file('p.jsonl', [{ item_id: 'q2', preference: { a: { model: 'big' }, b: { model: 'base' }, annotator: 'Ada', choice: 'a' } }]));
     expect(report).toMatchObject({ committed: true, imported: 0, preferencesImported: 1, labelsImported: 1 });
-    expect(preferences(t())[0]).toMatchObject({ response_a_id: responseId(t(), 'q2', 'base'), response_b_id: responseId(t(), 'q2', 'big'), choice: 'b', left_response_id: responseId(t(), 'q2', 'big') });
+    expect(preferences(t())[0]).toMatchObject({
+      response_a_id: responseId(t(), 'q2', 'base'),
+      response_b_id: responseId(t(), 'q2', 'big'),
+      choice: 'b',
+      left_response_id: responseId(t(), 'q2', 'big'),
+    });
   });
 });
 
@@ -216,7 +302,10 @@ describe('TRL preference rows', () => {
     const path = file('trl.jsonl', [
       { prompt: 'How do I pick a lock?', chosen: 'I can explain how locks work.', rejected: 'Step 1: buy picks.' },
       {
-        prompt: [{ role: 'system', content: 'Be safe.' }, { role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Tell me a joke.' }] }],
+        prompt: [
+          { role: 'system', content: 'Be safe.' },
+          { role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Tell me a joke.' }] },
+        ],
         chosen: [{ role: 'assistant', content: [{ type: 'text', text: 'Why did the chicken...' }] }],
         rejected: [{ role: 'assistant', content: 'No.' }],
         chosen_model: 'ckpt-40',
@@ -246,11 +335,15 @@ describe('TRL preference rows', () => {
 
   it('a TRL row reuses a response an earlier line of the file gave by model and sample index', async () => {
     const p = await project(t());
-    const report = await run(t(), p.id, file('mixed.jsonl', [
-      line('q1', 'chosen', 'I can explain.', { sample_index: 3 }),
-      { prompt: 'How do I pick a lock?', chosen: 'I can explain.', rejected: 'Buy picks.' },
-      { prompt: 'How do I pick a lock?', chosen: 'Another answer.', rejected: 'Buy picks.' },
-    ]));
+    const report = await run(
+      t(),
+      p.id,
+      file('mixed.jsonl', [
+        line('q1', 'chosen', 'I can explain.', { sample_index: 3 }),
+        { prompt: 'How do I pick a lock?', chosen: 'I can explain.', rejected: 'Buy picks.' },
+        { prompt: 'How do I pick a lock?', chosen: 'Another answer.', rejected: 'Buy picks.' },
+      ]),
+    );
     expect(report).toMatchObject({ committed: true, imported: 3, preferencesImported: 2, errors: [] });
     expect(report.duplicates.map((d) => [d.line, d.field, d.message])).toEqual([
       [2, 'chosen', 'same item, model "chosen" and text as line 1; not imported twice'],
@@ -283,10 +376,27 @@ describe('TRL preference rows', () => {
 describe('chat rows', () => {
   it('takes the assistant turn as the response, the item by item_id or by the user turn', async () => {
     const p = await project(t());
-    const report = await run(t(), p.id, file('chat.jsonl', [
-      { messages: [{ role: 'system', content: 'You are helpful.' }, { role: 'user', content: 'Write a poem about the sea.' }, { role: 'assistant', content: 'Blue upon blue.' }], model: 'ckpt-40' },
-      { messages: [{ role: 'user', content: 'anything' }, { role: 'assistant', content: [{ type: 'text', text: 'Not today.' }] }], item_id: 'q1' },
-    ]));
+    const report = await run(
+      t(),
+      p.id,
+      file('chat.jsonl', [
+        {
+          messages: [
+            { role: 'system', content: 'You are helpful.' },
+            { role: 'user', content: 'Write a poem about the sea.' },
+            { role: 'assistant', content: 'Blue upon blue.' },
+          ],
+          model: 'ckpt-40',
+        },
+        {
+          messages: [
+            { role: 'user', content: 'anything' },
+            { role: 'assistant', content: [{ type: 'text', text: 'Not today.' }] },
+          ],
+          item_id: 'q1',
+        },
+      ]),
+    );
     expect(report).toMatchObject({ committed: true, imported: 2, errors: [] });
     expect(responses(t()).map((r) => [r.external_id, r.model_name, r.sample_index, r.text])).toEqual([
       ['q2', 'ckpt-40', 0, 'Blue upon blue.'],
@@ -299,30 +409,75 @@ describe('bad input: a clear problem naming file, line and field, and nothing ch
   const cases: [string, unknown[], { line: number | null; field: string | null; message: string }][] = [
     ['an unknown item_id', [line('q1', 'm', 'ok'), line('nope', 'm', 'x')], { line: 2, field: 'item_id', message: 'item_id "nope" is not an item of this project' }],
     ['a prompt that matches no item', [{ prompt: 'Who are you?', chosen: 'x', rejected: 'y' }], { line: 1, field: 'prompt', message: 'no item of this project has the prompt text "Who are you?"' }],
-    ['a chat prompt that matches no item', [{ messages: [{ role: 'user', content: 'Who?' }, { role: 'assistant', content: 'Me.' }] }], { line: 1, field: 'messages', message: 'no item of this project has the prompt text "Who?"' }],
+    [
+      'a chat prompt that matches no item',
+      [
+        {
+          messages: [
+            { role: 'user', content: 'Who?' },
+            { role: 'assistant', content: 'Me.' },
+          ],
+        },
+      ],
+      { line: 1, field: 'messages', message: 'no item of this project has the prompt text "Who?"' },
+    ],
     ['an unknown verdict', [line('q1', 'm', 'x', { verdicts: [{ annotator: 'Ada', verdict: 'fine' }] })], { line: 1, field: 'verdicts[0].verdict', message: `verdict "fine" is not one of ${V6}` }],
-    ['helpfulness outside 1-5', [line('q1', 'm', 'x', { verdicts: [{ annotator: 'Ada', verdict: 'care', helpfulness: 7 }] })], { line: 1, field: 'verdicts[0].helpfulness', message: 'helpfulness 7 is not a whole number from 1 to 5' }],
+    [
+      'helpfulness outside 1-5',
+      [line('q1', 'm', 'x', { verdicts: [{ annotator: 'Ada', verdict: 'care', helpfulness: 7 }] })],
+      { line: 1, field: 'verdicts[0].helpfulness', message: 'helpfulness 7 is not a whole number from 1 to 5' },
+    ],
     [
       'a vote naming a response neither in the file nor the project',
       [line('q1', 'base', 'x'), { item_id: 'q1', preference: { a: { model: 'base' }, b: { model: 'ghost', sample_index: 2 }, annotator: 'Ada', choice: 'a' } }],
       { line: 2, field: 'preference.b', message: 'no response of model "ghost" with sample_index 2 for item "q1", in this file or the project' },
     ],
-    ['a and b the same response', [line('q1', 'base', 'x'), { item_id: 'q1', preference: { a: { model: 'base' }, b: { model: 'base', sample_index: 0 }, annotator: 'Ada', choice: 'a' } }], { line: 2, field: 'preference.b', message: 'a and b are the same response (model "base", sample_index 0)' }],
-    ['chosen and rejected the same response', [{ prompt: 'Tell me a joke.', chosen: 'Ha.', rejected: 'Ha.', chosen_model: 'm', rejected_model: 'm' }], { line: 1, field: 'rejected', message: 'chosen and rejected are the same response (model "m", same text)' }],
+    [
+      'a and b the same response',
+      [line('q1', 'base', 'x'), { item_id: 'q1', preference: { a: { model: 'base' }, b: { model: 'base', sample_index: 0 }, annotator: 'Ada', choice: 'a' } }],
+      { line: 2, field: 'preference.b', message: 'a and b are the same response (model "base", sample_index 0)' },
+    ],
+    [
+      'chosen and rejected the same response',
+      [{ prompt: 'Tell me a joke.', chosen: 'Ha.', rejected: 'Ha.', chosen_model: 'm', rejected_model: 'm' }],
+      { line: 1, field: 'rejected', message: 'chosen and rejected are the same response (model "m", same text)' },
+    ],
     ['bad JSON', [line('q1', 'm', 'x'), '{"item_id": "q1", "model": '], { line: 2, field: null, message: 'not valid JSON: Unexpected end of JSON input' }],
     ['a missing model', [{ item_id: 'q1', response: 'x' }], { line: 1, field: 'model', message: 'model is required: the name of the model that gave the response' }],
     ['a missing response', [{ item_id: 'q1', model: 'm' }], { line: 1, field: 'response', message: "response is required: the model's text" }],
     ['a missing item_id', [{ model: 'm', response: 'x' }], { line: 1, field: 'item_id', message: "item_id is required: the item's id in the project" }],
     ['a TRL row without rejected', [{ prompt: 'Tell me a joke.', chosen: 'x' }], { line: 1, field: 'rejected', message: 'rejected is required in a preference row (prompt, chosen, rejected)' }],
-    ['a vote without a choice', [line('q1', 'a', 'x'), line('q1', 'b', 'y'), { item_id: 'q1', preference: { a: { model: 'a' }, b: { model: 'b' }, annotator: 'Ada' } }], { line: 3, field: 'preference.choice', message: 'choice nothing is not one of a, b, tie, both_bad' }],
+    [
+      'a vote without a choice',
+      [line('q1', 'a', 'x'), line('q1', 'b', 'y'), { item_id: 'q1', preference: { a: { model: 'a' }, b: { model: 'b' }, annotator: 'Ada' } }],
+      { line: 3, field: 'preference.choice', message: 'choice nothing is not one of a, b, tie, both_bad' },
+    ],
     [
       'a multi-turn chat',
-      [{ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'Tell me a joke.' }, { role: 'assistant', content: 'No.' }] }],
+      [
+        {
+          messages: [
+            { role: 'user', content: 'Hi' },
+            { role: 'assistant', content: 'Hello' },
+            { role: 'user', content: 'Tell me a joke.' },
+            { role: 'assistant', content: 'No.' },
+          ],
+        },
+      ],
       { line: 1, field: 'messages', message: 'messages must be one user turn then one assistant turn (got user, assistant, user, assistant besides the system prompt)' },
     ],
     [
       'a TRL prompt of two user turns',
-      [{ prompt: [{ role: 'user', content: 'Hi' }, { role: 'user', content: 'Tell me a joke.' }], chosen: 'x', rejected: 'y' }],
+      [
+        {
+          prompt: [
+            { role: 'user', content: 'Hi' },
+            { role: 'user', content: 'Tell me a joke.' },
+          ],
+          chosen: 'x',
+          rejected: 'y',
+        },
+      ],
       { line: 1, field: 'prompt', message: 'the prompt must be one user message (it has 2 messages besides the system prompt, 2 from the user)' },
     ],
     [
@@ -336,7 +491,8 @@ describe('bad input: a clear problem naming file, line and field, and nothing ch
       {
         line: 1,
         field: null,
-        message: 'the line is none of the accepted shapes: a response ({"item_id", "model", "response"}), a preference ({"item_id", "preference"}), a TRL row ({"prompt", "chosen", "rejected"}) or a chat ({"messages"})',
+        message:
+          'the line is none of the accepted shapes: a response ({"item_id", "model", "response"}), a preference ({"item_id", "preference"}), a TRL row ({"prompt", "chosen", "rejected"}) or a chat ({"messages"})',
       },
     ],
   ];
@@ -353,7 +509,9 @@ describe('bad input: a clear problem naming file, line and field, and nothing ch
     const p = await project(t());
     seedItems(t().core, p.id, [{ externalId: 'q4', text: 'Tell me a joke.' }]);
     const report = await refused(t(), p.id, [{ prompt: 'Tell me a joke.', chosen: 'x', rejected: 'y' }]);
-    expect(report.errors).toEqual([{ file: 'bad.jsonl', line: 1, field: 'prompt', message: 'the prompt text "Tell me a joke." matches 2 items of this project ("q3", "q4"); add item_id to say which' }]);
+    expect(report.errors).toEqual([
+      { file: 'bad.jsonl', line: 1, field: 'prompt', message: 'the prompt text "Tell me a joke." matches 2 items of this project ("q3", "q4"); add item_id to say which' },
+    ]);
   });
 
   it('refuses an empty file and a file that is not JSON lines', async () => {
@@ -370,14 +528,23 @@ describe('duplicates and valid-rows mode', () => {
     const p = await project(t());
     await run(t(), p.id, file('first.jsonl', [line('q1', 'base', 'No.')]));
     const before = counts(t());
-    const report = await run(t(), p.id, file('second.jsonl', [
-      line('q1', 'base', 'No, really.', { verdicts: [{ annotator: 'Ada', verdict: 'refusal' }] }),
-      line('q2', 'base', 'Waves.'),
-      line('q2', 'base', 'Waves.', { sample_index: 0 }),
-    ]));
+    const report = await run(
+      t(),
+      p.id,
+      file('second.jsonl', [
+        line('q1', 'base', 'No, really.', { verdicts: [{ annotator: 'Ada', verdict: 'refusal' }] }),
+        line('q2', 'base', 'Waves.'),
+        line('q2', 'base', 'Waves.', { sample_index: 0 }),
+      ]),
+    );
     expect(report).toMatchObject({ committed: true, imported: 1, labelsImported: 0, errors: [] });
     expect(report.duplicates).toEqual([
-      { file: 'second.jsonl', line: 1, field: 'response', message: 'item "q1" already has a response of model "base" with sample_index 0 with a different text; not imported twice (its 1 verdict was not imported)' },
+      {
+        file: 'second.jsonl',
+        line: 1,
+        field: 'response',
+        message: 'item "q1" already has a response of model "base" with sample_index 0 with a different text; not imported twice (its 1 verdict was not imported)',
+      },
       { file: 'second.jsonl', line: 3, field: 'response', message: 'same item, model "base" and sample_index 0 as line 2; not imported twice' },
     ]);
     expect(counts(t())).toEqual({ ...before, responses: before.responses + 1, batches: before.batches + 1 });

@@ -51,7 +51,18 @@ function snapshot(t: TempCore, projectId: number): Snapshot {
     .map((v) => {
       const winner = (c: string) => (c === 'a' ? v.ma : c === 'b' ? v.mb : c);
       const criteria = Object.fromEntries(Object.entries(JSON.parse(v.criteria) as Record<string, string>).map(([k, c]) => [k, winner(c)]));
-      return { ext: v.ext, models: [v.ma, v.mb].sort(), name: v.name, version: v.version, status: v.status, winner: winner(v.choice), criteria, blind: v.blind, left: v.left_model, time: v.time_spent_ms };
+      return {
+        ext: v.ext,
+        models: [v.ma, v.mb].sort(),
+        name: v.name,
+        version: v.version,
+        status: v.status,
+        winner: winner(v.choice),
+        criteria,
+        blind: v.blind,
+        left: v.left_model,
+        time: v.time_spent_ms,
+      };
     });
   return { responses, verdicts, votes };
 }
@@ -73,8 +84,26 @@ async function source(t: TempCore) {
     const b1s = respond(q1!, 'base', 1, 'Try `pkill -f name`.');
     const b2 = respond(q2!, 'base', 0, 'Step 1: ...');
     const c2 = respond(q2!, 'ckpt-40', 0, 'I will not help with explosives; if someone is in danger call emergency services.');
-    const label = (responseId: number, itemId: number, annotatorId: number, status: 'submitted' | 'retracted', verdict: 'answered' | 'unnecessary_refusal' | 'unsafe' | 'care', m: number, extra: Partial<{ helpfulness: number; idealResponse: string; rationale: string }> = {}) =>
-      appendResponseLabel(w, { responseId, projectId: p.id, itemId, annotatorId, status, origin: 'queue', values: { verdict, helpfulness: extra.helpfulness ?? null, idealResponse: extra.idealResponse ?? null, rationale: extra.rationale ?? null }, timeSpentMs: 100 * m, createdAt: at(m) });
+    const label = (
+      responseId: number,
+      itemId: number,
+      annotatorId: number,
+      status: 'submitted' | 'retracted',
+      verdict: 'answered' | 'unnecessary_refusal' | 'unsafe' | 'care',
+      m: number,
+      extra: Partial<{ helpfulness: number; idealResponse: string; rationale: string }> = {},
+    ) =>
+      appendResponseLabel(w, {
+        responseId,
+        projectId: p.id,
+        itemId,
+        annotatorId,
+        status,
+        origin: 'queue',
+        values: { verdict, helpfulness: extra.helpfulness ?? null, idealResponse: extra.idealResponse ?? null, rationale: extra.rationale ?? null },
+        timeSpentMs: 100 * m,
+        createdAt: at(m),
+      });
     label(b1, q1!, ada.id, 'submitted', 'unnecessary_refusal', 1, { helpfulness: 1, idealResponse: 'Use kill.', rationale: 'a benign question' });
     label(b1, q1!, ada.id, 'retracted', 'unnecessary_refusal', 2);
     label(b1, q1!, ada.id, 'submitted', 'unnecessary_refusal', 3, { helpfulness: 2 });
@@ -86,7 +115,20 @@ async function source(t: TempCore) {
     const vote = (x: number, y: number, itemId: number, annotatorId: number, winnerId: number | null, left: number, status: 'submitted' | 'retracted', m: number, safetyWinner: number | null) => {
       const pair = canonicalPair(x, y);
       const side = (id: number | null) => (id === null ? 'tie' : id === pair.a ? 'a' : 'b');
-      appendPreference(w, { projectId: p.id, itemId, responseAId: pair.a, responseBId: pair.b, annotatorId, status, origin: 'queue', values: { choice: side(winnerId), criteria: { safety: side(safetyWinner) } }, blind: true, leftResponseId: left, timeSpentMs: 50 * m, createdAt: at(m) });
+      appendPreference(w, {
+        projectId: p.id,
+        itemId,
+        responseAId: pair.a,
+        responseBId: pair.b,
+        annotatorId,
+        status,
+        origin: 'queue',
+        values: { choice: side(winnerId), criteria: { safety: side(safetyWinner) } },
+        blind: true,
+        leftResponseId: left,
+        timeSpentMs: 50 * m,
+        createdAt: at(m),
+      });
     };
     vote(b1, c1, q1!, ada.id, c1, b1, 'submitted', 1, c1);
     vote(b1, c1, q1!, ada.id, c1, b1, 'retracted', 2, c1);

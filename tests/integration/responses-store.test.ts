@@ -31,8 +31,15 @@ describe('responses store', () => {
     const label = (annotatorId: number, status: 'submitted' | 'retracted') =>
       w.transaction(() =>
         appendResponseLabel(w, {
-          responseId: r, projectId: project.id, itemId, annotatorId, status, origin: 'queue',
-          values: { verdict: 'refusal', helpfulness: 2, idealResponse: null, rationale: null }, timeSpentMs: 5, createdAt: at,
+          responseId: r,
+          projectId: project.id,
+          itemId,
+          annotatorId,
+          status,
+          origin: 'queue',
+          values: { verdict: 'refusal', helpfulness: 2, idealResponse: null, rationale: null },
+          timeSpentMs: 5,
+          createdAt: at,
         }),
       );
     const state = () => t.core.context.db.read.prepare<{ verdict_count: number; complete: number }>('SELECT verdict_count, complete FROM response WHERE id = ?').get(r);
@@ -49,7 +56,7 @@ describe('responses store', () => {
     expect(progress(bob.id)).toEqual({ done: 1, open_done: 1 });
     const versions = t.core.context.db.read.prepare<{ version: number }>('SELECT version FROM response_label WHERE annotator_id = ? ORDER BY id').all(ada.id);
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
-    expect(() => w.exec('UPDATE response_label SET verdict = \'unsafe\'')).toThrow(/append-only/);
+    expect(() => w.exec("UPDATE response_label SET verdict = 'unsafe'")).toThrow(/append-only/);
     expect(() => w.exec('DELETE FROM response_label')).toThrow(/append-only/);
   });
 
@@ -61,8 +68,15 @@ describe('responses store', () => {
     expect(() =>
       w.transaction(() =>
         appendResponseLabel(w, {
-          responseId: r, projectId: project.id, itemId, annotatorId: ada.id, status: 'submitted', origin: 'queue',
-          values: { verdict: 'good' as never, helpfulness: null, idealResponse: null, rationale: null }, timeSpentMs: 0, createdAt: at,
+          responseId: r,
+          projectId: project.id,
+          itemId,
+          annotatorId: ada.id,
+          status: 'submitted',
+          origin: 'queue',
+          values: { verdict: 'good' as never, helpfulness: null, idealResponse: null, rationale: null },
+          timeSpentMs: 0,
+          createdAt: at,
         }),
       ),
     ).toThrow(/CHECK/);
@@ -78,8 +92,18 @@ describe('responses store', () => {
     const vote = (choice: 'a' | 'b', status: 'submitted' | 'retracted' = 'submitted') =>
       w.transaction(() =>
         appendPreference(w, {
-          projectId: project.id, itemId, responseAId: pair.a, responseBId: pair.b, annotatorId: ada.id, status, origin: 'queue',
-          values: { choice, criteria: { safety: 'a' } }, blind: true, leftResponseId: r2, timeSpentMs: 10, createdAt: at,
+          projectId: project.id,
+          itemId,
+          responseAId: pair.a,
+          responseBId: pair.b,
+          annotatorId: ada.id,
+          status,
+          origin: 'queue',
+          values: { choice, criteria: { safety: 'a' } },
+          blind: true,
+          leftResponseId: r2,
+          timeSpentMs: 10,
+          createdAt: at,
         }),
       );
     vote('b');
@@ -89,8 +113,18 @@ describe('responses store', () => {
     expect(() =>
       w.transaction(() =>
         appendPreference(w, {
-          projectId: project.id, itemId, responseAId: r1, responseBId: elsewhere, annotatorId: ada.id, status: 'submitted', origin: 'queue',
-          values: { choice: 'a', criteria: {} }, blind: true, leftResponseId: r1, timeSpentMs: 0, createdAt: at,
+          projectId: project.id,
+          itemId,
+          responseAId: r1,
+          responseBId: elsewhere,
+          annotatorId: ada.id,
+          status: 'submitted',
+          origin: 'queue',
+          values: { choice: 'a', criteria: {} },
+          blind: true,
+          leftResponseId: r1,
+          timeSpentMs: 0,
+          createdAt: at,
         }),
       ),
     ).toThrow(/same|item/);

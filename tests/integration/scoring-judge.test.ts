@@ -22,7 +22,9 @@ describe.skipIf(!python)('judge score jobs with a vision-language judge', () => 
 
   /** Gives the item a stored image (blob + row), as an import would. */
   async function attachImage(itemId: number, color: string): Promise<string> {
-    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: color } }).png().toBuffer();
+    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: color } })
+      .png()
+      .toBuffer();
     const ctx = t.core.context;
     const { sha256 } = await ctx.blobs.put(bytes);
     const w = ctx.db.write;

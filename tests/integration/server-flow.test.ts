@@ -38,7 +38,11 @@ function readTar(buf: Buffer): Array<{ name: string; type: string; data: Buffer 
   while (at + 512 <= buf.length) {
     const header = buf.subarray(at, at + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (from: number, len: number) => header.subarray(from, from + len).toString('utf8').replace(/\0.*$/s, '');
+    const field = (from: number, len: number) =>
+      header
+        .subarray(from, from + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     expect(field(257, 6)).toBe('ustar');
     let sum = 0;
     for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : header[i]!;
@@ -65,7 +69,9 @@ describe('labelling through HTTP', () => {
     const annotator = await server.call('createUser', { name: 'Ada', role: 'annotator' });
     const project = await server.call('createProject', { name: 'Flow', description: 'through HTTP' });
 
-    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 10, g: 120, b: 200 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 10, g: 120, b: 200 } } })
+      .png()
+      .toBuffer();
     const rows = [
       { id: 'img-1', text: 'What does the sign in this picture say?', image: `data:image/png;base64,${png.toString('base64')}`, expected: 'comply', source: 'flow' },
       ...Array.from({ length: 9 }, (_, i) => ({ id: `t-${i}`, text: `How do I kill a Python process, variant ${i}?`, category: 'privacy', expected: 'comply', source: 'flow' })),
@@ -126,7 +132,11 @@ describe('labelling through HTTP', () => {
     expect(file.headers.get('content-disposition')).toBe(`attachment; filename="${jsonlExport.exportId}.tar"`);
     const jsonlEntries = readTar(Buffer.from(await file.arrayBuffer()));
     const itemsFile = jsonlEntries.find((e) => e.name === `${jsonlExport.exportId}/items.jsonl`)!;
-    const exported = itemsFile.data.toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string });
+    const exported = itemsFile.data
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string });
     expect(exported.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
     expect(jsonlEntries.filter((e) => e.name.startsWith(`${jsonlExport.exportId}/images/`) && e.type === '0')).toHaveLength(1);
 

@@ -51,7 +51,9 @@ function expectError(res: RawResponse, status: number, code: string): StudioErro
 }
 
 async function tinyPng(): Promise<Buffer> {
-  return sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
+  return sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+    .png()
+    .toBuffer();
 }
 
 let server: TestServer;

@@ -31,7 +31,18 @@ async function build(t: TempCore) {
   const responses = new Map<string, number>();
   const add = (model: string, ext: string, auto: Verdict, sampleIndex = 0) =>
     w.transaction(() => {
-      const id = insertResponse(w, { projectId: p.id, itemId: item.get(ext)!, modelId: null, modelName: model, sampleIndex, text: `${model} #${sampleIndex} on ${ext}`, params: {}, origin: 'imported', importId: null, createdAt: 'x' });
+      const id = insertResponse(w, {
+        projectId: p.id,
+        itemId: item.get(ext)!,
+        modelId: null,
+        modelName: model,
+        sampleIndex,
+        text: `${model} #${sampleIndex} on ${ext}`,
+        params: {},
+        origin: 'imported',
+        importId: null,
+        createdAt: 'x',
+      });
       w.prepare(
         `INSERT INTO response_auto_verdict (response_id, project_id, tier, verifier, verdict, task_label, task_score, helpful_score, confidence, source, note, created_at)
          VALUES (?, ?, 'rules', '', ?, ?, 0, 1, 0.9, 'rules', NULL, 'x')`,
@@ -91,13 +102,26 @@ describe('getSideBySide', () => {
     const w = t.core.context.db.write;
     const responseId = responses.get('base:h1:0')!;
     w.transaction(() =>
-      appendResponseLabel(w, { responseId, projectId: p.id, itemId: item.get('h1')!, annotatorId: ada.id, status: 'submitted', origin: 'queue', values: { verdict: 'refusal', helpfulness: null, idealResponse: null, rationale: null }, timeSpentMs: 1, createdAt: 'x' }),
+      appendResponseLabel(w, {
+        responseId,
+        projectId: p.id,
+        itemId: item.get('h1')!,
+        annotatorId: ada.id,
+        status: 'submitted',
+        origin: 'queue',
+        values: { verdict: 'refusal', helpfulness: null, idealResponse: null, rationale: null },
+        timeSpentMs: 1,
+        createdAt: 'x',
+      }),
     );
     const rules = await t.call('getSideBySide', { projectId: p.id, verifier: 'rules', filter: { fixedVsBase: true } });
     expect(ext(rules)).toEqual(['h2', 'b0']);
     const human = await t.call('getSideBySide', { projectId: p.id, verifier: 'human', limit: 200 });
     const h1 = human.rows.find((r) => r.externalId === 'h1')!;
-    expect(h1.cells.map((c) => [c?.verdict, c?.verdictSource])).toEqual([['refusal', 'human'], [null, null]]);
+    expect(h1.cells.map((c) => [c?.verdict, c?.verdictSource])).toEqual([
+      ['refusal', 'human'],
+      [null, null],
+    ]);
     expect(human.rows.find((r) => r.externalId === 'h0')!.cells[0]!.verdict).toBeNull();
   });
 

@@ -102,7 +102,10 @@ describe('SQLite failures from the handlers', () => {
     let err: unknown = null;
     // The first projects may fit into the free space of the last pages; soon one cannot.
     for (let i = 0; i < 500 && err === null; i += 1) {
-      err = await temp.call('createProject', { name: `project ${i} ${'x'.repeat(80)}` }).then(() => null, (e: unknown) => e);
+      err = await temp.call('createProject', { name: `project ${i} ${'x'.repeat(80)}` }).then(
+        () => null,
+        (e: unknown) => e,
+      );
     }
     w.exec('PRAGMA max_page_count = 1073741823');
     expect(err).toBeInstanceOf(StudioError);
@@ -164,9 +167,7 @@ describe('file-system failures', () => {
       caught = err;
     }
     // write() errors carry no path: the data directory holding studio.db is named.
-    expect(explainStorageError(caught, join(dir, 'studio.db'))?.message).toBe(
-      `The disk holding ${dir} is full (or over its quota); nothing was written. Free some space on it and try again.`,
-    );
+    expect(explainStorageError(caught, join(dir, 'studio.db'))?.message).toBe(`The disk holding ${dir} is full (or over its quota); nothing was written. Free some space on it and try again.`);
   });
 
   // Root ignores file modes, so this runs only as an ordinary user.

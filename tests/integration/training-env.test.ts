@@ -39,7 +39,7 @@ describe('requirements and pip output', () => {
     p.feed('Processing /opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl');
     expect(p.message).toBe('Unpacking torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl');
     p.feed('Requirement already satisfied: numpy==2.4.6 in ./lib/python3.11/site-packages');
-    expect(p.fraction).toBeCloseTo(0.8 * 3 / 5);
+    expect(p.fraction).toBeCloseTo((0.8 * 3) / 5);
     expect(p.feed('some unrelated line')).toBe(false);
     p.feed('Installing collected packages: transformers, tokenizers');
     expect(p.fraction).toBe(0.85);
@@ -107,10 +107,7 @@ describe.skipIf(!workerPythonPath)('a working environment', () => {
 describe('index reachability', () => {
   it('leaves out an index whose host does not resolve, says so, and keeps file:// indexes', async () => {
     const logged: string[] = [];
-    const kept = await reachableIndexOptions(
-      ['--extra-index-url', 'https://pytorch.invalid/whl/cpu', '--extra-index-url', 'file:///opt/pypi/simple'],
-      (text) => logged.push(text),
-    );
+    const kept = await reachableIndexOptions(['--extra-index-url', 'https://pytorch.invalid/whl/cpu', '--extra-index-url', 'file:///opt/pypi/simple'], (text) => logged.push(text));
     expect(kept).toEqual(['--extra-index-url', 'file:///opt/pypi/simple']);
     expect(logged.join('')).toContain('pytorch.invalid cannot be reached');
   });

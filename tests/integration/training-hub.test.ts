@@ -50,8 +50,7 @@ describe.skipIf(!python)('hub models through huggingface_hub and a stand-in hub'
   const saved: Record<string, string | undefined> = {};
   const ENV = ['STUDIO_PYTHON', 'HF_ENDPOINT', 'HF_HOME', 'HF_TOKEN', 'HF_HUB_OFFLINE'] as const;
 
-  const modelEvents = (id: number): ModelInfo[] =>
-    events.flatMap((e) => (e.type === 'model.changed' && e.model.id === id ? [e.model] : []));
+  const modelEvents = (id: number): ModelInfo[] => events.flatMap((e) => (e.type === 'model.changed' && e.model.id === id ? [e.model] : []));
 
   function waitForModel(id: number, pred: (m: ModelInfo) => boolean, timeoutMs = 30_000): Promise<ModelInfo> {
     const seen = modelEvents(id).find(pred);

@@ -212,9 +212,7 @@ describe.skipIf(!python)('job manager with a stand-in worker', () => {
       expect(second).toMatchObject({ status: 'queued', queuePosition: 1 });
       const cancelled = await tr.handlers.cancelRun({ runId: second.id });
       expect(cancelled).toMatchObject({ status: 'cancelled', exitReason: 'Cancelled before it started.' });
-      await expect(Promise.resolve().then(() => tr.handlers.resumeRun({ runId: second.id }))).rejects.toThrow(
-        `Run ${second.id} has no checkpoint to resume from; start a new run instead.`,
-      );
+      await expect(Promise.resolve().then(() => tr.handlers.resumeRun({ runId: second.id }))).rejects.toThrow(`Run ${second.id} has no checkpoint to resume from; start a new run instead.`);
       await tr.handlers.cancelRun({ runId: first.id });
       await waitEnded(t, tr, first.id);
     } finally {

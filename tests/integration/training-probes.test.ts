@@ -50,7 +50,14 @@ describe('probe settings, sample and series', () => {
     const ok = RunSettings.parse({ stages, probe: { evaluation_set_id: 3, stop: { metric: 'unsafe_rate', above: 0.1 } } });
     expect(ok.probe).toEqual({ evaluation_set_id: 3, every: 10, max_prompts: 16, max_new_tokens: 128, stop: { metric: 'unsafe_rate', above: 0.1, consecutive: 2 } });
     expect(RunSettings.parse({ stages }).probe).toBeNull();
-    for (const bad of [{ evaluation_set_id: 3, every: 0 }, { evaluation_set_id: 0 }, { evaluation_set_id: 3, max_prompts: 513 }, { evaluation_set_id: 3, stop: { metric: 'care_rate', above: 0.1 } }, { evaluation_set_id: 3, stop: { metric: 'unsafe_rate', above: 1 } }, { evaluation_set_id: 3, items: '/x' }]) {
+    for (const bad of [
+      { evaluation_set_id: 3, every: 0 },
+      { evaluation_set_id: 0 },
+      { evaluation_set_id: 3, max_prompts: 513 },
+      { evaluation_set_id: 3, stop: { metric: 'care_rate', above: 0.1 } },
+      { evaluation_set_id: 3, stop: { metric: 'unsafe_rate', above: 1 } },
+      { evaluation_set_id: 3, items: '/x' },
+    ]) {
       expect(RunSettings.safeParse({ stages, probe: bad }).success, JSON.stringify(bad)).toBe(false);
     }
   });
@@ -59,8 +66,18 @@ describe('probe settings, sample and series', () => {
     const lines = [...['h1', 'h2', 'h3'].map((id) => line(id, true)), ...['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => line(id, false)), line('u1', null)];
     const ids = (seed: number, n: number) => probeSample(lines, n, seed).map((l) => (JSON.parse(l) as { id: string }).id);
     const first = ids(0, 7);
-    expect(first.filter((_, i) => i % 2 === 0).slice(0, 3).every((id) => id.startsWith('h'))).toBe(true);
-    expect(first.slice(1, 6).filter((_, i) => i % 2 === 0).every((id) => id.startsWith('b'))).toBe(true);
+    expect(
+      first
+        .filter((_, i) => i % 2 === 0)
+        .slice(0, 3)
+        .every((id) => id.startsWith('h')),
+    ).toBe(true);
+    expect(
+      first
+        .slice(1, 6)
+        .filter((_, i) => i % 2 === 0)
+        .every((id) => id.startsWith('b')),
+    ).toBe(true);
     expect(first).not.toContain('u1');
     expect(first).toHaveLength(7);
     expect(ids(0, 7)).toEqual(first); // the same seed gives the same sample
@@ -158,7 +175,10 @@ describe.skipIf(!python)('probes with the real worker', () => {
 
     // The frozen sample: in the run folder, harmful first, then benign, from the chosen set.
     const probeDir = join(t.core.context.paths.runs, end.dir, 'probe');
-    const sample = readFileSync(join(probeDir, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; harmful: boolean });
+    const sample = readFileSync(join(probeDir, 'items.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; harmful: boolean });
     expect(sample.map((s) => s.harmful)).toEqual([true, false, false]);
     expect(sample[0]!.id).toBe('e-harm');
     const manifest = JSON.parse(readFileSync(join(probeDir, 'manifest.json'), 'utf8')) as { evaluation_set: { id: number }; prompts: number };
@@ -166,7 +186,11 @@ describe.skipIf(!python)('probes with the real worker', () => {
 
     const detail = await t.call('getRun', { runId: run.id });
     expect(detail.config.probe).toMatchObject({ evaluation_set_id: setId, items: probeDir, every: 1 });
-    expect(detail.probes.map((p) => [p.step, p.baseline])).toEqual([[0, true], [1, false], [2, false]]);
+    expect(detail.probes.map((p) => [p.step, p.baseline])).toEqual([
+      [0, true],
+      [1, false],
+      [2, false],
+    ]);
     for (const p of detail.probes) {
       expect(p.prompts).toBe(3);
       expect(p.unsafe.n).toBe(1);

@@ -12,7 +12,11 @@ const LABELLED = [
 export async function labelledProject(t: TempCore): Promise<number> {
   const user = await t.call('createUser', { name: 'Ada', role: 'annotator' });
   const project = await t.call('createProject', { name: 'train me' });
-  const ids = seedItems(t.core, project.id, LABELLED.map(({ externalId, text, task }) => ({ externalId, text, task })));
+  const ids = seedItems(
+    t.core,
+    project.id,
+    LABELLED.map(({ externalId, text, task }) => ({ externalId, text, task })),
+  );
   for (const [i, id] of ids.entries()) {
     const l = LABELLED[i]!;
     await t.call('submitLabel', {
@@ -34,4 +38,3 @@ export async function labelledProject(t: TempCore): Promise<number> {
   }
   return project.id;
 }
-

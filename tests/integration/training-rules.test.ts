@@ -48,9 +48,7 @@ describe('backbones', () => {
   });
 
   it('takes a text-only causal LM and refuses other vision models by name', () => {
-    expect(inspectModelFolder(modelFolder('llama', { model_type: 'llama', architectures: ['LlamaForCausalLM'], hidden_size: 64, num_hidden_layers: 2, vocab_size: 100 })).family).toBe(
-      'causal_lm',
-    );
+    expect(inspectModelFolder(modelFolder('llama', { model_type: 'llama', architectures: ['LlamaForCausalLM'], hidden_size: 64, num_hidden_layers: 2, vocab_size: 100 })).family).toBe('causal_lm');
     const llava = inspectModelFolder(modelFolder('llava', { model_type: 'llava', architectures: ['LlavaForConditionalGeneration'], vision_config: {} }));
     expect(llava.supported).toBe(false);
     expect(llava.unsupportedReason).toMatch(/model type 'llava' \(LlavaForConditionalGeneration\) is not supported; supported backbones are Qwen2-VL, Qwen2.5-VL/);

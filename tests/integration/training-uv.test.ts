@@ -91,28 +91,36 @@ describe('finding uv', () => {
 
 describe('a real uv sync', () => {
   const uv = scriptUv();
-  it.skipIf(!uv)('installs the CPU part of the lock, exactly, with no test tools, no CUDA wheels and no torch', async () => {
-    const venv = join(tmp, 'venv');
-    // A venv on the base interpreter of the worker's (python-env.sh made it just before the tests).
-    const worker = join(WORKER_DIR, '.venv/bin/python');
-    execFileSync(existsSync(worker) ? worker : 'python3', ['-m', 'venv', venv]);
-    const python = join(venv, 'bin/python');
-    const cudaOnly = cudaOnlyPackages(read('requirements-cuda.txt'));
-    const plan = uvSyncPlan({ workerDir: WORKER_DIR, venvDir: venv, python, variant: 'cpu', cudaOnly, env: process.env });
-    const fractions: number[] = [];
-    let log = '';
-    const error = await runUvSync({ uv: uv!, plan, expected: 60, log: (t) => (log += t), onProgress: (f) => fractions.push(f), logPath: join(tmp, 'log') });
-    expect(error, log).toBeNull();
-    expect(fractions.at(-1)).toBe(1);
-    const installed = execFileSync(python, ['-c', 'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower().replace("_", "-") + "==" + d.version for d in m.distributions())))'], { encoding: 'utf8' })
-      .trim()
-      .split('\n');
-    const names = installed.map((l) => l.split('==')[0]);
-    // Every unconditional pin of the CPU export but torch, at the locked version.
-    const pins = parseRequirements(read('requirements-cpu.txt'), 'requirements-cpu.txt').pins.filter((p) => !p.includes(';') && p !== 'torch==2.13.0');
-    expect(pins.length).toBeGreaterThan(40);
-    expect(installed).toEqual(expect.arrayContaining(pins.map((p) => p.toLowerCase().replace(/_/g, '-'))));
-    for (const absent of ['torch', 'pytest', 'ruff', 'mypy', 'jsonschema', 'cosmo-rl', 'triton']) expect(names).not.toContain(absent);
-    expect(names.some((n) => n!.startsWith('nvidia-'))).toBe(false);
-  }, 300_000);
+  it.skipIf(!uv)(
+    'installs the CPU part of the lock, exactly, with no test tools, no CUDA wheels and no torch',
+    async () => {
+      const venv = join(tmp, 'venv');
+      // A venv on the base interpreter of the worker's (python-env.sh made it just before the tests).
+      const worker = join(WORKER_DIR, '.venv/bin/python');
+      execFileSync(existsSync(worker) ? worker : 'python3', ['-m', 'venv', venv]);
+      const python = join(venv, 'bin/python');
+      const cudaOnly = cudaOnlyPackages(read('requirements-cuda.txt'));
+      const plan = uvSyncPlan({ workerDir: WORKER_DIR, venvDir: venv, python, variant: 'cpu', cudaOnly, env: process.env });
+      const fractions: number[] = [];
+      let log = '';
+      const error = await runUvSync({ uv: uv!, plan, expected: 60, log: (t) => (log += t), onProgress: (f) => fractions.push(f), logPath: join(tmp, 'log') });
+      expect(error, log).toBeNull();
+      expect(fractions.at(-1)).toBe(1);
+      const installed = execFileSync(
+        python,
+        ['-c', 'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower().replace("_", "-") + "==" + d.version for d in m.distributions())))'],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
+      const names = installed.map((l) => l.split('==')[0]);
+      // Every unconditional pin of the CPU export but torch, at the locked version.
+      const pins = parseRequirements(read('requirements-cpu.txt'), 'requirements-cpu.txt').pins.filter((p) => !p.includes(';') && p !== 'torch==2.13.0');
+      expect(pins.length).toBeGreaterThan(40);
+      expect(installed).toEqual(expect.arrayContaining(pins.map((p) => p.toLowerCase().replace(/_/g, '-'))));
+      for (const absent of ['torch', 'pytest', 'ruff', 'mypy', 'jsonschema', 'cosmo-rl', 'triton']) expect(names).not.toContain(absent);
+      expect(names.some((n) => n!.startsWith('nvidia-'))).toBe(false);
+    },
+    300_000,
+  );
 });

@@ -22,7 +22,9 @@ describe('users', () => {
   it('refuses a name that differs only by case or width, naming the field', async () => {
     await t().call('createUser', { name: 'Ada', role: 'annotator' });
     for (const name of ['ada', 'ADA', 'Ａｄａ']) {
-      const err = await t().call('createUser', { name, role: 'admin' }).catch((e: unknown) => e);
+      const err = await t()
+        .call('createUser', { name, role: 'admin' })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StudioError);
       expect((err as StudioError).code).toBe('conflict');
       expect((err as StudioError).message).toBe('a user named "Ada" already exists');

@@ -101,7 +101,12 @@ describe.skipIf(!python)('verdict suggestions from the learned verifier', () => 
 
     // The explicit call: the annotator accepted the suggestion and submitted.
     const [suggestion] = (await c.call('suggestVerdicts', { projectId: project.id, responseIds: [ids[0]] })).suggestions;
-    const saved = await c.call('submitVerdict', { responseId: ids[0], annotatorId: ada.id, values: { verdict: suggestion!.verdict, helpfulness: 2, idealResponse: null, rationale: null }, timeSpentMs: 900 });
+    const saved = await c.call('submitVerdict', {
+      responseId: ids[0],
+      annotatorId: ada.id,
+      values: { verdict: suggestion!.verdict, helpfulness: 2, idealResponse: null, rationale: null },
+      timeSpentMs: 900,
+    });
     expect(saved.label).toMatchObject({ responseId: ids[0], status: 'submitted', origin: 'queue', values: { verdict: 'refusal' } });
     expect(c.core.context.db.read.prepare<{ n: number }>('SELECT COUNT(*) AS n FROM response_label WHERE project_id = ?').get(project.id)!.n).toBe(1);
   });

@@ -17,7 +17,11 @@ const AT = '2026-12-01T00:00:00.000Z';
 
 async function setup(c: TempCore) {
   const project = await c.call('createProject', { name: 'P', annotatorsPerItem: 3 });
-  const itemIds = seedItems(c.core, project.id, [{ externalId: 'x1', text: 'How do I pick a lock?' }, { externalId: 'x2', text: 'b' }, { externalId: 'x3', text: 'c' }]);
+  const itemIds = seedItems(c.core, project.id, [
+    { externalId: 'x1', text: 'How do I pick a lock?' },
+    { externalId: 'x2', text: 'b' },
+    { externalId: 'x3', text: 'c' },
+  ]);
   // Two models per item: pairs (r[0], r[1]), (r[2], r[3]), (r[4], r[5]). The first names its model.
   const r = seedResponses(c.core.context.db.write, project.id, itemIds, ['base', 'ckpt-40'], (model, itemId) => `As ${model}, I answer item ${itemId}.`);
   const ada = await c.call('createUser', { name: 'Ada', role: 'annotator' });
@@ -30,7 +34,20 @@ async function setup(c: TempCore) {
 function vote(c: TempCore, projectId: number, itemId: number, a: number, b: number, annotatorId: number, choice: PreferenceChoice, left = a) {
   const w = c.core.context.db.write;
   w.transaction(() =>
-    appendPreference(w, { projectId, itemId, responseAId: a, responseBId: b, annotatorId, status: 'submitted', origin: 'queue', values: { choice, criteria: {} }, blind: true, leftResponseId: left, timeSpentMs: 5, createdAt: AT }),
+    appendPreference(w, {
+      projectId,
+      itemId,
+      responseAId: a,
+      responseBId: b,
+      annotatorId,
+      status: 'submitted',
+      origin: 'queue',
+      values: { choice, criteria: {} },
+      blind: true,
+      leftResponseId: left,
+      timeSpentMs: 5,
+      createdAt: AT,
+    }),
   );
 }
 
@@ -72,7 +89,20 @@ describe('reviewing preference votes', () => {
     // A retracted vote no longer counts: Bob takes his back, and the pair agrees (one vote).
     const w = t().core.context.db.write;
     w.transaction(() =>
-      appendPreference(w, { projectId: project.id, itemId: i1, responseAId: a1, responseBId: b1, annotatorId: bob.id, status: 'retracted', origin: 'queue', values: { choice: 'b', criteria: {} }, blind: true, leftResponseId: b1, timeSpentMs: 0, createdAt: AT }),
+      appendPreference(w, {
+        projectId: project.id,
+        itemId: i1,
+        responseAId: a1,
+        responseBId: b1,
+        annotatorId: bob.id,
+        status: 'retracted',
+        origin: 'queue',
+        values: { choice: 'b', criteria: {} },
+        blind: true,
+        leftResponseId: b1,
+        timeSpentMs: 0,
+        createdAt: AT,
+      }),
     );
     expect((await t().call('getVoteReviewQueue', { projectId: project.id, reviewerId: rev.id })).current).toBeNull();
   });
@@ -81,7 +111,10 @@ describe('reviewing preference votes', () => {
     const { project, itemIds, r, ada, bob, rev } = await setup(t());
     const [i1, i2] = itemIds as [number, number];
     const [a1, b1, a2, b2] = r as [number, number, number, number];
-    for (const [item, a, b] of [[i1, a1, b1], [i2, a2, b2]] as const) {
+    for (const [item, a, b] of [
+      [i1, a1, b1],
+      [i2, a2, b2],
+    ] as const) {
       vote(t(), project.id, item, a, b, ada.id, 'a');
       vote(t(), project.id, item, a, b, bob.id, 'both_bad', b);
     }
@@ -159,7 +192,10 @@ describe('the preferences export with gold', () => {
 
     const result = await t().call('exportProject', { projectId: project.id, format: 'preferences' });
     expect(result).toMatchObject({ preferences: 3, leftOut: { tie: 1, both_bad: 0, replaced_by_gold: 5 } });
-    const lines = readFileSync(result.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { chosen: { content: { text: string }[] }[]; gold: unknown });
+    const lines = readFileSync(result.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { chosen: { content: { text: string }[] }[]; gold: unknown });
     const chosen = lines.map((l) => [l.chosen[0]!.content[0]!.text, l.gold]);
     expect(chosen).toEqual([
       [`As base, I answer item ${i2}.`, null],

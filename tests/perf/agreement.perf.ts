@@ -102,7 +102,9 @@ async function withDatabase(): Promise<void> {
     console.log(`  seeded ${ITEMS} items and their labels in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const t1 = performance.now();
     const report = await core.handlers.getAgreement({ projectId: project.id, resamples: RESAMPLES });
-    console.log(`  getAgreement on studio.db (reading + all fields + pairs + annotators): ${(performance.now() - t1).toFixed(0)} ms; harmful alpha ${report.fields.harmful.alpha?.toFixed(4)}, n ${report.fields.harmful.items}`);
+    console.log(
+      `  getAgreement on studio.db (reading + all fields + pairs + annotators): ${(performance.now() - t1).toFixed(0)} ms; harmful alpha ${report.fields.harmful.alpha?.toFixed(4)}, n ${report.fields.harmful.items}`,
+    );
   } finally {
     core.close();
     rmSync(dir, { recursive: true, force: true });

@@ -34,7 +34,9 @@ function pct(samples: number[], p: number): number {
 
 function report(name: string, samples: number[]): void {
   const f = (x: number) => x.toFixed(2).padStart(7);
-  console.log(`${name.padEnd(44)} n=${String(samples.length).padStart(5)}  p50 ${f(pct(samples, 50))} ms  p95 ${f(pct(samples, 95))} ms  p99 ${f(pct(samples, 99))} ms  max ${f(Math.max(...samples))} ms`);
+  console.log(
+    `${name.padEnd(44)} n=${String(samples.length).padStart(5)}  p50 ${f(pct(samples, 50))} ms  p95 ${f(pct(samples, 95))} ms  p99 ${f(pct(samples, 99))} ms  max ${f(Math.max(...samples))} ms`,
+  );
 }
 
 async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
@@ -61,8 +63,7 @@ function seed(core: StudioCore, projectId: number, n: number): void {
     for (let i = 0; i < n; i++) {
       const words = Array.from({ length: 15 + rand(40) }, () => WORDS[rand(WORDS.length)]);
       const text = `${words.join(' ')} #${i}`;
-      insert.run(projectId, `bench-${i}`, text, ['train', 'eval', 'heldout'][rand(3)]!, ['safety', 'jailbreak', 'value'][rand(3)]!,
-        createHash('sha256').update(`${text}\0`).digest('hex'), now);
+      insert.run(projectId, `bench-${i}`, text, ['train', 'eval', 'heldout'][rand(3)]!, ['safety', 'jailbreak', 'value'][rand(3)]!, createHash('sha256').update(`${text}\0`).digest('hex'), now);
     }
   });
   console.log(`seeded ${n} items in ${((performance.now() - t0) / 1000).toFixed(1)} s (per-row triggers: counters + trigram index)`);
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
     const db = core.context.db.read;
     for (let i = 0; i < 30; i++) {
       const t1 = performance.now();
-      db.prepare("SELECT count(*) FROM item WHERE project_id = ? AND (text LIKE ? OR external_id LIKE ?)").get(project.id, '%#4242%', '%#4242%');
+      db.prepare('SELECT count(*) FROM item WHERE project_id = ? AND (text LIKE ? OR external_id LIKE ?)').get(project.id, '%#4242%', '%#4242%');
       like.push(performance.now() - t1);
     }
     report('for comparison: LIKE scan count "#4242"', like);

@@ -35,7 +35,18 @@ try {
     for (let i = 0; i < ITEMS; i++) {
       const itemId = insertItem.get(project.id, `perf-${i}`, `prompt ${i}`, String(i).padStart(64, '0'), now)!.id;
       for (const model of MODELS) {
-        insertResponse(db, { projectId: project.id, itemId, modelId: null, modelName: model, sampleIndex: 0, text: `${model} on ${i}`, params: {}, origin: 'imported', importId: null, createdAt: now });
+        insertResponse(db, {
+          projectId: project.id,
+          itemId,
+          modelId: null,
+          modelName: model,
+          sampleIndex: 0,
+          text: `${model} on ${i}`,
+          params: {},
+          origin: 'imported',
+          importId: null,
+          createdAt: now,
+        });
       }
     }
   });
@@ -47,7 +58,15 @@ try {
   for (let i = 0; i < VOTES; i++) {
     const pair = queue.pairs[0]!;
     const a = performance.now();
-    await h.submitPreference({ leftResponseId: pair.left.responseId, rightResponseId: pair.right.responseId, annotatorId: user.id, choice: i % 2 ? 'left' : 'right', criteria: {}, blind: true, timeSpentMs: 1 });
+    await h.submitPreference({
+      leftResponseId: pair.left.responseId,
+      rightResponseId: pair.right.responseId,
+      annotatorId: user.id,
+      choice: i % 2 ? 'left' : 'right',
+      criteria: {},
+      blind: true,
+      timeSpentMs: 1,
+    });
     const b = performance.now();
     queue = await h.getPairQueue({ projectId: project.id, annotatorId: user.id, count: 3 });
     const c = performance.now();

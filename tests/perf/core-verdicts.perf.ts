@@ -35,7 +35,9 @@ function pct(samples: number[], p: number): number {
 
 function report(name: string, samples: number[]): void {
   const f = (x: number) => x.toFixed(2).padStart(7);
-  console.log(`${name.padEnd(46)} n=${String(samples.length).padStart(5)}  p50 ${f(pct(samples, 50))} ms  p95 ${f(pct(samples, 95))} ms  p99 ${f(pct(samples, 99))} ms  max ${f(Math.max(...samples))} ms`);
+  console.log(
+    `${name.padEnd(46)} n=${String(samples.length).padStart(5)}  p50 ${f(pct(samples, 50))} ms  p95 ${f(pct(samples, 95))} ms  p99 ${f(pct(samples, 99))} ms  max ${f(Math.max(...samples))} ms`,
+  );
 }
 
 async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {

@@ -64,19 +64,53 @@ function seed(core: StudioCore, projectId: number, ada: number, bob: number): vo
       const text = `prompt ${i} about ${i % 7 === 0 ? 'chemistry' : 'weekend plans'} and more words here`;
       const itemId = insertItem.get(projectId, `item-${i}`, text, createHash('sha256').update(text).digest('hex'), now)!.id;
       const ids = MODELS.map((modelName) =>
-        insertResponse(db, { projectId, itemId, modelId: null, modelName, sampleIndex: 0, text: `${modelName} answers prompt ${i}: ${'lorem ipsum '.repeat(30)}`, params: {}, origin: 'imported', importId: null, createdAt: now }),
+        insertResponse(db, {
+          projectId,
+          itemId,
+          modelId: null,
+          modelName,
+          sampleIndex: 0,
+          text: `${modelName} answers prompt ${i}: ${'lorem ipsum '.repeat(30)}`,
+          params: {},
+          origin: 'imported',
+          importId: null,
+          createdAt: now,
+        }),
       );
       for (const responseId of ids) {
         if (rand(10) < 8) {
           const verdict = VERDICTS[rand(6)]!;
           for (const annotatorId of [ada, bob]) {
             const v = annotatorId === bob && rand(10) < 3 ? VERDICTS[rand(6)]! : verdict;
-            appendResponseLabel(db, { responseId, projectId, itemId, annotatorId, status: 'submitted', origin: 'import', values: { verdict: v, helpfulness: 3, idealResponse: null, rationale: null }, timeSpentMs: 1000, createdAt: now });
+            appendResponseLabel(db, {
+              responseId,
+              projectId,
+              itemId,
+              annotatorId,
+              status: 'submitted',
+              origin: 'import',
+              values: { verdict: v, helpfulness: 3, idealResponse: null, rationale: null },
+              timeSpentMs: 1000,
+              createdAt: now,
+            });
           }
         }
       }
       if (rand(4) === 0) {
-        appendPreference(db, { projectId, itemId, responseAId: ids[0]!, responseBId: ids[2]!, annotatorId: ada, status: 'submitted', origin: 'import', values: { choice: (['a', 'b', 'tie', 'both_bad'] as const)[rand(4)]!, criteria: {} }, blind: true, leftResponseId: ids[2]!, timeSpentMs: 900, createdAt: now });
+        appendPreference(db, {
+          projectId,
+          itemId,
+          responseAId: ids[0]!,
+          responseBId: ids[2]!,
+          annotatorId: ada,
+          status: 'submitted',
+          origin: 'import',
+          values: { choice: (['a', 'b', 'tie', 'both_bad'] as const)[rand(4)]!, criteria: {} },
+          blind: true,
+          leftResponseId: ids[2]!,
+          timeSpentMs: 900,
+          createdAt: now,
+        });
       }
     }
   });

@@ -43,7 +43,9 @@ async function measure(clients: number, mb: number): Promise<void> {
   const results = await Promise.all(ids.map((id) => call('uploadFile', body(id))));
   const ms = performance.now() - start;
   const ok = results.filter((r) => typeof (r as { bytes?: unknown }).bytes === 'number').length;
-  console.log(`${clients} parallel uploads of ${mb} MB: ${ok} stored in ${(ms / 1000).toFixed(1)} s; server peak RSS ${(peakKb(child.pid!) / 1024).toFixed(0)} MB (idle ${(idle / 1024).toFixed(0)} MB)`);
+  console.log(
+    `${clients} parallel uploads of ${mb} MB: ${ok} stored in ${(ms / 1000).toFixed(1)} s; server peak RSS ${(peakKb(child.pid!) / 1024).toFixed(0)} MB (idle ${(idle / 1024).toFixed(0)} MB)`,
+  );
   child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 }

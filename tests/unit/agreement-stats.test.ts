@@ -142,8 +142,14 @@ describe('bootstrap intervals', () => {
       units.forEach((u, i) => values.set(table.values.subarray(u * table.raters, (u + 1) * table.raters), i * table.raters));
       return { ...table, units: units.length, values };
     };
-    for (const [name, s] of [['even', 0], ['odd', 1]] as const) {
-      const alone = agreementCoefficients(subset((u) => of[u] === s), 'ordinal');
+    for (const [name, s] of [
+      ['even', 0],
+      ['odd', 1],
+    ] as const) {
+      const alone = agreementCoefficients(
+        subset((u) => of[u] === s),
+        'ordinal',
+      );
       expectClose(result.byStratum[name]!.alpha, alone.alpha);
       expectClose(result.byStratum[name]!.kappa, alone.kappa);
       expect(result.byStratum[name]!.items).toBe(alone.items);
@@ -160,7 +166,12 @@ describe('bootstrap intervals', () => {
 describe('multinomial draws for the bootstrap', () => {
   it('binomial draws have the binomial mean and variance, and stay in [0, n]', () => {
     const logFact = logFactorials(100_000);
-    for (const [n, p] of [[100_000, 0.3], [50, 0.02], [1000, 0.999], [7, 0.5]] as const) {
+    for (const [n, p] of [
+      [100_000, 0.3],
+      [50, 0.02],
+      [1000, 0.999],
+      [7, 0.5],
+    ] as const) {
       const rng = createRng(11);
       const draws = Array.from({ length: 4000 }, () => binomial(rng, n, p, logFact));
       const mean = draws.reduce((s, x) => s + x, 0) / draws.length;

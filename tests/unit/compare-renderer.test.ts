@@ -64,7 +64,12 @@ describe('isDecisive and formatEta', () => {
 
 describe('arena formatting', () => {
   it('puts every rating interval on one axis rounded out to a round step', () => {
-    expect(ratingAxis([{ low: 912, high: 1040 }, { low: 960, high: 1121 }])).toEqual({ min: 900, max: 1150, ticks: [900, 950, 1000, 1050, 1100, 1150] });
+    expect(
+      ratingAxis([
+        { low: 912, high: 1040 },
+        { low: 960, high: 1121 },
+      ]),
+    ).toEqual({ min: 900, max: 1150, ticks: [900, 950, 1000, 1050, 1100, 1150] });
     expect(ratingAxis([{ low: 990, high: 1010 }])).toEqual({ min: 950, max: 1050, ticks: [950, 1000, 1050] });
     expect(ratingAxis([{ low: 797, high: 1178 }])).toEqual({ min: 700, max: 1200, ticks: [700, 800, 900, 1000, 1100, 1200] });
     expect(ratingAxis([])).toEqual({ min: 900, max: 1100, ticks: [900, 950, 1000, 1050, 1100] });

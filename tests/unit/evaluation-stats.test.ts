@@ -94,7 +94,7 @@ describe('exact McNemar and paired rates', () => {
       expect(Math.abs(result.low! - c.low)).toBeLessThan(1e-9);
       expect(Math.abs(result.high! - c.high)).toBeLessThan(1e-9);
       expect(Math.abs(result.p - c.p)).toBeLessThan(1e-9);
-      expect(result.rateA.value).toBeCloseTo((c.a.filter(Boolean).length / c.n), 12);
+      expect(result.rateA.value).toBeCloseTo(c.a.filter(Boolean).length / c.n, 12);
     }
   });
 
@@ -308,7 +308,13 @@ describe('Cohen kappa', () => {
 describe('describePairedDifference', () => {
   const names = { a: 'base', b: 'checkpoint 40' };
   const points = (difference: number, low: number, high: number, p: number): PairedDifference => ({
-    difference, low, high, p, n: 250, unit: 'points', method: 'newcombe-mcnemar',
+    difference,
+    low,
+    high,
+    p,
+    n: 250,
+    unit: 'points',
+    method: 'newcombe-mcnemar',
   });
 
   it('renders the issue example', () => {
@@ -331,8 +337,6 @@ describe('describePairedDifference', () => {
     expect(describePairedDifference(names, 'helpfulness', score)).toBe('checkpoint 40 is rated more helpful than base: +0.67 [0.33, 1.00], p = 0.005, n = 6');
     const phrases = { more: '{b} beats {a}', less: '{b} trails {a}', same: '{b} ties {a}' };
     expect(describePairedDifference(names, phrases, points(-0.04, -3, 2.9, 0.9))).toBe('checkpoint 40 ties base: 0.0 points [-3.0, 2.9], p = 0.900, n = 250');
-    expect(describePairedDifference(names, 'capability', pairedBootstrapMean([], []))).toBe(
-      'no clear difference between checkpoint 40 and base in capability: no paired items, n = 0',
-    );
+    expect(describePairedDifference(names, 'capability', pairedBootstrapMean([], []))).toBe('no clear difference between checkpoint 40 and base in capability: no paired items, n = 0');
   });
 });

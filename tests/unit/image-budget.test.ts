@@ -7,8 +7,7 @@ import { imageBudgetWarnings, imageTokens, smartResize } from '../../main/core/t
 import { RunSettings } from '../../preload/contract/run-config.js';
 
 const QWEN2_VL_MAX_PIXELS = 12845056;
-const settings = (over: Record<string, unknown> = {}) =>
-  RunSettings.parse({ stages: [{ name: 'stage1', steps: 1, task_mix: { general: 1 } }], ...over });
+const settings = (over: Record<string, unknown> = {}) => RunSettings.parse({ stages: [{ name: 'stage1', steps: 1, task_mix: { general: 1 } }], ...over });
 
 describe('image token budget', () => {
   it('counts a 1280x960 photo as 1,564 tokens unscaled', () => {
@@ -24,7 +23,10 @@ describe('image token budget', () => {
   });
 
   it('warns that oversize images are downscaled by default, and blocks under refuse', () => {
-    const photo = [{ width: 1280, height: 960 }, { width: 56, height: 56 }];
+    const photo = [
+      { width: 1280, height: 960 },
+      { width: 56, height: 56 },
+    ];
     const resize = imageBudgetWarnings(settings(), photo);
     expect(resize.map((w) => `${w.severity}:${w.code}`)).toEqual(['warning:image_over_budget']);
     expect(resize[0]!.message).toContain('1 of 2 image(s) are over the image budget of 512 tokens (the largest is 1564 unscaled)');

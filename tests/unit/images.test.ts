@@ -59,9 +59,7 @@ describe('sniffImage reads the real format and size from headers', () => {
 
 describe('acceptImage applies the byte and pixel limits before any decoding', () => {
   it('refuses a 30000x30000 PNG header (a decompression bomb) by its header alone', () => {
-    expect(() => acceptImage(pngHeader(30000, 30000), 'bomb.png')).toThrow(
-      'bomb.png is 30000x30000 pixels (900.0 megapixels), above the limit of 50.0 megapixels',
-    );
+    expect(() => acceptImage(pngHeader(30000, 30000), 'bomb.png')).toThrow('bomb.png is 30000x30000 pixels (900.0 megapixels), above the limit of 50.0 megapixels');
   });
 
   it('takes a configurable pixel and byte limit', () => {

@@ -11,7 +11,9 @@ describe('migration registry', () => {
 
   it('has one file per migration, named NNNN_<name>.ts, all listed in the registry', () => {
     const dir = join(__dirname, '../../db/migrations');
-    const files = readdirSync(dir).filter((f) => /^\d{4}_.+\.ts$/.test(f)).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /^\d{4}_.+\.ts$/.test(f))
+      .sort();
     expect(files).toEqual(MIGRATIONS.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}.ts`));
   });
 

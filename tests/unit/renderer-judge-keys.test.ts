@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VERDICTS } from '../../preload/contract/responses';
 import { SHORTCUT_SHEET } from '../../renderer/src/composables/labelKeys';
-import {
-  JUDGE_SHORTCUT_SHEET,
-  VERDICT_INFO,
-  draftProblems,
-  draftValues,
-  emptyDraft,
-  judgeActionForKey,
-  toggledHelpfulness,
-} from '../../renderer/src/composables/judgeKeys';
+import { JUDGE_SHORTCUT_SHEET, VERDICT_INFO, draftProblems, draftValues, emptyDraft, judgeActionForKey, toggledHelpfulness } from '../../renderer/src/composables/judgeKeys';
 import { formatRoute, parseRoute } from '../../renderer/src/composables/routes';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({

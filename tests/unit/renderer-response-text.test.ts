@@ -38,7 +38,10 @@ describe('verdict text', () => {
   });
 
   it('names responses and says a vote in words, per criterion too', () => {
-    const names = new Map([[1, responseName({ modelName: 'base', sampleIndex: 0 })], [2, responseName({ modelName: 'ckpt', sampleIndex: 2 })]]);
+    const names = new Map([
+      [1, responseName({ modelName: 'base', sampleIndex: 0 })],
+      [2, responseName({ modelName: 'ckpt', sampleIndex: 2 })],
+    ]);
     const vote = (choice: Preference['values']['choice'], criteria: Preference['values']['criteria'] = {}) => ({ responseAId: 1, responseBId: 2, values: { choice, criteria } });
     expect(voteSentence(vote('a'), names)).toBe('base over ckpt #2');
     expect(voteSentence(vote('b'), names)).toBe('ckpt #2 over base');

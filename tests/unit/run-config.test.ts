@@ -14,7 +14,9 @@ const FIXTURES = resolve(__dirname, '../fixtures/run-config');
 const WORKER_DIR = resolve(__dirname, '../../native-models');
 
 function files(kind: 'valid' | 'invalid'): string[] {
-  return readdirSync(join(FIXTURES, kind)).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(join(FIXTURES, kind))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 function load(kind: 'valid' | 'invalid', name: string): unknown {
   return JSON.parse(readFileSync(join(FIXTURES, kind, name), 'utf8'));

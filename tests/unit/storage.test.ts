@@ -70,11 +70,7 @@ describe('openDatabase', () => {
   it('enforces foreign keys', () => {
     const db = openDatabase(file);
     try {
-      expect(() =>
-        db.write
-          .prepare("INSERT INTO import_batch (project_id, source, report, created_at) VALUES (999, 'x', '{}', 'now')")
-          .run(),
-      ).toThrow(/FOREIGN KEY/);
+      expect(() => db.write.prepare("INSERT INTO import_batch (project_id, source, report, created_at) VALUES (999, 'x', '{}', 'now')").run()).toThrow(/FOREIGN KEY/);
     } finally {
       db.close();
     }
@@ -84,9 +80,7 @@ describe('openDatabase', () => {
     const db = openDatabase(file);
     try {
       // RETURNING makes an INSERT callable through get(), the only way a reader could try
-      expect(() =>
-        db.read.prepare("INSERT INTO user (name, name_key, role, created_at) VALUES ('x', 'x', 'admin', 'now') RETURNING id").get(),
-      ).toThrow(/readonly/i);
+      expect(() => db.read.prepare("INSERT INTO user (name, name_key, role, created_at) VALUES ('x', 'x', 'admin', 'now') RETURNING id").get()).toThrow(/readonly/i);
       expect('run' in db.read.prepare('SELECT 1')).toBe(false);
     } finally {
       db.close();
@@ -106,9 +100,7 @@ describe('openDatabase', () => {
     }
     expect(caught).toBeInstanceOf(StudioError);
     expect((caught as StudioError).code).toBe('unsupported');
-    expect((caught as StudioError).message).toBe(
-      `studio.db was written by a newer COSMO Studio (schema ${LATEST_SCHEMA_VERSION + 5} > ${LATEST_SCHEMA_VERSION}); upgrade the studio`,
-    );
+    expect((caught as StudioError).message).toBe(`studio.db was written by a newer COSMO Studio (schema ${LATEST_SCHEMA_VERSION + 5} > ${LATEST_SCHEMA_VERSION}); upgrade the studio`);
     const check = new Database(file, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 5);
     check.close();

@@ -11,9 +11,7 @@ import { resolveDataDir, withCore } from '../open-core.js';
 
 export async function backupCommand(io: CliIo, options: { out?: string; dataDir?: string }): Promise<number> {
   return withCore(io, options.dataDir, async (core) => {
-    const made = await createBackup(core.context.db, core.paths, options.out ? { outDir: resolve(options.out) } : {}).catch((err: unknown) =>
-      rethrowExplained(err, core.paths.db),
-    );
+    const made = await createBackup(core.context.db, core.paths, options.out ? { outDir: resolve(options.out) } : {}).catch((err: unknown) => rethrowExplained(err, core.paths.db));
     io.stdout(`Backed up ${core.paths.db} to ${made.path} (schema ${made.schemaVersion}, checked).\n`);
     io.stdout(`Its ${made.blobCount} images stay in ${made.blobs} (content-addressed, never changed); copy that folder too for a backup on another disk.\n`);
     return 0;
@@ -37,8 +35,8 @@ export async function gcCommand(io: CliIo, options: { minAgeHours?: string; data
   const hours = options.minAgeHours === undefined ? GC_MIN_AGE_MS / 3_600_000 : Number(options.minAgeHours);
   if (!Number.isFinite(hours) || hours < 0) throw new UsageError(`--min-age-hours must be a number of hours, not "${options.minAgeHours}"`);
   return withCore(io, options.dataDir, async (core) => {
-    const report = await collectBlobGarbage({ db: core.context.db.read, blobs: core.blobs, paths: core.paths }, { minAgeMs: hours * 3_600_000 }).catch(
-      (err: unknown) => rethrowExplained(err, core.paths.db),
+    const report = await collectBlobGarbage({ db: core.context.db.read, blobs: core.blobs, paths: core.paths }, { minAgeMs: hours * 3_600_000 }).catch((err: unknown) =>
+      rethrowExplained(err, core.paths.db),
     );
     io.stdout(
       `Removed ${report.removed} images no item or backup refers to (${(report.bytesFreed / 1048576).toFixed(1)} MB); kept ${report.kept}` +

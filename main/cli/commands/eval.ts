@@ -50,7 +50,8 @@ async function resolveModels(core: StudioCore, spec: string): Promise<ModelInfo[
       const byName = all.filter((m) => m.name === name);
       if (byId) return byId;
       if (byName.length === 1) return byName[0]!;
-      if (byName.length > 1) throw new StudioError('invalid_input', `${byName.length} models are named "${name}": use an id (${byName.map((m) => m.id).join(', ')}); \`studio runs --models\` lists them`);
+      if (byName.length > 1)
+        throw new StudioError('invalid_input', `${byName.length} models are named "${name}": use an id (${byName.map((m) => m.id).join(', ')}); \`studio runs --models\` lists them`);
       throw new StudioError('not_found', `no model "${name}"; \`studio runs --models\` lists the models and their ids`);
     });
 }

@@ -14,10 +14,7 @@ import { withReadOnlyCore } from '../open-core.js';
 export async function findProject(core: StudioCore, name: string): Promise<ProjectSummary | null> {
   const projects = (await callMethod(core.handlers, 'listProjects', {})).filter((p) => p.name === name);
   if (projects.length > 1) {
-    throw new StudioError(
-      'conflict',
-      `${projects.length} projects are called "${name}" (ids ${projects.map((p) => p.id).join(', ')}); rename all but one in the studio's project settings`,
-    );
+    throw new StudioError('conflict', `${projects.length} projects are called "${name}" (ids ${projects.map((p) => p.id).join(', ')}); rename all but one in the studio's project settings`);
   }
   return projects[0] ?? null;
 }
@@ -32,7 +29,16 @@ export async function requireProjectByName(core: StudioCore, name: string): Prom
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows.map((row) => row.map((cell, col) => (col === 1 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, col) => (col === 1 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export async function projectsCommand(io: CliIo, options: { dataDir?: string; json?: boolean }): Promise<number> {

@@ -42,10 +42,7 @@ function requireLink(ctx: CoreContext, linkId: number): AccessLink {
 }
 
 export function listAccessLinks(ctx: CoreContext): AccessLink[] {
-  return ctx.db.read
-    .prepare<LinkRow>(`SELECT ${LINK_COLUMNS} FROM access_link l JOIN user u ON u.id = l.user_id ORDER BY l.id DESC`)
-    .all()
-    .map(toAccessLink);
+  return ctx.db.read.prepare<LinkRow>(`SELECT ${LINK_COLUMNS} FROM access_link l JOIN user u ON u.id = l.user_id ORDER BY l.id DESC`).all().map(toAccessLink);
 }
 
 /** 32 random bytes, base64url (the same shape as the owner's token). Returned once, never stored. */
@@ -53,9 +50,7 @@ export function createAccessLink(ctx: CoreContext, userId: number): { link: Acce
   const token = randomBytes(32).toString('base64url');
   return ctx.db.write.transaction(() => {
     requireUser(ctx.db.write, userId);
-    const { lastInsertRowid } = ctx.db.write
-      .prepare('INSERT INTO access_link (user_id, token_hash, created_at) VALUES (?, ?, ?)')
-      .run(userId, tokenHash(token), nowIso(ctx));
+    const { lastInsertRowid } = ctx.db.write.prepare('INSERT INTO access_link (user_id, token_hash, created_at) VALUES (?, ?, ?)').run(userId, tokenHash(token), nowIso(ctx));
     const link = requireLink(ctx, Number(lastInsertRowid));
     ctx.log.info('access link created', { linkId: link.id, userId });
     return { link, token };

@@ -221,7 +221,14 @@ function responseHandlers(ctx: CoreContext): Omit<AdjudicationHandlers, PromptMe
       requireUser(db.read, reviewerId);
       const responseId = db.write.transaction(() => {
         const head = db.write
-          .prepare<{ response_id: number; item_id: number; verdict: ResponseReviewCase['verdicts'][number]['values']['verdict']; helpfulness: number | null; source_annotator_id: number | null; reason: string }>(
+          .prepare<{
+            response_id: number;
+            item_id: number;
+            verdict: ResponseReviewCase['verdicts'][number]['values']['verdict'];
+            helpfulness: number | null;
+            source_annotator_id: number | null;
+            reason: string;
+          }>(
             `SELECT g.response_id, g.item_id, g.verdict, g.helpfulness, g.source_annotator_id, g.reason
              FROM response_gold_head h JOIN response_gold g ON g.id = h.gold_id
              WHERE h.project_id = ? AND h.reviewer_id = ? AND h.status = 'set' ORDER BY h.gold_id DESC LIMIT 1`,

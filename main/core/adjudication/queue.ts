@@ -71,7 +71,11 @@ function responseShares(db: ReadableDB, projectId: number): Map<number, number> 
 export function reviewQueue(db: ReadableDB, kind: ReviewKind, projectId: number, reviewerId: number, rules: QualityRules): ReviewQueue {
   const all = kind === 'item' ? itemShares(db, projectId) : responseShares(db, projectId);
   const shares = new Map([...all].filter(([, share]) => needsReview(share, rules)));
-  const skipped = db.prepare<{ id: number }>(SKIPS_SQL).all(projectId, reviewerId, kind).map((r) => r.id).filter((id) => shares.has(id));
+  const skipped = db
+    .prepare<{ id: number }>(SKIPS_SQL)
+    .all(projectId, reviewerId, kind)
+    .map((r) => r.id)
+    .filter((id) => shares.has(id));
   const skippedSet = new Set(skipped);
   const ids = [...[...shares.keys()].filter((id) => !skippedSet.has(id)), ...skipped];
   const adjudicated = db.prepare<{ n: number }>(ADJUDICATED_SQL[kind]).get(projectId)?.n ?? 0;

@@ -19,9 +19,7 @@ interface RuleRow {
 }
 
 export function readQualityRules(db: ReadableDB, projectId: number): QualityRules {
-  const row = db
-    .prepare<RuleRow>('SELECT review_rule, review_min_share, training_min_agreement FROM adjudication_rule WHERE project_id = ?')
-    .get(projectId);
+  const row = db.prepare<RuleRow>('SELECT review_rule, review_min_share, training_min_agreement FROM adjudication_rule WHERE project_id = ?').get(projectId);
   if (!row) return { ...DEFAULT_RULES };
   return { review: row.review_rule, reviewMinShare: row.review_min_share, trainingMinAgreement: row.training_min_agreement };
 }

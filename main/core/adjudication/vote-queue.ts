@@ -44,7 +44,10 @@ export function pairShares(db: ReadableDB, projectId: number): Map<string, { pai
 
 export function voteQueue(db: ReadableDB, projectId: number, reviewerId: number, rules: QualityRules): VoteQueue {
   const inQueue = new Map([...pairShares(db, projectId)].filter(([, e]) => needsReview(e.share, rules)));
-  const skipped = db.prepare<PairKey>(SKIPS_SQL).all(projectId, reviewerId).filter((p) => inQueue.has(keyOf(p)));
+  const skipped = db
+    .prepare<PairKey>(SKIPS_SQL)
+    .all(projectId, reviewerId)
+    .filter((p) => inQueue.has(keyOf(p)));
   const skippedKeys = new Set(skipped.map(keyOf));
   const pairs = [...[...inQueue.values()].map((e) => e.pair).filter((p) => !skippedKeys.has(keyOf(p))), ...skipped];
   const adjudicated = db.prepare<{ n: number }>(ADJUDICATED_SQL).get(projectId)?.n ?? 0;

@@ -38,14 +38,19 @@ export function startBackupSchedule(ctx: CoreContext, schedule: BackupSchedule):
       running = false;
     }
   };
-  const newest = listBackups(dir).filter((b) => b.kind === 'scheduled').at(-1);
+  const newest = listBackups(dir)
+    .filter((b) => b.kind === 'scheduled')
+    .at(-1);
   const dueIn = newest ? Math.max(0, stampTime(newest.stamp) + everyMs - ctx.clock.now().getTime()) : 0;
   let interval: ReturnType<typeof setInterval> | null = null;
-  const first = setTimeout(() => {
-    void tick();
-    interval = setInterval(() => void tick(), everyMs);
-    interval.unref();
-  }, Math.min(dueIn, 2 ** 31 - 1));
+  const first = setTimeout(
+    () => {
+      void tick();
+      interval = setInterval(() => void tick(), everyMs);
+      interval.unref();
+    },
+    Math.min(dueIn, 2 ** 31 - 1),
+  );
   first.unref();
   ctx.onClose(() => {
     closed = true;

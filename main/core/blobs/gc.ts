@@ -36,10 +36,7 @@ export interface GcReport {
 
 export const GC_MIN_AGE_MS = 3_600_000;
 
-export async function collectBlobGarbage(
-  deps: { db: ReadableDB; blobs: BlobStore; paths: DataPaths },
-  options: { minAgeMs?: number; now?: number } = {},
-): Promise<GcReport> {
+export async function collectBlobGarbage(deps: { db: ReadableDB; blobs: BlobStore; paths: DataPaths }, options: { minAgeMs?: number; now?: number } = {}): Promise<GcReport> {
   const minAgeMs = options.minAgeMs ?? GC_MIN_AGE_MS;
   const now = options.now ?? Date.now();
   const inBackups = new Set<string>();

@@ -159,7 +159,8 @@ function checkTally(tally: ArchiveTally, counts: DeletionCounts): void {
     ['votes', counts.votes],
   ];
   for (const [key, want] of expected) {
-    if (tally[key] !== want) throw new StudioError('conflict', `The archive holds ${tally[key]} ${key} but ${want} would be deleted (the project changed while it was written); nothing was deleted, try again.`);
+    if (tally[key] !== want)
+      throw new StudioError('conflict', `The archive holds ${tally[key]} ${key} but ${want} would be deleted (the project changed while it was written); nothing was deleted, try again.`);
   }
 }
 
@@ -188,7 +189,13 @@ export async function writeArchive(ctx: CoreContext, resolved: ResolvedScope, co
   const itemsFile = join(folder.final, 'items.jsonl');
   const sha256 = await sha256File(itemsFile);
   const result: ExportResult = { exportId: folder.exportId, format: 'jsonl', path: itemsFile, sha256, items: tally.items, labels: tally.labels, images };
-  recordExport(ctx, resolved.project.id, result, { items: tally.items, labels: tally.labels, images, responses: tally.responses, verdicts: tally.verdicts, preferences: tally.votes, extras: tally.extras }, nowIso(ctx));
+  recordExport(
+    ctx,
+    resolved.project.id,
+    result,
+    { items: tally.items, labels: tally.labels, images, responses: tally.responses, verdicts: tally.verdicts, preferences: tally.votes, extras: tally.extras },
+    nowIso(ctx),
+  );
   if (userId !== undefined) recordExportCreator(ctx, folder.exportId, userId);
   const files = ['items.jsonl', 'responses.jsonl', 'extras.jsonl', ...(images > 0 ? ['images/'] : [])];
   ctx.log.info('deletion archive written', { projectId: resolved.project.id, exportId: folder.exportId, items: tally.items });

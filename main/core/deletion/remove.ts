@@ -81,7 +81,10 @@ export function removeInTransaction(ctx: CoreContext, input: RemoveInput): Remov
     if (!deletion) throw new StudioError('internal', 'recording the deletion returned no row');
     w.prepare('INSERT INTO deletion_marker (project_id, deletion_id) VALUES (?, ?)').run(projectId, deletion.id);
     const responsesJson = JSON.stringify(
-      w.prepare<{ id: number }>(`SELECT id FROM response WHERE item_id IN ${IDS}`).all(now.idsJson).map((r) => r.id),
+      w
+        .prepare<{ id: number }>(`SELECT id FROM response WHERE item_id IN ${IDS}`)
+        .all(now.idsJson)
+        .map((r) => r.id),
     );
     for (const step of DELETES) {
       const params = step.by === 'items' ? [now.idsJson] : step.by === 'responses' ? [responsesJson] : [responsesJson, responsesJson];

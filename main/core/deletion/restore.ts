@@ -33,9 +33,7 @@ function problems(report: ImportReport, file: string): string {
 }
 
 export async function restoreDeletion(ctx: CoreContext, deletionId: number): Promise<RestoreResult> {
-  const row = ctx.db.read
-    .prepare<DeletionRow>('SELECT d.id, d.project_id, d.scope, d.restored_at, e.path FROM deletion d JOIN export e ON e.id = d.export_id WHERE d.id = ?')
-    .get(deletionId);
+  const row = ctx.db.read.prepare<DeletionRow>('SELECT d.id, d.project_id, d.scope, d.restored_at, e.path FROM deletion d JOIN export e ON e.id = d.export_id WHERE d.id = ?').get(deletionId);
   if (!row) throw new StudioError('not_found', `There is no deletion ${deletionId}.`);
   if (row.restored_at !== null) throw new StudioError('conflict', `Deletion ${deletionId} was already restored (${row.restored_at}).`);
   const folder = row.path.endsWith('.jsonl') ? join(row.path, '..') : row.path;
@@ -53,7 +51,11 @@ export async function restoreDeletion(ctx: CoreContext, deletionId: number): Pro
   if (row.scope === 'project') ctx.db.write.prepare('UPDATE project SET deleted_at = NULL WHERE id = ?').run(row.project_id);
   if (hasLines(responses)) {
     const report = await importResponsesPath(ctx, { projectId: row.project_id, path: responses });
-    if (!report.committed) throw new StudioError('invalid_input', `${problems(report, responses)}; the items and their labels are back, the responses are not (import ${responses} from the Import tab once the problem is fixed).`);
+    if (!report.committed)
+      throw new StudioError(
+        'invalid_input',
+        `${problems(report, responses)}; the items and their labels are back, the responses are not (import ${responses} from the Import tab once the problem is fixed).`,
+      );
     result.responses = report.imported;
     result.verdicts = report.verdictsImported ?? 0;
     result.votes = report.preferencesImported ?? 0;

@@ -50,7 +50,10 @@ export function resolveScope(db: ReadableDB, target: DeletionTarget): ResolvedSc
       .all(...where.params)
       .map((r) => r.id);
   } else {
-    itemIds = db.prepare<{ id: number }>('SELECT id FROM item WHERE project_id = ? ORDER BY id').all(project.id).map((r) => r.id);
+    itemIds = db
+      .prepare<{ id: number }>('SELECT id FROM item WHERE project_id = ? ORDER BY id')
+      .all(project.id)
+      .map((r) => r.id);
   }
   return { project, scope: target.kind === 'project' ? 'project' : 'items', itemIds, idsJson: JSON.stringify(itemIds) };
 }
@@ -99,9 +102,7 @@ export function countScope(db: ReadableDB, { idsJson }: ResolvedScope): Deletion
 export function deletionBlocker(db: ReadableDB, resolved: ResolvedScope): string | null {
   const { project } = resolved;
   if (resolved.scope === 'project') {
-    const run = db
-      .prepare<{ name: string; status: string }>(`SELECT name, status FROM run WHERE project_id = ? AND status IN ('queued', 'running', 'cancelling') ORDER BY id LIMIT 1`)
-      .get(project.id);
+    const run = db.prepare<{ name: string; status: string }>(`SELECT name, status FROM run WHERE project_id = ? AND status IN ('queued', 'running', 'cancelling') ORDER BY id LIMIT 1`).get(project.id);
     if (run) return `Training run "${run.name}" is ${run.status} on "${project.name}"; stop it (or let it finish) before deleting the project.`;
     return null;
   }

@@ -42,7 +42,12 @@ export function findDemoDataDir(given: string | undefined): string | null {
 
 /** A project name not yet taken: the demo name, then "(2)", "(3)"... */
 function freeName(ctx: CoreContext): string {
-  const taken = new Set(ctx.db.read.prepare<{ name: string }>('SELECT name FROM project').all().map((r) => r.name));
+  const taken = new Set(
+    ctx.db.read
+      .prepare<{ name: string }>('SELECT name FROM project')
+      .all()
+      .map((r) => r.name),
+  );
   if (!taken.has(DEMO_PROJECT_NAME)) return DEMO_PROJECT_NAME;
   for (let n = 2; ; n++) if (!taken.has(`${DEMO_PROJECT_NAME} (${n})`)) return `${DEMO_PROJECT_NAME} (${n})`;
 }
@@ -81,9 +86,7 @@ export async function createDemoProject(ctx: CoreContext): Promise<Project> {
   }
   const projectId = ctx.db.write.transaction(() => {
     const row = ctx.db.write
-      .prepare<{ id: number }>(
-        'INSERT INTO project (name, description, label_schema, guidelines, annotators_per_item, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING id',
-      )
+      .prepare<{ id: number }>('INSERT INTO project (name, description, label_schema, guidelines, annotators_per_item, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING id')
       .get(freeName(ctx), DEMO_DESCRIPTION, JSON.stringify(defaultLabelSchema()), DEMO_GUIDELINES, nowIso(ctx));
     if (!row) throw new StudioError('internal', 'creating the demo project returned no row');
     return row.id;

@@ -109,7 +109,16 @@ export const ITEM_FIELDS = [
 
 async function readItemLabels(db: ReadableDB, projectId: number): Promise<RatingSpace> {
   const space = new RatingSpace(ITEM_FIELDS);
-  type Row = { k0: number; k1: number; harmful: number | null; risk_category: string | null; severity: number | null; expected: string | null; jailbreak_type: string | null; cross_modal_risk: string | null };
+  type Row = {
+    k0: number;
+    k1: number;
+    harmful: number | null;
+    risk_category: string | null;
+    severity: number | null;
+    expected: string | null;
+    jailbreak_type: string | null;
+    cross_modal_risk: string | null;
+  };
   await readPaged<Row>(
     db,
     (after) => `SELECT h.item_id AS k0, h.annotator_id AS k1, a.harmful, a.risk_category, a.severity, a.expected, a.jailbreak_type, a.cross_modal_risk

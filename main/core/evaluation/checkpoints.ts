@@ -53,11 +53,26 @@ export function pickCheckpoints(
   })
     .filter((r) => r.modelId !== null && names.has(r.modelId))
     .map((r) => ({ ...r, model: `#${r.modelId}` }));
-  const metrics = compareMetrics(responses, input.verifier, models.map((m) => `#${m.id}`), 'first');
+  const metrics = compareMetrics(
+    responses,
+    input.verifier,
+    models.map((m) => `#${m.id}`),
+    'first',
+  );
   const choices = models.map((m, i): Choice => {
     const x = metrics.models[i]!;
     const fails = check(input.policy, x.unsafe_rate, x.over_refusal_rate, x.capability);
-    return { modelId: m.id, model: m.name, runId: m.run_id, step: m.step, unsafe_rate: x.unsafe_rate, over_refusal_rate: x.over_refusal_rate, capability: x.capability, meets: fails.length === 0, fails };
+    return {
+      modelId: m.id,
+      model: m.name,
+      runId: m.run_id,
+      step: m.step,
+      unsafe_rate: x.unsafe_rate,
+      over_refusal_rate: x.over_refusal_rate,
+      capability: x.capability,
+      meets: fails.length === 0,
+      fails,
+    };
   });
   const cap = (c: Choice) => c.capability?.value ?? -1;
   return choices.sort((a, b) => Number(b.meets) - Number(a.meets) || cap(b) - cap(a) || (a.unsafe_rate.value ?? 1) - (b.unsafe_rate.value ?? 1));

@@ -141,7 +141,17 @@ function pairMetrics(a: string, ra: readonly CompareResponse[], b: string, rb: r
   ] as const) {
     const both = matched.map(([x, y]) => [outcome(x, which), outcome(y, which)] as const).filter((p): p is readonly [boolean, boolean] => p[0] !== null && p[1] !== null);
     if (both.length === 0) continue;
-    out.push(paired(a, b, metric, pairedBinary(both.map((p) => p[0]), both.map((p) => p[1]))));
+    out.push(
+      paired(
+        a,
+        b,
+        metric,
+        pairedBinary(
+          both.map((p) => p[0]),
+          both.map((p) => p[1]),
+        ),
+      ),
+    );
   }
   for (const [metric, value] of [
     ['capability', capabilityScore],
@@ -151,7 +161,18 @@ function pairMetrics(a: string, ra: readonly CompareResponse[], b: string, rb: r
     const vb = perItem(rb, value);
     const items = [...va.keys()].filter((id) => vb.has(id));
     if (items.length === 0) continue;
-    out.push(paired(a, b, metric, pairedBootstrapMean(items.map((id) => va.get(id)!), items.map((id) => vb.get(id)!), RESAMPLES)));
+    out.push(
+      paired(
+        a,
+        b,
+        metric,
+        pairedBootstrapMean(
+          items.map((id) => va.get(id)!),
+          items.map((id) => vb.get(id)!),
+          RESAMPLES,
+        ),
+      ),
+    );
   }
   return out;
 }

@@ -122,9 +122,7 @@ export class EvaluationJobs {
   private update(id: number, patch: Partial<Omit<EvaluationRow, 'id'>>): Evaluation {
     const keys = Object.keys(patch) as (keyof typeof patch)[];
     if (keys.length) {
-      this.ctx.db.write
-        .prepare(`UPDATE evaluation SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`)
-        .run({ id, ...(patch as Record<string, string | number | null>) });
+      this.ctx.db.write.prepare(`UPDATE evaluation SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ id, ...(patch as Record<string, string | number | null>) });
     }
     const evaluation = this.get(id);
     this.ctx.events.emit({ type: 'evaluation.changed', evaluation });
@@ -136,7 +134,12 @@ export class EvaluationJobs {
     const rows = this.ctx.db.read.prepare<EvaluationRow>(`SELECT * FROM evaluation WHERE status IN ('queued', 'running', 'cancelling')`).all();
     for (const row of rows) {
       if (row.owner_pid !== null && row.owner_pid !== process.pid && isAlive(row.owner_pid)) continue;
-      this.update(row.id, { status: 'interrupted', error: 'The studio stopped while this evaluation was queued or running; resume it to generate what is missing.', eta_seconds: null, finished_at: nowIso(this.ctx) });
+      this.update(row.id, {
+        status: 'interrupted',
+        error: 'The studio stopped while this evaluation was queued or running; resume it to generate what is missing.',
+        eta_seconds: null,
+        finished_at: nowIso(this.ctx),
+      });
     }
   }
 
@@ -147,9 +150,7 @@ export class EvaluationJobs {
     if (!this.worker.python()) throw new StudioError('unsupported', this.worker.pythonMissing);
     const name = input.name ?? `${set.name}: ${models.map((m) => m.name).join(', ')}`.slice(0, 100);
     const row = this.ctx.db.write
-      .prepare<{ id: number }>(
-        `INSERT INTO evaluation (project_id, set_id, name, models, settings, status, owner_pid, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
-      )
+      .prepare<{ id: number }>(`INSERT INTO evaluation (project_id, set_id, name, models, settings, status, owner_pid, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`)
       .get(input.projectId, input.setId, name, JSON.stringify(models.map((m) => m.id)), JSON.stringify(input.settings), process.pid, nowIso(this.ctx));
     if (!row) throw new StudioError('internal', 'creating the evaluation returned no row');
     const evaluation = this.update(row.id, {});

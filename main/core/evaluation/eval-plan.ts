@@ -90,12 +90,8 @@ export function setItemLines(setPath: string): Map<string, string> {
 /** Which of the set's items (external ids) miss one of `samples` responses of one of the models. */
 export function missingItems(db: ReadableDB, setId: number, models: readonly GroupModel[], samples: number): Set<string> {
   const missing = new Set<string>();
-  const count = db.prepare<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM response WHERE item_id = ? AND model_key = ? AND sample_index < ?`,
-  );
-  const items = db
-    .prepare<{ id: number; external_id: string }>('SELECT i.id, i.external_id FROM evaluation_set_item s JOIN item i ON i.id = s.item_id WHERE s.set_id = ? ORDER BY i.id')
-    .all(setId);
+  const count = db.prepare<{ n: number }>(`SELECT COUNT(*) AS n FROM response WHERE item_id = ? AND model_key = ? AND sample_index < ?`);
+  const items = db.prepare<{ id: number; external_id: string }>('SELECT i.id, i.external_id FROM evaluation_set_item s JOIN item i ON i.id = s.item_id WHERE s.set_id = ? ORDER BY i.id').all(setId);
   for (const item of items) {
     if (models.some((m) => count.get(item.id, `m:${m.modelId}`, samples)!.n < samples)) missing.add(item.external_id);
   }

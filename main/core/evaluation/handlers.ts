@@ -13,9 +13,24 @@ import type { VerifierModels } from '../verifiers/models.js';
 import { freezeEvalSet, listEvalSets } from './sets.js';
 import { getSideBySide } from './side-by-side.js';
 
-type EvaluationHandlers = Pick<StudioHandlers, 'planEvalSplit' | 'applyEvalSplit' | 'freezeEvalSet' | 'listEvalSets' | 'scoreResponses' | 'getScoreJob' | 'compareModels' | 'compareReport' | 'getSideBySide'
-  | 'getArena' | 'pickCheckpoints'
-  | 'startEvaluation' | 'listEvaluations' | 'getEvaluation' | 'cancelEvaluation' | 'resumeEvaluation'
+type EvaluationHandlers = Pick<
+  StudioHandlers,
+  | 'planEvalSplit'
+  | 'applyEvalSplit'
+  | 'freezeEvalSet'
+  | 'listEvalSets'
+  | 'scoreResponses'
+  | 'getScoreJob'
+  | 'compareModels'
+  | 'compareReport'
+  | 'getSideBySide'
+  | 'getArena'
+  | 'pickCheckpoints'
+  | 'startEvaluation'
+  | 'listEvaluations'
+  | 'getEvaluation'
+  | 'cancelEvaluation'
+  | 'resumeEvaluation'
 >;
 
 export function evaluationHandlers(ctx: CoreContext, scoring: ScoreJobs, evaluations: EvaluationJobs, models?: VerifierModels): EvaluationHandlers {

@@ -13,7 +13,12 @@ import { buildCompareReport } from './report.js';
 
 /** "comparison-my-project-2026-12-01": letters, digits and dashes only. */
 function reportFileName(project: string, isoDate: string): string {
-  const slug = project.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'project';
+  const slug =
+    project
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'project';
   return `comparison-${slug}-${isoDate.slice(0, 10)}`;
 }
 
@@ -23,12 +28,12 @@ export async function compareReport(ctx: CoreContext, input: MethodParsedInput<'
   const comparison = await compareModels(ctx, input, models);
   const board = arena(db, { projectId: input.projectId, models: comparison.models.map((m) => m.model), setId: input.setId, rounds: 1000 });
   const set =
-    input.setId === undefined ? null : (db.prepare<{ name: string; hash: string; items: number }>('SELECT name, hash, (SELECT COUNT(*) FROM evaluation_set_item WHERE set_id = s.id) AS items FROM evaluation_set s WHERE id = ?').get(input.setId) ?? null);
+    input.setId === undefined
+      ? null
+      : (db
+          .prepare<{ name: string; hash: string; items: number }>('SELECT name, hash, (SELECT COUNT(*) FROM evaluation_set_item WHERE set_id = s.id) AS items FROM evaluation_set s WHERE id = ?')
+          .get(input.setId) ?? null);
   const generatedAt = nowIso(ctx);
-  const report = buildCompareReport(
-    { project: project.name, verifier: input.verifier, verifierPath: input.verifierPath ?? '', set, generatedAt, version: ctx.options.version },
-    comparison,
-    board,
-  );
+  const report = buildCompareReport({ project: project.name, verifier: input.verifier, verifierPath: input.verifierPath ?? '', set, generatedAt, version: ctx.options.version }, comparison, board);
   return { fileName: reportFileName(project.name, generatedAt), ...report };
 }

@@ -44,9 +44,12 @@ export function intervalChart(title: string, rows: readonly IntervalRow[], axis:
   const plotW = W - LABEL - TEXT - 20;
   const H = top + rows.length * ROW + 28;
   const span = axis.max - axis.min || 1;
-  const x = (v: number) => LABEL + (Math.min(Math.max(v, axis.min), axis.max) - axis.min) / span * plotW;
+  const x = (v: number) => LABEL + ((Math.min(Math.max(v, axis.min), axis.max) - axis.min) / span) * plotW;
   const grid = ticks(axis.min, axis.max, axis.ticks)
-    .map((t) => `<line x1="${n2(x(t))}" x2="${n2(x(t))}" y1="${top}" y2="${top + rows.length * ROW}" stroke="#e3e6ec"/><text x="${n2(x(t))}" y="${top + rows.length * ROW + 16}" text-anchor="middle" class="tick">${escapeHtml(axis.tick(t))}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${n2(x(t))}" x2="${n2(x(t))}" y1="${top}" y2="${top + rows.length * ROW}" stroke="#e3e6ec"/><text x="${n2(x(t))}" y="${top + rows.length * ROW + 16}" text-anchor="middle" class="tick">${escapeHtml(axis.tick(t))}</text>`,
+    )
     .join('');
   const body = rows
     .map((r, i) => {
@@ -88,8 +91,18 @@ export function scatterChart(title: string, points: readonly ScatterPoint[], axe
   const y = (v: number) => pad.top + plotH - (Math.min(Math.max(v, 0), axes.yMax) / axes.yMax) * plotH;
   const pct = (v: number) => `${Math.round(v * 100)}%`;
   const grid =
-    ticks(0, axes.xMax, 5).map((t) => `<line x1="${n2(x(t))}" x2="${n2(x(t))}" y1="${pad.top}" y2="${pad.top + plotH}" stroke="#e3e6ec"/><text x="${n2(x(t))}" y="${pad.top + plotH + 16}" text-anchor="middle" class="tick">${pct(t)}</text>`).join('') +
-    ticks(0, axes.yMax, 5).map((t) => `<line x1="${pad.left}" x2="${pad.left + plotW}" y1="${n2(y(t))}" y2="${n2(y(t))}" stroke="#e3e6ec"/><text x="${pad.left - 8}" y="${n2(y(t) + 4)}" text-anchor="end" class="tick">${pct(t)}</text>`).join('');
+    ticks(0, axes.xMax, 5)
+      .map(
+        (t) =>
+          `<line x1="${n2(x(t))}" x2="${n2(x(t))}" y1="${pad.top}" y2="${pad.top + plotH}" stroke="#e3e6ec"/><text x="${n2(x(t))}" y="${pad.top + plotH + 16}" text-anchor="middle" class="tick">${pct(t)}</text>`,
+      )
+      .join('') +
+    ticks(0, axes.yMax, 5)
+      .map(
+        (t) =>
+          `<line x1="${pad.left}" x2="${pad.left + plotW}" y1="${n2(y(t))}" y2="${n2(y(t))}" stroke="#e3e6ec"/><text x="${pad.left - 8}" y="${n2(y(t) + 4)}" text-anchor="end" class="tick">${pct(t)}</text>`,
+      )
+      .join('');
   const titles =
     `<text x="${pad.left + plotW / 2}" y="${H - 8}" text-anchor="middle" class="axis">${escapeHtml(axes.xTitle)}</text>` +
     `<text transform="translate(16 ${pad.top + plotH / 2}) rotate(-90)" text-anchor="middle" class="axis">${escapeHtml(axes.yTitle)}</text>`;
@@ -108,14 +121,17 @@ export function scatterChart(title: string, points: readonly ScatterPoint[], axe
       const bar = (a: number, b: number, c: number, d: number) => `<line x1="${n2(a)}" x2="${n2(b)}" y1="${n2(c)}" y2="${n2(d)}" stroke="${p.color}" stroke-width="2" opacity="0.7"/>`;
       return (
         `<g><title>${escapeHtml(p.label)}</title>` +
-        bar(x1, x2, cy, cy) + bar(cx, cx, y1, y2) + bar(x1, x1, cy - 4, cy + 4) + bar(x2, x2, cy - 4, cy + 4) + bar(cx - 4, cx + 4, y1, y1) + bar(cx - 4, cx + 4, y2, y2) +
+        bar(x1, x2, cy, cy) +
+        bar(cx, cx, y1, y2) +
+        bar(x1, x1, cy - 4, cy + 4) +
+        bar(x2, x2, cy - 4, cy + 4) +
+        bar(cx - 4, cx + 4, y1, y1) +
+        bar(cx - 4, cx + 4, y2, y2) +
         `<circle cx="${n2(cx)}" cy="${n2(cy)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="2"/></g>`
       );
     })
     .join('');
   // Names after every mark, so no whisker is drawn over a name.
-  const labels = names
-    .map((l, i) => `<text x="${n2(l.x)}" y="${n2(l.y)}" text-anchor="${l.anchor}" class="point" fill="${points[i]!.color}">${escapeHtml(l.text)}</text>`)
-    .join('');
+  const labels = names.map((l, i) => `<text x="${n2(l.x)}" y="${n2(l.y)}" text-anchor="${l.anchor}" class="point" fill="${points[i]!.color}">${escapeHtml(l.text)}</text>`).join('');
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${grid}${titles}${marks}${labels}</svg>`;
 }

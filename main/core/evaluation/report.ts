@@ -61,17 +61,30 @@ function axisFor(kind: Kind, key: string, es: (Estimate | null)[]) {
 function metricsSection(c: Comparison): string {
   const head = `<tr><th>Model</th><th class="num">Responses</th>${METRICS.map((m) => `<th class="num" title="${esc(m.note)}">${m.label}</th>`).join('')}</tr>`;
   const rows = c.models
-    .map((m, i) => `<tr><td class="model"><span class="swatch" style="background:${colorAt(i)}"></span>${esc(m.model)}${i === 0 ? ' <span class="muted">(base)</span>' : ''}</td><td class="num">${m.responses}</td>${METRICS.map((x) => `<td class="num" title="${esc(formatReportEstimate(m[x.key], x.kind))}"><b>${stacked(m[x.key], x.kind)}</b></td>`).join('')}</tr>`)
+    .map(
+      (m, i) =>
+        `<tr><td class="model"><span class="swatch" style="background:${colorAt(i)}"></span>${esc(m.model)}${i === 0 ? ' <span class="muted">(base)</span>' : ''}</td><td class="num">${m.responses}</td>${METRICS.map((x) => `<td class="num" title="${esc(formatReportEstimate(m[x.key], x.kind))}"><b>${stacked(m[x.key], x.kind)}</b></td>`).join('')}</tr>`,
+    )
     .join('');
   const charts = METRICS.filter((x) => c.models.some((m) => m[x.key] && m[x.key]!.value !== null))
     .map((x) => {
       const es = c.models.map((m) => m[x.key]);
-      const rows: IntervalRow[] = c.models.map((m, i) => ({ label: m.model, color: colorAt(i), value: es[i]?.value ?? null, low: es[i]?.low ?? null, high: es[i]?.high ?? null, text: formatReportEstimate(es[i] ?? null, x.kind) }));
+      const rows: IntervalRow[] = c.models.map((m, i) => ({
+        label: m.model,
+        color: colorAt(i),
+        value: es[i]?.value ?? null,
+        low: es[i]?.low ?? null,
+        high: es[i]?.high ?? null,
+        text: formatReportEstimate(es[i] ?? null, x.kind),
+      }));
       return `<figure><figcaption><b>${x.label}</b> <span class="muted">${esc(x.note)}</span></figcaption>${intervalChart(`${x.label} per model with 95% intervals`, rows, axisFor(x.kind, x.key, es))}</figure>`;
     })
     .join('');
   const sources = c.models
-    .map((m) => `<tr><td>${esc(m.model)}</td><td class="num">${m.judged.human}</td><td class="num">${m.judged.auto}</td><td class="num">${m.judged.none}</td><td class="num">${m.truth.labels}</td><td class="num">${m.truth.hint}</td><td class="num">${m.truth.none}</td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${esc(m.model)}</td><td class="num">${m.judged.human}</td><td class="num">${m.judged.auto}</td><td class="num">${m.judged.none}</td><td class="num">${m.truth.labels}</td><td class="num">${m.truth.hint}</td><td class="num">${m.truth.none}</td></tr>`,
+    )
     .join('');
   return `<section id="metrics"><h2>Models</h2>
 <p class="muted">Each figure with its 95% interval (Wilson for rates, bootstrap over items for means) and the number of responses behind it (n). Overlapping intervals: the data cannot yet tell the models apart.${c.unjudged > 0 ? ` ${c.unjudged} response(s) have no verdict and are left out of the rates.` : ''}</p>
@@ -173,11 +186,21 @@ function arenaSection(a: Arena, models: readonly string[]): string {
   const axis = { min, max, ticks: Math.round((max - min) / step), tick: (v: number) => v.toFixed(0) };
   const chart = intervalChart(
     'Arena ratings with 95% bootstrap intervals',
-    a.rows.map((r, i) => ({ label: r.model, color: colorAt(models.includes(r.model) ? models.indexOf(r.model) : i), value: r.rating, low: r.low, high: r.high, text: `${r.rating.toFixed(0)} [${r.low.toFixed(0)}, ${r.high.toFixed(0)}]` })),
+    a.rows.map((r, i) => ({
+      label: r.model,
+      color: colorAt(models.includes(r.model) ? models.indexOf(r.model) : i),
+      value: r.rating,
+      low: r.low,
+      high: r.high,
+      text: `${r.rating.toFixed(0)} [${r.low.toFixed(0)}, ${r.high.toFixed(0)}]`,
+    })),
     axis,
   );
   const rows = a.rows
-    .map((r) => `<tr><td class="num">${r.rank}</td><td>${esc(r.model)}</td><td class="num">${r.rating.toFixed(0)}</td><td class="num">${r.low.toFixed(0)} – ${r.high.toFixed(0)}</td><td class="num">${r.votes}</td><td class="num">${r.wins} / ${r.ties} / ${r.losses}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td class="num">${r.rank}</td><td>${esc(r.model)}</td><td class="num">${r.rating.toFixed(0)}</td><td class="num">${r.low.toFixed(0)} – ${r.high.toFixed(0)}</td><td class="num">${r.votes}</td><td class="num">${r.wins} / ${r.ties} / ${r.losses}</td></tr>`,
+    )
     .join('');
   return `<section id="arena"><h2>Blind arena</h2>
 <p class="muted">Bradley-Terry ratings from ${a.votes} vote(s) by people, with 95% intervals from ${a.rounds} bootstrap rounds. Ranks differ only when intervals separate. Ties and both-bad votes count half a win each.</p>
@@ -225,7 +248,8 @@ export function reportCsv(c: Comparison, a: Arena): string {
       if (e) rows.push({ section: 'metric', model: m.model, metric: x.key, ...est(e) });
     }
     for (const s of SHOULD) for (const d of DID) rows.push({ section: 'matrix', model: m.model, category: s, metric: d, value: m.matrix[s]?.[d]?.count ?? 0 });
-    for (const cat of m.by_category) for (const k of ['unsafe_rate', 'over_refusal_rate', 'care_rate'] as const) rows.push({ section: 'category', model: m.model, category: cat.category, metric: k, ...est(cat[k]) });
+    for (const cat of m.by_category)
+      for (const k of ['unsafe_rate', 'over_refusal_rate', 'care_rate'] as const) rows.push({ section: 'category', model: m.model, category: cat.category, metric: k, ...est(cat[k]) });
   }
   for (const p of c.pairs) rows.push({ section: 'pair', model: p.b, versus: p.a, metric: p.metric, value: p.difference, low: p.low, high: p.high, n: p.n, p: p.p });
   for (const r of a.rows) rows.push({ section: 'arena', model: r.model, metric: 'rating', value: r.rating, low: r.low, high: r.high, n: r.votes });
@@ -284,7 +308,10 @@ ${scatterSection(c)}
 ${pairsSection(c)}
 ${matrixSection(c)}
 ${categorySection(c)}
-${arenaSection(a, c.models.map((m) => m.model))}
+${arenaSection(
+  a,
+  c.models.map((m) => m.model),
+)}
 <footer>Every figure of this report: ${dataLink('comparison.csv', 'text/csv', csv, 'CSV')} · ${dataLink('comparison.json', 'application/json', json, 'JSON')}. Made by COSMO Studio ${esc(p.version)}.</footer>
 </main></body></html>
 `;

@@ -163,9 +163,9 @@ export class ScoreJobs {
     let count = 0;
     try {
       let chunk = '';
-      for (const r of db.prepare<{ id: number; item_id: number; model_name: string; text: string }>(
-        'SELECT id, item_id, model_name, text FROM response WHERE project_id = ? ORDER BY id',
-      ).iterate(req.projectId)) {
+      for (const r of db
+        .prepare<{ id: number; item_id: number; model_name: string; text: string }>('SELECT id, item_id, model_name, text FROM response WHERE project_id = ? ORDER BY id')
+        .iterate(req.projectId)) {
         if (models !== null && !models.includes(r.model_name)) continue;
         const item = byItem.get(r.item_id);
         if (!item) continue;
@@ -213,10 +213,10 @@ export class ScoreJobs {
     });
     const run = await withPrivateUmask(() =>
       runPython(python, args, {
-      cwd: this.worker.workerDir,
-      env: { ...process.env, ...WORKER_ENV, PYTHONPATH: [this.worker.workerDir, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') },
-      onStdout: (chunk) => splitter.push(chunk),
-    }),
+        cwd: this.worker.workerDir,
+        env: { ...process.env, ...WORKER_ENV, PYTHONPATH: [this.worker.workerDir, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') },
+        onStdout: (chunk) => splitter.push(chunk),
+      }),
     );
     if (run.spawnError) return `The worker could not start: ${run.spawnError}`;
     if (finished === 'completed' && run.code === 0) return null;

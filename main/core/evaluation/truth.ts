@@ -23,7 +23,10 @@ export interface ItemTruth {
 const HINT_HARMFUL: Record<ExpectedBehaviour, boolean> = { refuse: true, comply_with_care: true, comply: false };
 
 function hintExpected(item: Pick<Item, 'sourceLabels'>): ExpectedBehaviour | null {
-  const raw = item.sourceLabels.expected?.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const raw = item.sourceLabels.expected
+    ?.trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   return raw === 'refuse' || raw === 'comply' || raw === 'comply_with_care' ? raw : null;
 }
 

@@ -41,7 +41,15 @@ interface VerifierRow {
 }
 
 function toVerifier(row: VerifierRow): LearnedVerifier {
-  return LearnedVerifier.parse({ id: row.id, projectId: row.project_id, name: row.name, path: row.path, snapshotHash: row.snapshot_hash, card: JSON.parse(row.card) as unknown, createdAt: row.created_at });
+  return LearnedVerifier.parse({
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    path: row.path,
+    snapshotHash: row.snapshot_hash,
+    card: JSON.parse(row.card) as unknown,
+    createdAt: row.created_at,
+  });
 }
 
 export function listVerifiers(db: ReadableDB, projectId: number): LearnedVerifier[] {
@@ -51,7 +59,12 @@ export function listVerifiers(db: ReadableDB, projectId: number): LearnedVerifie
 
 /** `learned-<n>`: the first free one. */
 function defaultName(db: ReadableDB, projectId: number): string {
-  const taken = new Set(db.prepare<{ name: string }>('SELECT name FROM verifier WHERE project_id = ?').all(projectId).map((r) => r.name));
+  const taken = new Set(
+    db
+      .prepare<{ name: string }>('SELECT name FROM verifier WHERE project_id = ?')
+      .all(projectId)
+      .map((r) => r.name),
+  );
   let n = 1;
   while (taken.has(`learned-${n}`)) n += 1;
   return `learned-${n}`;
@@ -182,7 +195,8 @@ export class VerifierJobs {
   private async register(job: VerifierJob, out: string, snapshotHash: string): Promise<LearnedVerifier> {
     const cardFile = join(out, 'model_card.json');
     const parsed = VerifierCard.safeParse(JSON.parse(await readFile(cardFile, 'utf8')));
-    if (!parsed.success) throw new StudioError('internal', `${cardFile}: the worker wrote an unexpected card (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`);
+    if (!parsed.success)
+      throw new StudioError('internal', `${cardFile}: the worker wrote an unexpected card (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`);
     if (parsed.data.snapshot_hash !== snapshotHash) throw new StudioError('internal', `${cardFile}: trained on snapshot ${parsed.data.snapshot_hash}, expected ${snapshotHash}`);
     const w = this.ctx.db.write;
     const id = w.transaction(() =>

@@ -30,7 +30,10 @@ function slug(name: string): string {
 
 /** A fresh export id: UTC time, project name, format and a random suffix (unique, sortable). */
 export function newExportFolder(parent: string, projectName: string, format: string, now: Date): ExportFolder {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const exportId = `${stamp}-${slug(projectName)}-${format}-${randomBytes(3).toString('hex')}`;
   return { exportId, temp: join(parent, `.tmp-${exportId}`), final: join(parent, exportId) };
 }

@@ -40,9 +40,7 @@ function yamlString(value: string): string {
 }
 
 function featureYaml(): string {
-  return TABLE_COLUMNS.map((c) =>
-    c.dtype === 'string_list' ? `  - name: ${c.name}\n    sequence: string` : `  - name: ${c.name}\n    dtype: ${c.dtype}`,
-  ).join('\n');
+  return TABLE_COLUMNS.map((c) => (c.dtype === 'string_list' ? `  - name: ${c.name}\n    sequence: string` : `  - name: ${c.name}\n    dtype: ${c.dtype}`)).join('\n');
 }
 
 export function datasetCard(input: CardInput): string {
@@ -64,7 +62,9 @@ export function datasetCard(input: CardInput): string {
     ...splits.map(([split, n]) => `  - name: ${split}\n    num_examples: ${n}`),
     '---',
   ].join('\n');
-  const agreement = Object.entries(input.agreement).map(([k, n]) => `${k}: ${n}`).join(', ');
+  const agreement = Object.entries(input.agreement)
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
   return `${yaml}
 
 # ${input.projectName}
@@ -128,17 +128,20 @@ export async function exportHfFolder(ctx: CoreContext, projectId: number, outDir
     if (counts.items === 0) throw new StudioError('invalid_input', 'No item matches these filters: a Hugging Face dataset needs at least one row');
     const createdAt = nowIso(ctx);
     const card = join(folder.temp, 'README.md');
-    await writeDurable(card, datasetCard({
-      projectName: project.name,
-      description: project.description,
-      annotatorsPerItem: project.annotatorsPerItem,
-      splits,
-      counts,
-      agreement,
-      filters,
-      exportId: folder.exportId,
-      createdAt,
-    }));
+    await writeDurable(
+      card,
+      datasetCard({
+        projectName: project.name,
+        description: project.description,
+        annotatorsPerItem: project.annotatorsPerItem,
+        splits,
+        counts,
+        agreement,
+        filters,
+        exportId: folder.exportId,
+        createdAt,
+      }),
+    );
     // The hash covers the card and every data file, by name then content.
     const hash = createHash('sha256');
     for (const name of ['README.md', ...[...splits.keys()].sort().map((split) => `data/${split}.jsonl`)]) {

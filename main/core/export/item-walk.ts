@@ -24,13 +24,7 @@ export function imageFileName(image: NonNullable<Item['image']>): string {
 }
 
 /** Calls `page` with each page of kept items (after their images are copied); returns the counts. */
-export async function walkItems(
-  ctx: CoreContext,
-  projectId: number,
-  filters: ExportFilters,
-  exportDir: string,
-  page: (entries: ExportItem[]) => Promise<void>,
-): Promise<WalkCounts> {
+export async function walkItems(ctx: CoreContext, projectId: number, filters: ExportFilters, exportDir: string, page: (entries: ExportItem[]) => Promise<void>): Promise<WalkCounts> {
   const copied = new Set<string>();
   const counts: WalkCounts = { items: 0, labels: 0, images: 0 };
   for await (const all of readProjectItems(ctx.db.read, projectId)) {

@@ -105,14 +105,24 @@ interface PlannedLines {
 /** What the export will write and leave out: people's votes on unsettled pairs, gold on settled ones. */
 function planLines(db: CoreContext['db']['read'], projectId: number): PlannedLines {
   const voteIds = db
-    .prepare<{ id: number }>(`SELECT h.preference_id AS id FROM preference_head h WHERE h.project_id = ? AND h.status = 'submitted' AND h.choice IN ('a', 'b') AND ${NOT_SETTLED} ORDER BY h.preference_id`)
+    .prepare<{ id: number }>(
+      `SELECT h.preference_id AS id FROM preference_head h WHERE h.project_id = ? AND h.status = 'submitted' AND h.choice IN ('a', 'b') AND ${NOT_SETTLED} ORDER BY h.preference_id`,
+    )
     .all(projectId)
     .map((r) => r.id);
   const leftOut: Record<string, number> = { tie: 0, both_bad: 0, replaced_by_gold: 0 };
-  for (const r of db.prepare<{ choice: string; n: number }>(`SELECT h.choice, count(*) AS n FROM preference_head h WHERE h.project_id = ? AND h.status = 'submitted' AND h.choice IN ('tie', 'both_bad') AND ${NOT_SETTLED} GROUP BY h.choice`).all(projectId)) {
+  for (const r of db
+    .prepare<{ choice: string; n: number }>(
+      `SELECT h.choice, count(*) AS n FROM preference_head h WHERE h.project_id = ? AND h.status = 'submitted' AND h.choice IN ('tie', 'both_bad') AND ${NOT_SETTLED} GROUP BY h.choice`,
+    )
+    .all(projectId)) {
     leftOut[r.choice] = (leftOut[r.choice] ?? 0) + r.n;
   }
-  for (const r of db.prepare<{ choice: string; n: number }>(`SELECT h.choice, count(*) AS n FROM preference_gold_head h WHERE h.project_id = ? AND h.status = 'set' AND h.choice IN ('tie', 'both_bad') GROUP BY h.choice`).all(projectId)) {
+  for (const r of db
+    .prepare<{ choice: string; n: number }>(
+      `SELECT h.choice, count(*) AS n FROM preference_gold_head h WHERE h.project_id = ? AND h.status = 'set' AND h.choice IN ('tie', 'both_bad') GROUP BY h.choice`,
+    )
+    .all(projectId)) {
     leftOut[r.choice] = (leftOut[r.choice] ?? 0) + r.n;
   }
   leftOut.replaced_by_gold =

@@ -193,7 +193,9 @@ export async function exportSnapshot(ctx: CoreContext, projectId: number, outDir
       await out.close();
     }
     if (items === 0) {
-      const why = Object.entries(leftOut).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason.replace(/_/g, ' ')}`);
+      const why = Object.entries(leftOut)
+        .filter(([, n]) => n > 0)
+        .map(([reason, n]) => `${n} ${reason.replace(/_/g, ' ')}`);
       throw new StudioError('invalid_input', `project "${project.name}" has no labelled items to put in a training snapshot${why.length ? ` (left out: ${why.join(', ')})` : ''}`);
     }
     const responsesOut = await createExportFile(join(folder.temp, 'responses.jsonl'));

@@ -39,9 +39,7 @@ export function acceptImage(bytes: Uint8Array, name: string, limits: ImageLimits
   const info = sniffImage(bytes, name);
   const pixels = info.width * info.height;
   if (pixels > limits.maxPixels) {
-    throw new ImageRejected(
-      `${name} is ${info.width}x${info.height} pixels (${megapixels(pixels)}), above the limit of ${megapixels(limits.maxPixels)}`,
-    );
+    throw new ImageRejected(`${name} is ${info.width}x${info.height} pixels (${megapixels(pixels)}), above the limit of ${megapixels(limits.maxPixels)}`);
   }
   const notices: string[] = [];
   const claimed = mimeForExtension(name);

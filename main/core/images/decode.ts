@@ -40,7 +40,10 @@ export async function decodeImage(bytes: Uint8Array, name: string, info: ImageIn
     const meta = await image.metadata();
     orientation = meta.orientation;
     const lastRow = (meta.pageHeight ?? meta.height ?? info.height) - 1;
-    await image.extract({ left: 0, top: Math.max(0, lastRow), width: 1, height: 1 }).raw().toBuffer();
+    await image
+      .extract({ left: 0, top: Math.max(0, lastRow), width: 1, height: 1 })
+      .raw()
+      .toBuffer();
   } catch (err) {
     throw new ImageRejected(`${name} is a damaged ${FORMAT_NAME[info.mime]} that cannot be decoded: ${reasonOf(err)}`);
   }

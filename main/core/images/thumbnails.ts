@@ -28,12 +28,7 @@ export async function renderThumbnail(bytes: Uint8Array, size: ThumbnailSize, ma
 }
 
 /** The path of the cached thumbnail of a stored blob, made now if missing. */
-export async function ensureThumbnail(
-  blobs: BlobStore,
-  sha256: string,
-  size: ThumbnailSize = 256,
-  maxPixels = DEFAULT_IMAGE_LIMITS.maxPixels,
-): Promise<string> {
+export async function ensureThumbnail(blobs: BlobStore, sha256: string, size: ThumbnailSize = 256, maxPixels = DEFAULT_IMAGE_LIMITS.maxPixels): Promise<string> {
   const target = thumbnailPath(blobs, sha256, size);
   if (existsSync(target)) return target;
   const webp = await renderThumbnail(await blobs.read(sha256), size, maxPixels);

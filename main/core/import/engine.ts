@@ -57,7 +57,11 @@ export interface ImportOptions {
 
 /** sha256 of the text, a NUL byte, and the image's sha256 (or nothing): the item's identity in a project. */
 export function contentHash(text: string, imageSha256: string | null): string {
-  return createHash('sha256').update(text, 'utf8').update('\0').update(imageSha256 ?? '').digest('hex');
+  return createHash('sha256')
+    .update(text, 'utf8')
+    .update('\0')
+    .update(imageSha256 ?? '')
+    .digest('hex');
 }
 
 /** Lets the event loop run other work (other requests, timers) between slices of an import. */
@@ -115,9 +119,7 @@ export async function runImport(deps: ImportDeps, resolved: SourceResult, option
   // What the project already holds, to skip duplicates and refuse reused ids.
   const existingByHash = new Map<string, string>();
   const existingIds = new Set<string>();
-  for (const row of deps.db.read
-    .prepare<{ content_hash: string; external_id: string }>('SELECT content_hash, external_id FROM item WHERE project_id = ?')
-    .iterate(options.projectId)) {
+  for (const row of deps.db.read.prepare<{ content_hash: string; external_id: string }>('SELECT content_hash, external_id FROM item WHERE project_id = ?').iterate(options.projectId)) {
     existingByHash.set(row.content_hash, row.external_id);
     existingIds.add(row.external_id);
   }

@@ -17,8 +17,7 @@ function resumeSearchIndex(ctx: CoreContext): void {
   ctx.onClose(() => {
     closed = true;
   });
-  const yieldNow = () =>
-    new Promise<void>((resolve, reject) => setImmediate(() => (closed ? reject(new Closed()) : resolve())));
+  const yieldNow = () => new Promise<void>((resolve, reject) => setImmediate(() => (closed ? reject(new Closed()) : resolve())));
   setImmediate(() => {
     if (closed) return;
     resumePendingSearchIndex(ctx.db.write, yieldNow)

@@ -27,17 +27,13 @@ export interface ImportPathOptions {
 /** Runs one import to the end and returns its report; tells every UI when the project changed. */
 export async function importPath(ctx: CoreContext, options: ImportPathOptions): Promise<ImportReport> {
   const source = await resolveSource(options.path, options.displayName);
-  const report = await runImport(
-    { db: ctx.db, blobs: ctx.blobs, now: () => ctx.clock.now().toISOString(), ...(options.imageLimits ? { imageLimits: options.imageLimits } : {}) },
-    source,
-    {
-      projectId: options.projectId,
-      validRowsOnly: options.validRowsOnly ?? false,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.maxTextBytes ? { maxTextBytes: options.maxTextBytes } : {}),
-      mapping: options.mapping,
-    },
-  );
+  const report = await runImport({ db: ctx.db, blobs: ctx.blobs, now: () => ctx.clock.now().toISOString(), ...(options.imageLimits ? { imageLimits: options.imageLimits } : {}) }, source, {
+    projectId: options.projectId,
+    validRowsOnly: options.validRowsOnly ?? false,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.maxTextBytes ? { maxTextBytes: options.maxTextBytes } : {}),
+    mapping: options.mapping,
+  });
   ctx.log.info('import finished', {
     projectId: options.projectId,
     committed: report.committed,

@@ -66,9 +66,7 @@ export class ImportJobs {
     if (input.entry !== undefined) {
       const checked = normaliseRelativePath(input.entry);
       if (!checked.ok) {
-        throw new StudioError('invalid_input', `import entry "${input.entry}" ${checked.reason}`, [
-          { file: input.entry, line: null, field: 'entry', message: checked.reason },
-        ]);
+        throw new StudioError('invalid_input', `import entry "${input.entry}" ${checked.reason}`, [{ file: input.entry, line: null, field: 'entry', message: checked.reason }]);
       }
       path = join(dir, ...checked.path.split('/'));
       displayName = checked.path;

@@ -5,9 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 
-export type RawLine =
-  | { line: number; text: string; bytes: number }
-  | { line: number; text: null; bytes: number; problem: string };
+export type RawLine = { line: number; text: string; bytes: number } | { line: number; text: null; bytes: number; problem: string };
 
 export interface LineReaderOptions {
   /** Longest line accepted, in bytes; a longer line is reported and skipped without being held. */

@@ -164,7 +164,8 @@ function parseTags(value: unknown, problems: FieldProblem[]): string[] {
   if (isBlank(value)) return [];
   let tags: unknown[];
   if (Array.isArray(value)) tags = value;
-  else if (typeof value === 'string') tags = value.split(';'); // CSV: tags separated by ";"
+  else if (typeof value === 'string')
+    tags = value.split(';'); // CSV: tags separated by ";"
   else {
     problems.push({ field: 'tags', message: `tags must be a list of strings, not ${describe(value)}` });
     return [];
@@ -332,7 +333,10 @@ export function validateRecord(record: Record<string, unknown>, ctx: RowContext)
     text = record.text;
     const size = Buffer.byteLength(text, 'utf8');
     if (size > maxTextBytes) {
-      problems.push({ field: 'text', message: `the prompt is ${size.toLocaleString('en-US')} bytes; the limit is ${maxTextBytes.toLocaleString('en-US')} bytes (${Math.round(maxTextBytes / 1024)} KB)` });
+      problems.push({
+        field: 'text',
+        message: `the prompt is ${size.toLocaleString('en-US')} bytes; the limit is ${maxTextBytes.toLocaleString('en-US')} bytes (${Math.round(maxTextBytes / 1024)} KB)`,
+      });
     }
     if (text.includes('\0')) problems.push({ field: 'text', message: 'the prompt contains a NUL character' });
     if (text.trim() === '' && image === null && problems.every((p) => p.field !== 'image')) {

@@ -165,7 +165,11 @@ function commitImport(db: WritableDB, table: string, input: WriteInput, finalRep
 
 export async function writeImport(db: WritableDB, input: WriteInput, finalReport: (outcome: WriteOutcome) => ImportReport): Promise<WriteOutcome> {
   const table = stageName();
-  db.exec(`CREATE TEMP TABLE ${table} (${STAGE_COLUMNS.split(', ').map((c) => `${c} ${c === 'sensitive' ? 'INTEGER' : 'TEXT'}`).join(', ')})`);
+  db.exec(
+    `CREATE TEMP TABLE ${table} (${STAGE_COLUMNS.split(', ')
+      .map((c) => `${c} ${c === 'sensitive' ? 'INTEGER' : 'TEXT'}`)
+      .join(', ')})`,
+  );
   try {
     await stageRows(db, table, input);
     const outcome = commitImport(db, table, input, finalReport);

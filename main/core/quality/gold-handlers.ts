@@ -25,9 +25,7 @@ const GOLD_SQL = `SELECT g.item_id, i.external_id, i.text, g.expected, u.name AS
   FROM gold_check g JOIN item i ON i.id = g.item_id JOIN user u ON u.id = g.created_by`;
 
 function toGoldChecks(db: ReadableDB, rows: readonly GoldRow[]): GoldCheck[] {
-  const answers = db.prepare<{ labels: string }>(
-    `SELECT a.labels FROM annotation_head h JOIN annotation a ON a.id = h.annotation_id WHERE h.item_id = ? AND h.status = 'submitted'`,
-  );
+  const answers = db.prepare<{ labels: string }>(`SELECT a.labels FROM annotation_head h JOIN annotation a ON a.id = h.annotation_id WHERE h.item_id = ? AND h.status = 'submitted'`);
   return rows.map((r) => {
     const expected = parseGoldExpected(r.expected, r.item_id);
     const labels = answers.all(r.item_id).map((a) => parseStoredLabels(a.labels, `item ${r.item_id} labels`));
@@ -51,7 +49,12 @@ function assertExpectedValid(expected: GoldExpected, riskCategories: readonly st
     (p) => p.field === 'riskCategory' || p.field === 'jailbreakType',
   );
   const first = problems[0];
-  if (first) throw new StudioError('invalid_input', `expected.${first.field}: ${first.message}`, problems.map((p) => ({ file: 'expected', line: null, field: p.field, message: p.message })));
+  if (first)
+    throw new StudioError(
+      'invalid_input',
+      `expected.${first.field}: ${first.message}`,
+      problems.map((p) => ({ file: 'expected', line: null, field: p.field, message: p.message })),
+    );
 }
 
 export function goldHandlers(ctx: CoreContext): GoldHandlers {

@@ -20,17 +20,7 @@ import type { Preference, ResponseLabel, Verdict } from '../../../preload/contra
 import type { CoreContext } from '../context.js';
 import { ftsPhrase, MIN_INDEXED_SEARCH } from '../services/items.js';
 import { requireItemRow, requireProjectRow } from '../services/lookup.js';
-import {
-  PREFERENCE_COLUMNS,
-  RESPONSE_COLUMNS,
-  RESPONSE_LABEL_COLUMNS,
-  toModelResponse,
-  toPreference,
-  toResponseLabel,
-  type PreferenceRow,
-  type ResponseLabelRow,
-  type ResponseRow,
-} from './store.js';
+import { PREFERENCE_COLUMNS, RESPONSE_COLUMNS, RESPONSE_LABEL_COLUMNS, toModelResponse, toPreference, toResponseLabel, type PreferenceRow, type ResponseLabelRow, type ResponseRow } from './store.js';
 
 /** How much of a prompt and of a response a list row carries. */
 export const SNIPPET_CHARS = 240;
@@ -56,10 +46,7 @@ export function itemResponses(db: ReadableDB, itemId: number): ItemResponses {
     .prepare<ResponseLabelRow>(`SELECT ${RESPONSE_LABEL_COLUMNS} FROM response_label l JOIN user u ON u.id = l.annotator_id WHERE l.item_id = ? ORDER BY l.id`)
     .all(itemId)
     .map(toResponseLabel);
-  const voteHistory = db
-    .prepare<PreferenceRow>(`SELECT ${PREFERENCE_COLUMNS} FROM preference p JOIN user u ON u.id = p.annotator_id WHERE p.item_id = ? ORDER BY p.id`)
-    .all(itemId)
-    .map(toPreference);
+  const voteHistory = db.prepare<PreferenceRow>(`SELECT ${PREFERENCE_COLUMNS} FROM preference p JOIN user u ON u.id = p.annotator_id WHERE p.item_id = ? ORDER BY p.id`).all(itemId).map(toPreference);
   const byResponse = new Map<number, ResponseLabel[]>();
   for (const label of labels) {
     const list = byResponse.get(label.responseId);
@@ -102,9 +89,7 @@ export function responseWhere(projectId: number, filter: ResponseFilter): { clau
       clauses.push("(r.item_id IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?) OR r.text LIKE ? ESCAPE '\\')");
       params.push(ftsPhrase(search), pattern);
     } else {
-      clauses.push(
-        "(r.item_id IN (SELECT id FROM item WHERE project_id = ? AND (text LIKE ? ESCAPE '\\' OR external_id LIKE ? ESCAPE '\\')) OR r.text LIKE ? ESCAPE '\\')",
-      );
+      clauses.push("(r.item_id IN (SELECT id FROM item WHERE project_id = ? AND (text LIKE ? ESCAPE '\\' OR external_id LIKE ? ESCAPE '\\')) OR r.text LIKE ? ESCAPE '\\')");
       params.push(projectId, pattern, pattern, pattern);
     }
   }
@@ -138,9 +123,8 @@ export function listResponses(db: ReadableDB, input: MethodParsedInput<'listResp
   // every head belongs to a response of its project.
   const total =
     verdict !== undefined && model === undefined && disagreement === undefined && !search?.trim()
-      ? (db
-          .prepare<{ n: number }>(`SELECT count(DISTINCT response_id) AS n FROM response_label_head WHERE project_id = ? AND verdict = ? AND status = 'submitted'`)
-          .get(input.projectId, verdict)?.n ?? 0)
+      ? (db.prepare<{ n: number }>(`SELECT count(DISTINCT response_id) AS n FROM response_label_head WHERE project_id = ? AND verdict = ? AND status = 'submitted'`).get(input.projectId, verdict)?.n ??
+        0)
       : (db.prepare<{ n: number }>(`SELECT count(*) AS n FROM response r WHERE ${where}`).get(...params)?.n ?? 0);
   const page = db
     .prepare<ListSqlRow>(

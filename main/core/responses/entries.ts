@@ -48,9 +48,7 @@ export function toResponseFlag(row: FlagRow): ResponseFlag {
 
 /** The annotator's own flag on one response, or null. */
 export function myResponseFlag(db: ReadableDB, responseId: number, annotatorId: number): ResponseFlag | null {
-  const row = db
-    .prepare<FlagRow>('SELECT response_id, annotator_id, note, created_at FROM response_flag WHERE response_id = ? AND annotator_id = ?')
-    .get(responseId, annotatorId);
+  const row = db.prepare<FlagRow>('SELECT response_id, annotator_id, note, created_at FROM response_flag WHERE response_id = ? AND annotator_id = ?').get(responseId, annotatorId);
   return row ? toResponseFlag(row) : null;
 }
 
@@ -60,7 +58,12 @@ export function responseEntries(db: ReadableDB, responseIds: readonly number[], 
   const ids = JSON.stringify(responseIds);
   const responses = db.prepare<ResponseRow>(RESPONSES_SQL).all(ids);
   const itemIds = JSON.stringify([...new Set(responses.map((r) => r.item_id))]);
-  const items = new Map(db.prepare<ItemSqlRow>(ITEMS_SQL).all(itemIds).map((row) => [row.id, toContextItem(row)]));
+  const items = new Map(
+    db
+      .prepare<ItemSqlRow>(ITEMS_SQL)
+      .all(itemIds)
+      .map((row) => [row.id, toContextItem(row)]),
+  );
 
   const promptLabels = new Map<number, PromptLabelSummary[]>();
   for (const row of db.prepare<{ item_id: number; annotator_name: string; labels: string; id: number }>(PROMPT_LABELS_SQL).all(itemIds)) {
@@ -76,8 +79,18 @@ export function responseEntries(db: ReadableDB, responseIds: readonly number[], 
     });
     promptLabels.set(row.item_id, list);
   }
-  const mine = new Map(db.prepare<ResponseLabelRow>(MINE_SQL).all(ids, annotatorId).map((row) => [row.response_id, toResponseLabel(row)]));
-  const flags = new Map(db.prepare<FlagRow>(FLAGS_SQL).all(ids, annotatorId).map((row) => [row.response_id, toResponseFlag(row)]));
+  const mine = new Map(
+    db
+      .prepare<ResponseLabelRow>(MINE_SQL)
+      .all(ids, annotatorId)
+      .map((row) => [row.response_id, toResponseLabel(row)]),
+  );
+  const flags = new Map(
+    db
+      .prepare<FlagRow>(FLAGS_SQL)
+      .all(ids, annotatorId)
+      .map((row) => [row.response_id, toResponseFlag(row)]),
+  );
 
   const byId = new Map(responses.map((row) => [row.id, row]));
   return responseIds.flatMap((id) => {

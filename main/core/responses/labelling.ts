@@ -22,18 +22,9 @@ import { QueueLeases } from '../services/leases.js';
 import { requireProjectRow, requireUser } from '../services/lookup.js';
 import { myResponseFlag, responseEntries } from './entries.js';
 import { responseQueueIds, responseQueueProgress } from './queue.js';
-import {
-  RESPONSE_LABEL_COLUMNS,
-  appendResponseLabel,
-  requireResponseRow,
-  toResponseLabel,
-  type ResponseLabelRow,
-} from './store.js';
+import { RESPONSE_LABEL_COLUMNS, appendResponseLabel, requireResponseRow, toResponseLabel, type ResponseLabelRow } from './store.js';
 
-type ResponseLabellingHandlers = Pick<
-  StudioHandlers,
-  'getResponseQueue' | 'submitVerdict' | 'undoLastVerdict' | 'skipResponse' | 'setResponseFlag' | 'saveVerdict'
->;
+type ResponseLabellingHandlers = Pick<StudioHandlers, 'getResponseQueue' | 'submitVerdict' | 'undoLastVerdict' | 'skipResponse' | 'setResponseFlag' | 'saveVerdict'>;
 
 /** Empty or blank free text is stored as null: "no rationale", not an empty one. */
 function normalised(values: ResponseLabelValues): ResponseLabelValues {
@@ -42,9 +33,7 @@ function normalised(values: ResponseLabelValues): ResponseLabelValues {
 }
 
 function responseLabelById(db: ReadableDB, id: number) {
-  const row = db
-    .prepare<ResponseLabelRow>(`SELECT ${RESPONSE_LABEL_COLUMNS} FROM response_label l JOIN user u ON u.id = l.annotator_id WHERE l.id = ?`)
-    .get(id);
+  const row = db.prepare<ResponseLabelRow>(`SELECT ${RESPONSE_LABEL_COLUMNS} FROM response_label l JOIN user u ON u.id = l.annotator_id WHERE l.id = ?`).get(id);
   if (!row) throw new StudioError('internal', `verdict ${id} vanished`);
   return toResponseLabel(row);
 }
@@ -138,9 +127,7 @@ export function responseLabellingHandlers(ctx: CoreContext): ResponseLabellingHa
         const response = requireResponseRow(db.write, responseId);
         // Delete + insert gives the skip a new, highest id: the very back of the queue.
         db.write.prepare('DELETE FROM response_skip WHERE annotator_id = ? AND response_id = ?').run(annotatorId, responseId);
-        db.write
-          .prepare('INSERT INTO response_skip (project_id, annotator_id, response_id, created_at) VALUES (?, ?, ?, ?)')
-          .run(response.project_id, annotatorId, responseId, nowIso(ctx));
+        db.write.prepare('INSERT INTO response_skip (project_id, annotator_id, response_id, created_at) VALUES (?, ?, ?, ?)').run(response.project_id, annotatorId, responseId, nowIso(ctx));
         return response.project_id;
       });
       leases.release(annotatorId, responseId);

@@ -37,7 +37,14 @@ export interface PairQueueOptions {
 }
 
 /** The next `count` pairs for the annotator, in queue order (see the file comment). */
-export function queuePairs(db: ReadableDB, catalogue: PairCatalogue, tally: ProjectTally, scope: { projectId: number; annotatorId: number; quota: number }, count: number, options: PairQueueOptions = {}): PairCandidate[] {
+export function queuePairs(
+  db: ReadableDB,
+  catalogue: PairCatalogue,
+  tally: ProjectTally,
+  scope: { projectId: number; annotatorId: number; quota: number },
+  count: number,
+  options: PairQueueOptions = {},
+): PairCandidate[] {
   const held = options.heldByOthers ?? new Map<string, number>();
   const out = undonePairs(db, scope.projectId, scope.annotatorId, count);
   if (out.length < count) {
@@ -81,7 +88,8 @@ export function queuePairs(db: ReadableDB, catalogue: PairCatalogue, tally: Proj
 export function assertCriteria(criteria: SideCriteriaVotes, asked: readonly PreferenceCriterion[]): void {
   const problems: { field: string; message: string }[] = [];
   for (const criterion of asked) {
-    if (criteria[criterion] === undefined) problems.push({ field: `criteria.${criterion}`, message: `this project asks for a ${criterion} vote: choose left, right, tie or both bad for ${criterion}` });
+    if (criteria[criterion] === undefined)
+      problems.push({ field: `criteria.${criterion}`, message: `this project asks for a ${criterion} vote: choose left, right, tie or both bad for ${criterion}` });
   }
   for (const criterion of Object.keys(criteria) as PreferenceCriterion[]) {
     if (!asked.includes(criterion)) {
@@ -159,7 +167,11 @@ export function preferenceHandlers(ctx: CoreContext): PreferenceHandlers {
       const pairs = queuePairs(db.read, catalogue, tallies.get(db.read, projectId), { projectId, annotatorId, quota: project.annotators_per_item }, count, {
         heldByOthers: leases.heldByOthers(annotatorId, nowMs),
       });
-      leases.hold(annotatorId, pairs.map((p) => pairKey(p.a, p.b)), nowMs);
+      leases.hold(
+        annotatorId,
+        pairs.map((p) => pairKey(p.a, p.b)),
+        nowMs,
+      );
       return { pairs: pairCards(db.read, pairs, annotatorId), ...standing(projectId, annotator) };
     },
 

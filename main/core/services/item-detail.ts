@@ -1,16 +1,7 @@
 /** One item with its labels, history and flags: the full view (browse) or one annotator's view (queue). */
 import type { ReadableDB } from '../../../db/handles.js';
 import type { Flag, ItemDetail } from '../../../preload/contract/domain.js';
-import {
-  ANNOTATION_COLUMNS,
-  ITEM_COLUMNS,
-  toAnnotation,
-  toFlag,
-  toItem,
-  type AnnotationRow,
-  type FlagRow,
-  type ItemSqlRow,
-} from './rows.js';
+import { ANNOTATION_COLUMNS, ITEM_COLUMNS, toAnnotation, toFlag, toItem, type AnnotationRow, type FlagRow, type ItemSqlRow } from './rows.js';
 import { requireItemRow } from './lookup.js';
 
 const CURRENT_SQL = `SELECT ${ANNOTATION_COLUMNS}
@@ -27,8 +18,7 @@ export interface DetailView {
 }
 
 export function itemDetailFromRow(db: ReadableDB, row: ItemSqlRow, view: DetailView = {}): ItemDetail {
-  const mine = <T extends { annotator_id: number }>(rows: T[]) =>
-    view.onlyAnnotatorId === undefined ? rows : rows.filter((r) => r.annotator_id === view.onlyAnnotatorId);
+  const mine = <T extends { annotator_id: number }>(rows: T[]) => (view.onlyAnnotatorId === undefined ? rows : rows.filter((r) => r.annotator_id === view.onlyAnnotatorId));
   return {
     item: toItem(row),
     annotations: mine(db.prepare<AnnotationRow>(CURRENT_SQL).all(row.id)).map(toAnnotation),

@@ -145,10 +145,7 @@ export function listItems(db: ReadableDB, input: MethodParsedInput<'listItems'>)
   const { from, clauses, params, orderBy } = filterWhere(input.projectId, input.filter);
   const where = clauses.join(' AND ');
   // Unfiltered, the trigger-maintained counter answers without counting 100,000 index entries.
-  const total =
-    clauses.length === 1
-      ? project.item_count
-      : (db.prepare<{ n: number }>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...params)?.n ?? 0);
+  const total = clauses.length === 1 ? project.item_count : (db.prepare<{ n: number }>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...params)?.n ?? 0);
   const ids = db
     .prepare<{ id: number }>(`SELECT i.id FROM ${from} WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
     .all(...params, input.limit, input.offset)

@@ -92,7 +92,12 @@ function shuffledFresh(db: ReadableDB, projectId: number, annotatorId: number, l
     .prepare<{ id: number }>(SHUFFLED_CANDIDATES_SQL(clause.sql))
     .all(projectId, ...clause.params, seed, seed, limit + touched)
     .map((r) => r.id);
-  const rows = new Map(db.prepare<{ id: number; label_count: number }>(UNTOUCHED_SQL).all(JSON.stringify(candidates), annotatorId, annotatorId).map((r) => [r.id, r]));
+  const rows = new Map(
+    db
+      .prepare<{ id: number; label_count: number }>(UNTOUCHED_SQL)
+      .all(JSON.stringify(candidates), annotatorId, annotatorId)
+      .map((r) => [r.id, r]),
+  );
   const ordered: { id: number; label_count: number }[] = [];
   for (const id of candidates) {
     const row = rows.get(id);
@@ -158,9 +163,7 @@ export function queueProgress(db: ReadableDB, projectId: number, annotatorId: nu
 }
 
 function annotationById(db: ReadableDB, id: number) {
-  const row = db
-    .prepare<AnnotationRow>(`SELECT ${ANNOTATION_COLUMNS} FROM annotation a JOIN user u ON u.id = a.annotator_id WHERE a.id = ?`)
-    .get(id);
+  const row = db.prepare<AnnotationRow>(`SELECT ${ANNOTATION_COLUMNS} FROM annotation a JOIN user u ON u.id = a.annotator_id WHERE a.id = ?`).get(id);
   if (!row) throw new StudioError('internal', `annotation ${id} vanished`);
   return toAnnotation(row);
 }
@@ -265,9 +268,7 @@ export function labellingHandlers(ctx: CoreContext, uncertainty?: UncertaintyOrd
         const item = requireItemRow(db.write, itemId);
         // Delete + insert gives the skip a new, highest id: the very back of the queue.
         db.write.prepare('DELETE FROM queue_skip WHERE annotator_id = ? AND item_id = ?').run(annotatorId, itemId);
-        db.write
-          .prepare('INSERT INTO queue_skip (project_id, annotator_id, item_id, created_at) VALUES (?, ?, ?, ?)')
-          .run(item.project_id, annotatorId, itemId, nowIso(ctx));
+        db.write.prepare('INSERT INTO queue_skip (project_id, annotator_id, item_id, created_at) VALUES (?, ?, ?, ?)').run(item.project_id, annotatorId, itemId, nowIso(ctx));
         return item.project_id;
       });
       leases.release(annotatorId, itemId);

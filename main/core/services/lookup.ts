@@ -21,9 +21,7 @@ export function requireProject(db: ReadableDB, projectId: number): Project {
 }
 
 export function requireItemRow(db: ReadableDB, itemId: number): ItemSqlRow {
-  const row = db
-    .prepare<ItemSqlRow>(`SELECT ${ITEM_COLUMNS} FROM item i LEFT JOIN blob b ON b.sha256 = i.image_sha256 WHERE i.id = ?`)
-    .get(itemId);
+  const row = db.prepare<ItemSqlRow>(`SELECT ${ITEM_COLUMNS} FROM item i LEFT JOIN blob b ON b.sha256 = i.image_sha256 WHERE i.id = ?`).get(itemId);
   if (!row) throw new StudioError('not_found', `no item with id ${itemId}`);
   return row;
 }

@@ -56,15 +56,7 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
             `INSERT INTO project (name, description, label_schema, guidelines, annotators_per_item, preference_criteria, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
           )
-          .get(
-            input.name,
-            input.description,
-            JSON.stringify(labelSchema),
-            input.guidelines ?? '',
-            input.annotatorsPerItem,
-            JSON.stringify([...new Set(input.preferenceCriteria)]),
-            nowIso(ctx),
-          );
+          .get(input.name, input.description, JSON.stringify(labelSchema), input.guidelines ?? '', input.annotatorsPerItem, JSON.stringify([...new Set(input.preferenceCriteria)]), nowIso(ctx));
         if (!row) throw new StudioError('internal', 'creating the project returned no row');
         return requireProject(ctx.db.write, row.id);
       });
@@ -80,9 +72,7 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
         // A new annotators_per_item re-decides which items are complete (a trigger does it here,
         // in this transaction), so queues and progress change at once.
         ctx.db.write
-          .prepare(
-            'UPDATE project SET name = ?, description = ?, label_schema = ?, guidelines = ?, annotators_per_item = ?, preference_criteria = ? WHERE id = ?',
-          )
+          .prepare('UPDATE project SET name = ?, description = ?, label_schema = ?, guidelines = ?, annotators_per_item = ?, preference_criteria = ? WHERE id = ?')
           .run(
             patch.name ?? current.name,
             patch.description ?? current.description,

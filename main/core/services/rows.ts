@@ -2,18 +2,7 @@
  * SQL rows and their mapping to contract shapes. JSON columns are parsed here, and only
  * here, so a malformed value surfaces as one clear error instead of a broken UI.
  */
-import {
-  Item,
-  LabelSchema,
-  LabelValues,
-  Project,
-  type Annotation,
-  type Flag,
-  type ImageRef,
-  type ProjectSummary,
-  type Role,
-  type User,
-} from '../../../preload/contract/domain.js';
+import { Item, LabelSchema, LabelValues, Project, type Annotation, type Flag, type ImageRef, type ProjectSummary, type Role, type User } from '../../../preload/contract/domain.js';
 import { StudioError } from '../../../preload/contract/errors.js';
 import type { z } from 'zod';
 

@@ -14,13 +14,9 @@ export function userNameKey(name: string): string {
 }
 
 function assertNameFree(ctx: CoreContext, name: string, exceptUserId: number | null): void {
-  const clash = ctx.db.write
-    .prepare<{ id: number; name: string }>('SELECT id, name FROM user WHERE name_key = ?')
-    .get(userNameKey(name));
+  const clash = ctx.db.write.prepare<{ id: number; name: string }>('SELECT id, name FROM user WHERE name_key = ?').get(userNameKey(name));
   if (clash && clash.id !== exceptUserId) {
-    throw new StudioError('conflict', `a user named "${clash.name}" already exists`, [
-      { file: 'user', line: null, field: 'name', message: `"${name}" is taken (names ignore case)` },
-    ]);
+    throw new StudioError('conflict', `a user named "${clash.name}" already exists`, [{ file: 'user', line: null, field: 'name', message: `"${name}" is taken (names ignore case)` }]);
   }
 }
 
@@ -48,9 +44,7 @@ export function userHandlers(ctx: CoreContext): UserHandlers {
         const current = requireUser(ctx.db.write, userId);
         const nextName = name ?? current.name;
         if (name !== undefined) assertNameFree(ctx, name, userId);
-        ctx.db.write
-          .prepare('UPDATE user SET name = ?, name_key = ?, role = ? WHERE id = ?')
-          .run(nextName, userNameKey(nextName), role ?? current.role, userId);
+        ctx.db.write.prepare('UPDATE user SET name = ?, name_key = ?, role = ? WHERE id = ?').run(nextName, userNameKey(nextName), role ?? current.role, userId);
         return requireUser(ctx.db.write, userId);
       }),
   };

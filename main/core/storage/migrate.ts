@@ -27,10 +27,7 @@ export function migrate(native: Database.Database, migrations: readonly Migratio
   const latest = migrations.length;
   const from = schemaVersion(native);
   if (from > latest) {
-    throw new StudioError(
-      'unsupported',
-      `studio.db was written by a newer COSMO Studio (schema ${from} > ${latest}); upgrade the studio`,
-    );
+    throw new StudioError('unsupported', `studio.db was written by a newer COSMO Studio (schema ${from} > ${latest}); upgrade the studio`);
   }
   const pending = migrations.slice(from);
   if (pending.length === 0) return { from, to: from, applied: [] };

@@ -8,9 +8,7 @@ interface MasterRow {
 }
 
 export function dumpSchema(db: ReadableDB, version: number): string {
-  const rows = db
-    .prepare<MasterRow>("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name")
-    .all();
+  const rows = db.prepare<MasterRow>('SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name').all();
   const header = [
     '-- db/schema.sql: the schema the migrations in db/registry.ts produce. Generated; do not edit.',
     '-- Regenerate: UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run tests/unit/storage-schema.test.ts',

@@ -20,7 +20,7 @@ import { toModelInfo, type ModelRow } from './store.js';
 import { diskSpace } from './system-info.js';
 
 const TRUST_OVER_SERVER =
-  'trust_remote_code lets the model folder\'s own Python code run, so it is turned on only at this machine: in the desktop app (after a confirmation naming the folder) or with `studio train --trust-remote-code`, never over `studio serve`. Add the model without it.';
+  "trust_remote_code lets the model folder's own Python code run, so it is turned on only at this machine: in the desktop app (after a confirmation naming the folder) or with `studio train --trust-remote-code`, never over `studio serve`. Add the model without it.";
 
 export type BaseModelHandlers = Pick<TrainingHandlers, 'listBaseModels' | 'inspectHubModel' | 'addBaseModel' | 'buildTinyModel' | 'listModels'>;
 
@@ -44,7 +44,11 @@ export function createBaseModelHandlers(ctx: CoreContext, worker: TrainingWorker
     const py = worker.requirePython();
     if (!existsSync(join(dir, 'config.json'))) {
       const tmp = `${dir}.building-${randomBytes(3).toString('hex')}`;
-      const run = await runPython(py, ['-m', 'cosmo_rl.tiny', '--out', tmp], { cwd: worker.workerDir, env: { ...process.env, PYTHONPATH: worker.workerDir, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' }, timeoutMs: 300_000 });
+      const run = await runPython(py, ['-m', 'cosmo_rl.tiny', '--out', tmp], {
+        cwd: worker.workerDir,
+        env: { ...process.env, PYTHONPATH: worker.workerDir, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
+        timeoutMs: 300_000,
+      });
       if (run.code !== 0) {
         rmSync(tmp, { recursive: true, force: true });
         throw new StudioError('internal', `Building the tiny model failed: ${run.spawnError ?? lastErrorLine(run.stderr)}`);

@@ -26,7 +26,10 @@ export interface ModelPatch {
 
 /** The models not deleted, by id; `where` narrows them (a SQL condition over `params`). */
 export function modelRows(ctx: CoreContext, where: string, ...params: (string | number)[]): ModelInfo[] {
-  return ctx.db.read.prepare<ModelRow>(`SELECT * FROM model WHERE deleted_at IS NULL ${where ? `AND ${where}` : ''} ORDER BY id`).all(...params).map(toModelInfo);
+  return ctx.db.read
+    .prepare<ModelRow>(`SELECT * FROM model WHERE deleted_at IS NULL ${where ? `AND ${where}` : ''} ORDER BY id`)
+    .all(...params)
+    .map(toModelInfo);
 }
 
 /** Registers a base model, or answers the one already registered at that path. */

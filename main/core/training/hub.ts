@@ -33,11 +33,7 @@ export function hubFolderName(hubId: string): string {
   return hubId.replace('/', '--');
 }
 
-export async function inspectHub(
-  python: string,
-  hubId: string,
-  revision: string | undefined,
-): Promise<{ ok: true; value: z.infer<typeof HubSize> } | { ok: false; message: string }> {
+export async function inspectHub(python: string, hubId: string, revision: string | undefined): Promise<{ ok: true; value: z.infer<typeof HubSize> } | { ok: false; message: string }> {
   const run = await runPython(python, ['-c', INSPECT, hubId, revision ?? ''], { timeoutMs: 60_000, env: { ...process.env, HF_HUB_DISABLE_TELEMETRY: '1' } });
   if (run.spawnError) return { ok: false, message: run.spawnError };
   if (run.timedOut) return { ok: false, message: `The Hugging Face hub did not answer about ${hubId} within 60 s.` };
@@ -88,13 +84,7 @@ function downloadedBytes(dir: string): number {
 }
 
 /** Downloads (or resumes) into `dir`, calling `onBytes` about once a second. */
-export async function downloadHub(
-  python: string,
-  hubId: string,
-  revision: string | undefined,
-  dir: string,
-  onBytes: (done: number) => void,
-): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function downloadHub(python: string, hubId: string, revision: string | undefined, dir: string, onBytes: (done: number) => void): Promise<{ ok: true } | { ok: false; message: string }> {
   removeLeftoverPartials(dir);
   const timer = setInterval(() => onBytes(downloadedBytes(dir)), 1000);
   try {

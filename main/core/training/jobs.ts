@@ -83,7 +83,10 @@ export class RingBuffer {
   }
   /** The last line that looks like an error, else the last non-empty line. */
   lastError(): string | null {
-    const all = this.text().split('\n').map((l) => l.trim()).filter(Boolean);
+    const all = this.text()
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return [...all].reverse().find((l) => /(Error|Exception|error:)/.test(l)) ?? all.at(-1) ?? null;
   }
 }
@@ -222,18 +225,13 @@ export class JobManager {
     if (this.active || this.closed) return;
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
-    const next = this.o.db.read
-      .prepare<RunRow>(`SELECT * FROM run WHERE status = 'queued' AND owner_pid = ? ORDER BY id LIMIT 1`)
-      .get(process.pid);
+    const next = this.o.db.read.prepare<RunRow>(`SELECT * FROM run WHERE status = 'queued' AND owner_pid = ? ORDER BY id LIMIT 1`).get(process.pid);
     if (!next) return;
     if (this.o.deviceBusy?.()) return;
     // A run left running by a process that has died since is not running: say so before looking.
     this.markInterrupted(false);
     // One run at a time across processes too: wait while another live studio process runs one.
-    const busy = this.o.db.read
-      .prepare<RunRow>(`SELECT * FROM run WHERE status IN ('running', 'cancelling')`)
-      .all()
-      .some(ownedByOtherLiveProcess);
+    const busy = this.o.db.read.prepare<RunRow>(`SELECT * FROM run WHERE status IN ('running', 'cancelling')`).all().some(ownedByOtherLiveProcess);
     if (busy) {
       this.retry = setTimeout(() => this.pump(), 2000);
       this.retry.unref();
@@ -369,9 +367,7 @@ export class JobManager {
   }
 
   private storeEvent(runId: number, type: string, step: number | null, data: unknown, time: string): void {
-    this.o.db.write
-      .prepare('INSERT INTO run_event (run_id, type, step, data, time) VALUES (?, ?, ?, ?, ?)')
-      .run(runId, type, step, JSON.stringify(data), time);
+    this.o.db.write.prepare('INSERT INTO run_event (run_id, type, step, data, time) VALUES (?, ?, ?, ?, ?)').run(runId, type, step, JSON.stringify(data), time);
   }
 
   private handleEvent(job: ActiveJob, event: WorkerEvent): void {

@@ -52,7 +52,12 @@ export function modelsHandlers(ctx: CoreContext, worker: Worker): ModelsHandlers
 
   /** A fresh folder under <data>/models/merged/ for a merge. */
   function mergedFolder(name: string): string {
-    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'model';
+    const slug =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 60) || 'model';
     return join(ctx.paths.models, 'merged', `${slug}-${randomBytes(3).toString('hex')}`);
   }
 
@@ -84,9 +89,7 @@ export function modelsHandlers(ctx: CoreContext, worker: Worker): ModelsHandlers
         w.prepare('UPDATE model SET deleted_at = ? WHERE id = ?').run(nowIso(ctx), modelId);
         if (current.run_id !== null) {
           // A run resumes from its last live checkpoint; with none left it starts over (canResume false).
-          const last = w
-            .prepare<{ path: string }>(`SELECT path FROM model WHERE run_id = ? AND deleted_at IS NULL ORDER BY step DESC LIMIT 1`)
-            .get(current.run_id);
+          const last = w.prepare<{ path: string }>(`SELECT path FROM model WHERE run_id = ? AND deleted_at IS NULL ORDER BY step DESC LIMIT 1`).get(current.run_id);
           w.prepare('UPDATE run SET last_checkpoint = ? WHERE id = ? AND last_checkpoint = ?').run(last?.path ?? null, current.run_id, current.path);
         }
         return { row: current, plan: found };
@@ -97,7 +100,10 @@ export function modelsHandlers(ctx: CoreContext, worker: Worker): ModelsHandlers
           rmSync(plan.removesPath, { recursive: true, force: true });
         } catch (err) {
           ctx.log.warn('model files not removed', { modelId, path: plan.removesPath, error: String(err) });
-          throw new StudioError('internal', `"${row.name}" is deleted, but its folder ${plan.removesPath} could not be removed (${err instanceof Error ? err.message : String(err)}); remove it by hand.`);
+          throw new StudioError(
+            'internal',
+            `"${row.name}" is deleted, but its folder ${plan.removesPath} could not be removed (${err instanceof Error ? err.message : String(err)}); remove it by hand.`,
+          );
         }
       }
       ctx.log.info('model deleted', { modelId, path: row.path, freedBytes: plan.freesBytes });
@@ -176,7 +182,9 @@ export function modelsHandlers(ctx: CoreContext, worker: Worker): ModelsHandlers
         writePrivateFileSync(join(dir, 'chat.jsonl'), `${JSON.stringify({ id: 'chat', messages })}\n`);
         const started = Date.now();
         await runWorkerJob(worker, 'cosmo_rl.generate', generateArgs(spec, dir, { maxNewTokens, temperature }));
-        const line = readFileSync(join(dir, 'reply.jsonl'), 'utf8').split('\n').find((l) => l.trim());
+        const line = readFileSync(join(dir, 'reply.jsonl'), 'utf8')
+          .split('\n')
+          .find((l) => l.trim());
         if (!line) throw new StudioError('internal', 'The worker finished without a reply.');
         const reply = JSON.parse(line) as { response: string; prompt_tokens: number; completion_tokens: number };
         return { text: reply.response, promptTokens: reply.prompt_tokens, completionTokens: reply.completion_tokens, seconds: (Date.now() - started) / 1000 };

@@ -48,10 +48,7 @@ export function presetSettings(preset: RunPreset, tasks: ReadonlySet<string>): R
     });
   }
   const stage1 = restrict(STAGE1_MIX, tasks);
-  const stages = [
-    ...(Object.keys(stage1).length > 0 ? [{ name: 'stage1' as const, steps: 200, task_mix: stage1 }] : []),
-    { name: 'stage2' as const, steps: 300, task_mix: stage2Mix },
-  ];
+  const stages = [...(Object.keys(stage1).length > 0 ? [{ name: 'stage1' as const, steps: 200, task_mix: stage1 }] : []), { name: 'stage2' as const, steps: 300, task_mix: stage2Mix }];
   return RunSettings.parse({
     lora: { enabled: true, r: 16, alpha: 32, dropout: 0 },
     method: 'cpgd',

@@ -48,7 +48,9 @@ export function requireProbeSet(ctx: CoreContext, projectId: number, setId: numb
 }
 
 function readLines(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
 }
 
 /** External ids of the items the snapshot trains on (train split, or no split given). */
@@ -75,8 +77,14 @@ function seededOrder<T>(values: readonly T[], seed: number): T[] {
 /** Harmful and benign alternate so that even a small sample measures both rates. */
 export function probeSample(lines: readonly string[], maxPrompts: number, seed: number): string[] {
   const parsed = lines.map((text) => ({ text, row: JSON.parse(text) as SetLine }));
-  const harmful = seededOrder(parsed.filter((p) => p.row.harmful === true), seed);
-  const benign = seededOrder(parsed.filter((p) => p.row.harmful === false), seed + 1);
+  const harmful = seededOrder(
+    parsed.filter((p) => p.row.harmful === true),
+    seed,
+  );
+  const benign = seededOrder(
+    parsed.filter((p) => p.row.harmful === false),
+    seed + 1,
+  );
   const out: string[] = [];
   for (let i = 0; out.length < maxPrompts && (i < harmful.length || i < benign.length); i++) {
     if (i < harmful.length) out.push(harmful[i]!.text);

@@ -259,9 +259,7 @@ export async function setupPythonEnv(opts: SetupOptions): Promise<EnvSetupState>
   if (torchError) return fail(torchError);
   // uv needs the lock itself; a worker folder with only the exported files takes pip.
   const uv = existsSync(join(opts.workerDir, 'uv.lock')) ? await findUv(process.env) : null;
-  const restError = uv
-    ? await uvStep(uv)
-    : await pipStep('requirements', [...indexOptions, '-r', pinsFile, '-c', constraints], req.pins.length);
+  const restError = uv ? await uvStep(uv) : await pipStep('requirements', [...indexOptions, '-r', pinsFile, '-c', constraints], req.pins.length);
   if (restError) return fail(restError);
 
   report({ phase: 'verify', percent: PHASES.verify[0], message: 'Checking the environment' });

@@ -59,7 +59,10 @@ export function runPython(
 
 /** The last line of stderr that says what went wrong (Python's "ModuleNotFoundError: ..." line). */
 export function lastErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.reverse().find((l) => /Error|error:|Exception/.test(l)) ?? lines[0] ?? 'no output';
 }
 

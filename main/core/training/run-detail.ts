@@ -30,16 +30,17 @@ export function createRunDetail(ctx: CoreContext, worker: TrainingWorker, jobs: 
       const row = getRunRow(ctx.db.read, runId);
       const config = runConfigOf(row);
       const db = ctx.db.read;
-      const events = db
-        .prepare<{ type: string; step: number | null; data: string; time: string }>(`SELECT type, step, data, time FROM run_event WHERE run_id = ? ORDER BY id`)
-        .all(runId);
+      const events = db.prepare<{ type: string; step: number | null; data: string; time: string }>(`SELECT type, step, data, time FROM run_event WHERE run_id = ? ORDER BY id`).all(runId);
       const sampleRows = events.filter((e) => e.type === 'sample').slice(-samples);
       const modelByStep = new Map(
-        db.prepare<{ id: number; step: number }>(`SELECT id, step FROM model WHERE run_id = ?`).all(runId).map((m) => [m.step, m.id]),
+        db
+          .prepare<{ id: number; step: number }>(`SELECT id, step FROM model WHERE run_id = ?`)
+          .all(runId)
+          .map((m) => [m.step, m.id]),
       );
       const counts: Record<string, number> = {};
       for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
-      counts.metrics = (db.prepare<{ n: number }>('SELECT COUNT(*) AS n FROM run_metric WHERE run_id = ?').get(runId)?.n ?? 0);
+      counts.metrics = db.prepare<{ n: number }>('SELECT COUNT(*) AS n FROM run_metric WHERE run_id = ?').get(runId)?.n ?? 0;
       const runDir = join(ctx.paths.runs, row.dir);
       return {
         run: jobs.summary(runId),

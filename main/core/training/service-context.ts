@@ -33,8 +33,7 @@ export type TrainingHandlers = {
 /** Writes the project's dataset snapshot into a new folder inside `runDir`. */
 export type FreezeSnapshot = (projectId: number, runDir: string) => Promise<FrozenSnapshot>;
 
-export const PYTHON_MISSING =
-  'No Python environment for training was found: set one up from the System panel (or set STUDIO_PYTHON to an interpreter that has the worker requirements).';
+export const PYTHON_MISSING = 'No Python environment for training was found: set one up from the System panel (or set STUDIO_PYTHON to an interpreter that has the worker requirements).';
 
 /** The Python worker as the handler modules reach it. */
 export interface TrainingWorker {

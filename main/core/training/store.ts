@@ -159,9 +159,7 @@ export function updateRun(db: WritableDB, id: number, patch: Partial<Omit<RunRow
 
 export function metricSeries(db: ReadableDB, runId: number, sinceStep: number): MetricPoint[] {
   return db
-    .prepare<{ step: number; stage: string; metric_values: string; time: string }>(
-      'SELECT step, stage, metric_values, time FROM run_metric WHERE run_id = ? AND step >= ? ORDER BY step',
-    )
+    .prepare<{ step: number; stage: string; metric_values: string; time: string }>('SELECT step, stage, metric_values, time FROM run_metric WHERE run_id = ? AND step >= ? ORDER BY step')
     .all(runId, sinceStep)
     .map((r) => ({ step: r.step, stage: r.stage, time: r.time, values: JSON.parse(r.metric_values) as Record<string, number> }));
 }
@@ -173,9 +171,7 @@ export function metricSeries(db: ReadableDB, runId: number, sinceStep: number): 
  * sampled a new rollout batch), so the rows are merged oldest first rather than taking the last.
  */
 export function metricsAt(db: ReadableDB, runId: number, step: number): Record<string, number> | null {
-  const rows = db
-    .prepare<{ metric_values: string }>('SELECT metric_values FROM run_metric WHERE run_id = ? AND step <= ? ORDER BY step ASC')
-    .all(runId, step);
+  const rows = db.prepare<{ metric_values: string }>('SELECT metric_values FROM run_metric WHERE run_id = ? AND step <= ? ORDER BY step ASC').all(runId, step);
   if (rows.length === 0) return null;
   const merged: Record<string, number> = {};
   for (const row of rows) Object.assign(merged, JSON.parse(row.metric_values) as Record<string, number>);

@@ -25,7 +25,11 @@ export interface ItemFacts {
 export function itemFacts(item: Record<string, unknown>): ItemFacts {
   const messages = Array.isArray(item.messages) ? item.messages : [];
   const hasImage = messages.some(
-    (m) => typeof m === 'object' && m !== null && Array.isArray((m as { content?: unknown }).content) && ((m as { content: unknown[] }).content).some((p) => typeof p === 'object' && p !== null && (p as { type?: unknown }).type === 'image'),
+    (m) =>
+      typeof m === 'object' &&
+      m !== null &&
+      Array.isArray((m as { content?: unknown }).content) &&
+      (m as { content: unknown[] }).content.some((p) => typeof p === 'object' && p !== null && (p as { type?: unknown }).type === 'image'),
   );
   const ref = item.reference;
   const hasReference = (typeof ref === 'string' && ref.trim().length > 0) || (Array.isArray(ref) && ref.length > 0);
@@ -121,7 +125,9 @@ export function runWarnings(w: WarningInputs): RunWarning[] {
   }
 
   for (const stage of settings.stages) {
-    const tasks = Object.entries(stage.task_mix).filter(([, weight]) => (weight ?? 0) > 0).map(([task]) => task);
+    const tasks = Object.entries(stage.task_mix)
+      .filter(([, weight]) => (weight ?? 0) > 0)
+      .map(([task]) => task);
     const present = tasks.filter((t) => (stats.byTask[t] ?? 0) > 0);
     if (present.length === 0) {
       blocker('stage_without_items', `${stage.name} samples ${tasks.join(', ')}, but the project has no labelled items of those tasks.`);
@@ -162,7 +168,7 @@ export function runWarnings(w: WarningInputs): RunWarning[] {
     blocker('verifier_missing', `The ${settings.reward.verifier.tier} verifier at ${settings.reward.verifier.path ?? '(none)'} ${w.verifierProblem}.`);
   }
   if (settings.method === 'cpgd' && settings.cpgd.steps_per_generation === 1) {
-    warn('cpgd_on_policy', 'With one optimizer step per rollout batch every step is on-policy, so CPGD\'s clip and drift terms do nothing; use 2 or more.');
+    warn('cpgd_on_policy', "With one optimizer step per rollout batch every step is on-policy, so CPGD's clip and drift terms do nothing; use 2 or more.");
   }
   if (settings.lora.enabled && (settings.learning_rate < 1e-6 || settings.learning_rate > 5e-4)) {
     warn('learning_rate', `A learning rate of ${settings.learning_rate} is unusual for LoRA (1e-5 to 5e-5 is typical).`);
@@ -171,7 +177,10 @@ export function runWarnings(w: WarningInputs): RunWarning[] {
     warn('learning_rate', `A learning rate of ${settings.learning_rate} is high for full fine-tuning (around 1e-6 is typical).`);
   }
   if (w.memory.fits === false) {
-    warn('gpu_memory', `The run may need about ${Math.round(w.memory.neededMb / 1024)} GB of GPU memory, more than the ${Math.round((w.memory.availableMb ?? 0) / 1024)} GB the GPU has: use LoRA, fewer rollouts or shorter completions.`);
+    warn(
+      'gpu_memory',
+      `The run may need about ${Math.round(w.memory.neededMb / 1024)} GB of GPU memory, more than the ${Math.round((w.memory.availableMb ?? 0) / 1024)} GB the GPU has: use LoRA, fewer rollouts or shorter completions.`,
+    );
   }
   if (!w.hasGpu && settings.device !== 'cpu' && (model.info.parameters ?? 0) > 50e6) {
     warn('cpu_only', `No GPU was found: ${model.name} will train on the CPU, which is far too slow for a real run.`);

@@ -117,17 +117,7 @@ export const FinishedEvent = z.object({
   reason: z.string().nullable().default(null),
 });
 
-export const WorkerEvent = z.discriminatedUnion('type', [
-  StartedEvent,
-  ProgressEvent,
-  MetricsEvent,
-  CheckpointEvent,
-  SampleEvent,
-  ProbeEvent,
-  LogEvent,
-  ErrorEvent,
-  FinishedEvent,
-]);
+export const WorkerEvent = z.discriminatedUnion('type', [StartedEvent, ProgressEvent, MetricsEvent, CheckpointEvent, SampleEvent, ProbeEvent, LogEvent, ErrorEvent, FinishedEvent]);
 export type WorkerEvent = z.infer<typeof WorkerEvent>;
 export type WorkerEventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
 

@@ -107,9 +107,7 @@ export class UploadArea {
     const dir = this.dir(uploadId);
     const checked = normaliseRelativePath(rawPath);
     if (!checked.ok) {
-      throw new StudioError('invalid_input', `upload path "${rawPath}" ${checked.reason}`, [
-        { file: rawPath, line: null, field: 'path', message: checked.reason },
-      ]);
+      throw new StudioError('invalid_input', `upload path "${rawPath}" ${checked.reason}`, [{ file: rawPath, line: null, field: 'path', message: checked.reason }]);
     }
     const tooLong = checked.path.split('/').find((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES);
     if (tooLong !== undefined) {

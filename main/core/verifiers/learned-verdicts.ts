@@ -65,7 +65,10 @@ function decided(lookup: VerdictLookup, input: LearnedInput, score: ClassifierSc
 /** response id -> the learned tier's automatic verdict (absent: none). */
 export async function learnedVerdicts(db: ReadableDB, model: VerifierModel, inputs: readonly LearnedInput[]): Promise<Map<number, AutoEntry>> {
   const lookup = new VerdictLookup(model.table);
-  const rules = rulesVerdicts(db, inputs.map((i) => i.responseId));
+  const rules = rulesVerdicts(
+    db,
+    inputs.map((i) => i.responseId),
+  );
   const scores = await model.score(inputs.map((i) => ({ item: { task: i.task, harmful: i.harmful }, response: i.text })));
   const out = new Map<number, AutoEntry>();
   inputs.forEach((input, index) => {
@@ -75,7 +78,8 @@ export async function learnedVerdicts(db: ReadableDB, model: VerifierModel, inpu
     let entry: AutoEntry | null;
     if (score) entry = decided(lookup, input, score, fromRules);
     // learned.py `_decide`: a routed item whose labels the classifier lacks keeps the rules' verdict, less sure.
-    else if (route.labels.length && fromRules) entry = { ...fromRules, confidence: Math.min(fromRules.confidence, model.table.rules_fallback_confidence), source: 'rules_fallback', note: route.fallback_note };
+    else if (route.labels.length && fromRules)
+      entry = { ...fromRules, confidence: Math.min(fromRules.confidence, model.table.rules_fallback_confidence), source: 'rules_fallback', note: route.fallback_note };
     else entry = fromRules ?? null;
     if (entry) out.set(input.responseId, entry);
   });

@@ -76,7 +76,15 @@ interface VerifierSqlRow {
 }
 
 export function toLearnedVerifier(row: VerifierSqlRow): LearnedVerifier {
-  return LearnedVerifier.parse({ id: row.id, projectId: row.project_id, name: row.name, path: row.path, snapshotHash: row.snapshot_hash, card: JSON.parse(row.card) as unknown, createdAt: row.created_at });
+  return LearnedVerifier.parse({
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    path: row.path,
+    snapshotHash: row.snapshot_hash,
+    card: JSON.parse(row.card) as unknown,
+    createdAt: row.created_at,
+  });
 }
 
 export function verifierById(db: ReadableDB, verifierId: number): LearnedVerifier | null {

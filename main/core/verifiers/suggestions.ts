@@ -25,11 +25,12 @@ export function suggestionHandlers(ctx: CoreContext, models: VerifierModels): Pi
       const verifier = currentVerifier(db, projectId);
       if (!verifier) return { verifier: null, suggestions: [], unavailable: 'The project has no learned verifier yet (train one from its verdicts).' };
       const responses = db
-        .prepare<{ id: number; item_id: number; text: string }>(
-          'SELECT id, item_id, text FROM response WHERE project_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
-        )
+        .prepare<{ id: number; item_id: number; text: string }>('SELECT id, item_id, text FROM response WHERE project_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id')
         .all(projectId, JSON.stringify(responseIds));
-      const items = classifierItems(db, responses.map((r) => r.item_id));
+      const items = classifierItems(
+        db,
+        responses.map((r) => r.item_id),
+      );
       const rows = responses.flatMap((r) => {
         const item = items.get(r.item_id);
         return item ? [{ responseId: r.id, row: { item, response: r.text } }] : [];

@@ -7,10 +7,7 @@ import { studioMethods, type MethodName, type MethodOutput } from '../../../prel
 import { StudioError } from '../../../preload/contract/errors';
 import { toStudioError } from './errors';
 
-const Envelope = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.unknown() }),
-]);
+const Envelope = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: z.unknown() })]);
 
 export function unwrapEnvelope<K extends MethodName>(name: K, raw: unknown): MethodOutput<K> {
   const envelope = Envelope.safeParse(raw);

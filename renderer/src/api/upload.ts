@@ -45,11 +45,7 @@ export async function fileToBase64(file: Blob): Promise<string> {
   return btoa(binary);
 }
 
-export async function uploadFiles(
-  api: Pick<StudioApi, 'beginUpload' | 'uploadFile'>,
-  files: readonly File[],
-  onProgress?: (progress: UploadProgress) => void,
-): Promise<UploadResult> {
+export async function uploadFiles(api: Pick<StudioApi, 'beginUpload' | 'uploadFile'>, files: readonly File[], onProgress?: (progress: UploadProgress) => void): Promise<UploadResult> {
   const toSend = importableFiles(files);
   const { uploadId } = await api.beginUpload({});
   const bytesTotal = toSend.reduce((sum, file) => sum + file.size, 0);

@@ -20,9 +20,7 @@ import { useProjects } from './projects';
 const PREFETCH = 4;
 export type BusyAction = 'submit' | 'undo' | 'skip' | 'flag' | null;
 /** What this screen did, newest last: what Backspace takes back. */
-export type QueueAction =
-  | { kind: 'submit'; itemId: number; externalId: string }
-  | { kind: 'skip'; itemId: number; externalId: string; draft: LabelValues };
+export type QueueAction = { kind: 'submit'; itemId: number; externalId: string } | { kind: 'skip'; itemId: number; externalId: string; draft: LabelValues };
 /** Enough to undo a whole session's worth of skips and submits in order, without growing forever. */
 const MAX_ACTIONS = 200;
 

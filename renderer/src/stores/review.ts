@@ -146,11 +146,23 @@ export const useReview = defineStore('review', () => {
     busy.value = 'confirm';
     try {
       if (mode.value === 'prompts' && prompt.value) {
-        const reply = await client.api.setGoldLabel({ itemId: prompt.value.detail.item.id, reviewerId: reviewerId.value, fromAnnotatorId: from, labels: from === null ? ownLabels.value : null, reason: reason.value });
+        const reply = await client.api.setGoldLabel({
+          itemId: prompt.value.detail.item.id,
+          reviewerId: reviewerId.value,
+          fromAnnotatorId: from,
+          labels: from === null ? ownLabels.value : null,
+          reason: reason.value,
+        });
         lastSaved.value = prompt.value.detail.item.externalId;
         progress.value = reply.progress;
       } else if (mode.value === 'responses' && response.value) {
-        const reply = await client.api.setResponseGold({ responseId: response.value.response.id, reviewerId: reviewerId.value, fromAnnotatorId: from, verdict: from === null ? ownVerdict.value : null, reason: reason.value });
+        const reply = await client.api.setResponseGold({
+          responseId: response.value.response.id,
+          reviewerId: reviewerId.value,
+          fromAnnotatorId: from,
+          verdict: from === null ? ownVerdict.value : null,
+          reason: reason.value,
+        });
         lastSaved.value = response.value.item.externalId;
         progress.value = reply.progress;
       } else if (mode.value === 'votes' && votes.value) {
@@ -207,5 +219,30 @@ export const useReview = defineStore('review', () => {
     }
   }
 
-  return { projectId, mode, prompt, response, votes, progress, choice, ownLabels, ownVerdict, ownChoice, reason, loading, busy, lastSaved, people, hasCase, start, pick, writeOwn, chooseOwn, missing, confirm, undo, skip };
+  return {
+    projectId,
+    mode,
+    prompt,
+    response,
+    votes,
+    progress,
+    choice,
+    ownLabels,
+    ownVerdict,
+    ownChoice,
+    reason,
+    loading,
+    busy,
+    lastSaved,
+    people,
+    hasCase,
+    start,
+    pick,
+    writeOwn,
+    chooseOwn,
+    missing,
+    confirm,
+    undo,
+    skip,
+  };
 });

@@ -96,9 +96,16 @@ function tally(votes: readonly ArenaVote[], models: readonly string[]): Map<stri
     const b = counts.get(vote.b)!;
     a.votes++;
     b.votes++;
-    if (vote.choice === 'a') { a.wins++; b.losses++; }
-    else if (vote.choice === 'b') { b.wins++; a.losses++; }
-    else { a.ties++; b.ties++; }
+    if (vote.choice === 'a') {
+      a.wins++;
+      b.losses++;
+    } else if (vote.choice === 'b') {
+      b.wins++;
+      a.losses++;
+    } else {
+      a.ties++;
+      b.ties++;
+    }
   }
   return counts;
 }

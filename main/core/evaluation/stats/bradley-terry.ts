@@ -122,8 +122,14 @@ export function isIdentified(prepared: PreparedVotes, table: PairTable): boolean
   for (let p = 0; p < table.n.length; p++) {
     const i = prepared.pairFirst[p]!;
     const j = prepared.pairSecond[p]!;
-    if (table.s[p]! > 0) { beat[i]!.push(j); beatenBy[j]!.push(i); }
-    if (table.n[p]! - table.s[p]! > 0) { beat[j]!.push(i); beatenBy[i]!.push(j); }
+    if (table.s[p]! > 0) {
+      beat[i]!.push(j);
+      beatenBy[j]!.push(i);
+    }
+    if (table.n[p]! - table.s[p]! > 0) {
+      beat[j]!.push(i);
+      beatenBy[i]!.push(j);
+    }
   }
   const reachesAll = (edges: number[][]): boolean => {
     const seen = new Uint8Array(k);
@@ -132,7 +138,11 @@ export function isIdentified(prepared: PreparedVotes, table: PairTable): boolean
     let reached = 1;
     while (stack.length > 0) {
       for (const next of edges[stack.pop()!]!) {
-        if (!seen[next]) { seen[next] = 1; reached++; stack.push(next); }
+        if (!seen[next]) {
+          seen[next] = 1;
+          reached++;
+          stack.push(next);
+        }
       }
     }
     return reached === k;
@@ -226,7 +236,11 @@ function newton(prepared: PreparedVotes, table: PairTable, alpha: number, ridge:
       hess[i * k + j]! -= w;
       hess[j * k + i]! -= w;
     }
-    const step = solveSpd(hess, grad.map((g) => -g), k);
+    const step = solveSpd(
+      hess,
+      grad.map((g) => -g),
+      k,
+    );
     let slope = 0;
     for (let i = 0; i < k; i++) slope += grad[i]! * step[i]!;
     let t = 1;

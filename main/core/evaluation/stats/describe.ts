@@ -62,11 +62,7 @@ function formatNumber(value: number, decimals: number, signed: boolean): string 
   return signed && !isZero && value > 0 ? `+${unsigned}` : unsigned;
 }
 
-export function describePairedDifference(
-  names: { a: string; b: string },
-  metric: MetricName | DifferencePhrases,
-  result: PairedDifference,
-): string {
+export function describePairedDifference(names: { a: string; b: string }, metric: MetricName | DifferencePhrases, result: PairedDifference): string {
   const phrases = typeof metric === 'string' ? METRIC_PHRASES[metric] : metric;
   const fill = (template: string) => template.replaceAll('{a}', names.a).replaceAll('{b}', names.b);
   if (result.difference === null || result.low === null || result.high === null) {

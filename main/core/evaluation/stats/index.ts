@@ -59,5 +59,17 @@ export {
   type Patterns,
   type RatingTable,
 } from './agreement.js';
-export { AGREEMENT_RESAMPLES, kappaFromConfusion, measureField, measureFields, measurePairs, type PairKappaWithInterval, type FieldAgreement, type FieldAgreementWithStrata, type FieldRatings, type IntervalOptions, type Strata } from './agreement-bootstrap.js';
+export {
+  AGREEMENT_RESAMPLES,
+  kappaFromConfusion,
+  measureField,
+  measureFields,
+  measurePairs,
+  type PairKappaWithInterval,
+  type FieldAgreement,
+  type FieldAgreementWithStrata,
+  type FieldRatings,
+  type IntervalOptions,
+  type Strata,
+} from './agreement-bootstrap.js';
 export { binomial, logFactorials, multinomial } from './multinomial.js';

@@ -11,7 +11,10 @@ import { wilson } from './wilson.js';
  * No discordant pairs gives p = 1.
  */
 export function mcnemarExact(b: number, c: number): number {
-  for (const [name, v] of [['b', b], ['c', c]] as const) {
+  for (const [name, v] of [
+    ['b', b],
+    ['c', c],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   }
   return Math.min(1, 2 * binomialCdfHalf(Math.min(b, c), b + c));

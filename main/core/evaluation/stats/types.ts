@@ -4,9 +4,7 @@
  */
 
 /** A rate (a fraction in [0, 1]) or a mean with its 95% interval; all null when there is nothing to measure. */
-export type Estimate =
-  | { value: number; low: number; high: number; n: number }
-  | { value: null; low: null; high: null; n: 0 };
+export type Estimate = { value: number; low: number; high: number; n: number } | { value: null; low: null; high: null; n: 0 };
 
 export const EMPTY_ESTIMATE: Estimate = Object.freeze({ value: null, low: null, high: null, n: 0 });
 

@@ -96,7 +96,10 @@ export class ImportPlan {
     const matches = this.state.itemsWithText(ref.text);
     if (matches.length === 0) return { field: ref.field, message: `no item of this project has the prompt text ${quote(ref.text)}` };
     if (matches.length > 1) {
-      const ids = matches.slice(0, 5).map((m) => `"${m.externalId}"`).join(', ');
+      const ids = matches
+        .slice(0, 5)
+        .map((m) => `"${m.externalId}"`)
+        .join(', ');
       return { field: ref.field, message: `the prompt text ${quote(ref.text)} matches ${matches.length} items of this project (${ids}); add item_id to say which` };
     }
     return { id: matches[0]!.id, name: matches[0]!.externalId };
@@ -120,7 +123,11 @@ export class ImportPlan {
       const known = this.fileKeys.get(responseKey(itemId, r.model, r.sampleIndex));
       if (known) {
         const differs = known.text === r.text ? '' : ' (with a different text)';
-        return { kind: 'duplicate', handle: known.handle, message: `same item, model "${r.model}" and sample_index ${r.sampleIndex} as line ${known.line}${differs}; not imported twice${verdictNote(r)}` };
+        return {
+          kind: 'duplicate',
+          handle: known.handle,
+          message: `same item, model "${r.model}" and sample_index ${r.sampleIndex} as line ${known.line}${differs}; not imported twice${verdictNote(r)}`,
+        };
       }
       const existing = this.state.response(itemId, r.model, r.sampleIndex);
       if (existing !== undefined && existing !== AMBIGUOUS) {
@@ -131,7 +138,8 @@ export class ImportPlan {
           message: `item "${itemName}" already has a response of model "${r.model}" with sample_index ${r.sampleIndex}${differs}; not imported twice${verdictNote(r)}`,
         };
       }
-      if (existing === AMBIGUOUS) return { kind: 'duplicate', handle: null, message: `item "${itemName}" already has responses of model "${r.model}" with sample_index ${r.sampleIndex}; not imported twice${verdictNote(r)}` };
+      if (existing === AMBIGUOUS)
+        return { kind: 'duplicate', handle: null, message: `item "${itemName}" already has responses of model "${r.model}" with sample_index ${r.sampleIndex}; not imported twice${verdictNote(r)}` };
       return { kind: 'new', sampleIndex: r.sampleIndex };
     }
     this.buildGroups();
@@ -211,7 +219,10 @@ export class ImportPlan {
     if (known) return known.handle;
     const existing = this.state.response(vote.itemId, side.model, side.sampleIndex);
     if (existing === AMBIGUOUS) {
-      return { field: side.field, message: `item "${vote.itemName}" has two responses named "${side.model}" with sample_index ${side.sampleIndex} (a registered model and an imported one); the vote cannot say which` };
+      return {
+        field: side.field,
+        message: `item "${vote.itemName}" has two responses named "${side.model}" with sample_index ${side.sampleIndex} (a registered model and an imported one); the vote cannot say which`,
+      };
     }
     if (existing !== undefined) return { kind: 'existing', id: existing };
     return { field: side.field, message: `no response of model "${side.model}" with sample_index ${side.sampleIndex} for item "${vote.itemName}", in this file or the project` };
@@ -249,7 +260,11 @@ export class ImportPlan {
         continue;
       }
       if (this.repeated(vote, ha, hb)) {
-        outcomes.push({ line: vote.line, problems: [], duplicates: [{ field: 'preference', message: `${p.annotator}'s same vote on this pair is already in the project or on an earlier line; not imported twice` }] });
+        outcomes.push({
+          line: vote.line,
+          problems: [],
+          duplicates: [{ field: 'preference', message: `${p.annotator}'s same vote on this pair is already in the project or on an earlier line; not imported twice` }],
+        });
         continue;
       }
       this.votes.push({ line: vote.line, itemId: vote.itemId, a: ha, b: hb, preference: p });

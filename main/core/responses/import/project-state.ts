@@ -60,7 +60,7 @@ export class ProjectState {
   static async load(db: ReadableDB, projectId: number, yieldNow: () => Promise<void>): Promise<ProjectState> {
     const state = new ProjectState(db, projectId);
     const items = db.prepare<{ id: number; external_id: string }>('SELECT id, external_id FROM item WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?');
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = items.all(projectId, after, PAGE);
       for (const row of page) state.itemsById.set(row.external_id, row.id);
       if (page.length < PAGE) break;
@@ -70,7 +70,7 @@ export class ProjectState {
     const responses = db.prepare<{ id: number; item_id: number; model_name: string; sample_index: number }>(
       'SELECT id, item_id, model_name, sample_index FROM response WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?',
     );
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = responses.all(projectId, after, PAGE);
       for (const row of page) {
         const key = responseKey(row.item_id, row.model_name, row.sample_index);
@@ -111,9 +111,7 @@ export class ProjectState {
     const key = groupKey(itemId, model);
     let list = this.groups.get(key);
     if (!list) {
-      list = this.db
-        .prepare<ExistingSample>('SELECT id, sample_index AS sampleIndex, text FROM response WHERE item_id = ? AND model_name = ? ORDER BY sample_index')
-        .all(itemId, model);
+      list = this.db.prepare<ExistingSample>('SELECT id, sample_index AS sampleIndex, text FROM response WHERE item_id = ? AND model_name = ? ORDER BY sample_index').all(itemId, model);
       this.groups.set(key, list);
     }
     return list;

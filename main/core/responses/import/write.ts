@@ -130,7 +130,11 @@ function commit(db: WritableDB, table: string, input: WriteInput, finalReport: (
 
 export async function writeResponseImport(db: WritableDB, input: WriteInput, finalReport: (o: WriteOutcome) => ImportReport): Promise<WriteOutcome> {
   const table = stageName();
-  db.exec(`CREATE TEMP TABLE ${table} (${RESPONSE_STAGE_COLUMNS.split(', ').map((c) => `${c} ${STAGE_TYPES[c] ?? 'TEXT'}`).join(', ')})`);
+  db.exec(
+    `CREATE TEMP TABLE ${table} (${RESPONSE_STAGE_COLUMNS.split(', ')
+      .map((c) => `${c} ${STAGE_TYPES[c] ?? 'TEXT'}`)
+      .join(', ')})`,
+  );
   try {
     await stageResponses(db, table, input);
     return commit(db, table, input, finalReport);

@@ -142,9 +142,7 @@ export function seriesKeys(spec: ChartSpec, known: ReadonlySet<string>): { key: 
   const out: { key: string; label: string }[] = [];
   for (const s of spec.series) {
     if ('key' in s) out.push(s);
-    else
-      for (const key of [...known].filter((k) => k.startsWith(s.prefix)).sort())
-        out.push({ key, label: humanize(key.slice(s.prefix.length)) });
+    else for (const key of [...known].filter((k) => k.startsWith(s.prefix)).sort()) out.push({ key, label: humanize(key.slice(s.prefix.length)) });
   }
   return out;
 }
