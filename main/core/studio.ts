@@ -10,6 +10,7 @@ import { evaluationHandlers } from './evaluation/handlers.js';
 import { EvaluationJobs } from './evaluation/eval-jobs.js';
 import { ScoreJobs } from './evaluation/score-jobs.js';
 import { VerifierJobs, verifierHandlers } from './evaluation/verifier-jobs.js';
+import { refusingDeletedProjects } from './deletion/deleted-project-guard.js';
 import { exportHandlers } from './export/handlers.js';
 import { importHandlers } from './import/handlers.js';
 import { responseBrowseHandlers } from './responses/browse.js';
@@ -164,7 +165,10 @@ export async function openStudio(opts: StudioOptions): Promise<StudioCore> {
   const verifiers = new VerifierJobs(context, worker);
   const models = new VerifierModels(context, learnedScoring);
   if (opts.backups && opts.backups.everyHours > 0) startBackupSchedule(context, opts.backups);
-  const handlers = explainingHandlers(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers, models, modelsHandlers(context, worker)), paths.db);
+  const handlers = explainingHandlers(
+    refusingDeletedProjects(buildHandlers(context, training.handlers, scoring, evaluationJobs, verifiers, models, modelsHandlers(context, worker)), db.read),
+    paths.db,
+  );
 
   let closed = false;
   return {

@@ -354,6 +354,10 @@ describe('deleting a project', () => {
     expect((await t.call('listProjects', {})).map((x) => x.name)).toEqual(['Kept']);
     await expect(t.call('getProject', { projectId: p.id })).rejects.toThrow(/was deleted/);
     await expect(t.call('previewDeletion', { target })).rejects.toThrow(/was deleted/);
+    // Nothing can be written into it or read from it while it is deleted: every method that names its id says so.
+    await expect(t.call('startImport', { projectId: p.id, uploadId: 'abcdefgh12' })).rejects.toThrow(/Project "Doomed" was deleted; restore it from the start screen/);
+    await expect(t.call('getStats', { projectId: p.id })).rejects.toThrow(/was deleted/);
+    expect((await t.call('listDeletions', { projectId: p.id })).map((d) => d.deletionId)).toContain(result.deletionId);
     expect(count(t, 'SELECT count(*) AS n FROM item WHERE project_id = ?', p.id)).toBe(0);
     expect(count(t, 'SELECT count(*) AS n FROM run WHERE id = ?', run)).toBe(1); // runs stay, under the tombstone
     expect(await itemState(t, keep.p.id, 'figstep-1-11-image')).toEqual(keptBefore);
@@ -366,5 +370,6 @@ describe('deleting a project', () => {
     expect(restored.items).toBe(total);
     expect((await t.call('listProjects', {})).map((x) => x.name)).toEqual(['Doomed', 'Kept']);
     expectCountersExact(t, p.id);
+    expect((await t.call('getStats', { projectId: p.id })).items).toBe(total);
   });
 });

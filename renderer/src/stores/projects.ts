@@ -58,9 +58,14 @@ export const useProjects = defineStore('projects', () => {
   // Every submit anywhere on the team says project.changed: refresh once per burst, not per event.
   const changedProjects = new Set<number>();
   const refreshChanged = debounced(() => {
-    if (listLoaded.value) void loadList().catch(() => undefined);
-    if (current.value && changedProjects.has(current.value.id)) void refreshStats().catch(() => undefined);
+    const changed = new Set(changedProjects);
     changedProjects.clear();
+    void (async () => {
+      if (listLoaded.value) await loadList();
+      // A project deleted (Settings, "Delete this project") leaves the list; its stats are gone with it.
+      const stillListed = !listLoaded.value || list.value.some((p) => p.id === current.value?.id);
+      if (current.value && changed.has(current.value.id) && stillListed) await refreshStats();
+    })().catch(() => undefined);
   }, CHANGE_DEBOUNCE_MS);
   client.onEvent((event) => {
     if (event.type !== 'project.changed') return;
