@@ -42,6 +42,8 @@ async function seed(dataDir: string) {
       crossModalRisk: 'image' as const,
     };
     await callHandler(core, 'submitLabel', { itemId, annotatorId: ada.id, labels, timeSpentMs: 4000 });
+    // A gold answer: archived in extras.jsonl, which Undo does not import, and the dialog says so.
+    await callHandler(core, 'setGoldLabel', { itemId, reviewerId: ada.id, fromAnnotatorId: ada.id, labels: null, reason: 'settled in review' });
     return { keptId: kept.id, doomedId: doomed.id, itemId };
   } finally {
     core.close();
@@ -90,6 +92,9 @@ describe('deleting an item and a project', () => {
     expect((await counts.innerText()).replace(/\s+/g, ' ')).toMatch(/Items 1 Prompt labels 1 Responses 0 Verdicts 0 Votes 0/);
     // The same image is the other project's too, so deleting this item frees nothing.
     expect(await page.getByTestId('delete-frees').textContent()).toMatch(/Frees\s*0 KB/);
+    expect(await page.getByTestId('delete-archived-only').textContent()).toMatch(
+      /Gold answers and automatic verdicts \(1\) are kept in the archive's extras.jsonl to read; Undo does not bring them back/,
+    );
     await screenshot(page, 'delete-item-confirm');
     await page.getByTestId('delete-confirm').click();
     const path = page.getByTestId('delete-archive-path');
@@ -102,6 +107,7 @@ describe('deleting an item and a project', () => {
 
     await page.getByTestId('delete-undo').click();
     await page.getByTestId('restore-done').waitFor();
+    expect(await page.getByTestId('restore-done').textContent()).toMatch(/Gold answers and automatic verdicts \(1\) stay in extras.jsonl/);
     await expect.poll(() => page.getByTestId('browse-total').textContent()).toBe('40');
     await page.getByTestId('delete-close').click();
     await page.getByTestId('item-drawer').waitFor({ state: 'detached' });
