@@ -21,7 +21,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { seedItems } from '../helpers/core';
 import { seedResponses } from '../helpers/responses';
 import { appendPreference } from '../../main/core/responses/store';
-import { launchBrowser, openPage, screenshot } from './browser';
+import { launchBrowser, openPage, screenshot, pickProfile } from './browser';
 
 const harmful: LabelValues = { ...emptyLabels(), harmful: true, riskCategory: 'hate', severity: 2, expected: 'refuse', rationale: 'It asks for a slur aimed at a group.' };
 const benign: LabelValues = { ...emptyLabels(), harmful: false, expected: 'comply', rationale: 'A history question about the word, not a request to use it.' };
@@ -105,11 +105,7 @@ afterAll(async () => {
 describe('adjudication', () => {
   it('a reviewer settles two disagreements by keyboard and the snapshot uses the gold labels', async () => {
     // The reviewer picks her profile (made with the annotators') at the gate.
-    await page
-      .getByTestId('profile-list')
-      .getByRole('button', { name: /Rita Reviewer/ })
-      .click();
-    await page.getByTestId('current-user').filter({ hasText: 'Rita Reviewer' }).waitFor();
+    await pickProfile(page, 'Rita Reviewer');
 
     // The training rule: only items where everyone agrees, or with gold, go to training.
     await page.goto(`${server.origin}/#/p/${projectId}/settings`);

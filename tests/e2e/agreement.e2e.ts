@@ -13,7 +13,7 @@ import { silentLogger } from '../../main/core/logger';
 import { createRng } from '../../main/core/evaluation/stats';
 import { emptyLabels } from '../../preload/contract/domain';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchBrowser, openPage, screenshot } from './browser';
+import { launchBrowser, openPage, screenshot, pickProfile } from './browser';
 
 let browser: Browser;
 let server: TestServer;
@@ -70,8 +70,7 @@ afterAll(async () => {
 
 describe('agreement card', () => {
   it('shows alpha with its interval and n per field, and the kappa matrix of the chosen field', async () => {
-    await page.getByTestId('profile-list').getByRole('button', { name: /Ada/ }).click();
-    await page.getByTestId('current-user').filter({ hasText: 'Ada' }).waitFor();
+    await pickProfile(page, 'Ada');
     await page.goto(`${server.origin}/#/p/${projectId}`);
     const card = page.getByTestId('agreement-card');
     await card.waitFor();

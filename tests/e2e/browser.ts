@@ -54,3 +54,12 @@ export async function createProfile(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Create profile' }).click();
   await page.getByTestId('current-user').filter({ hasText: name }).waitFor();
 }
+
+/** The profile gate with people already made: pick the one whose name matches, then wait until it is current. */
+export async function pickProfile(page: Page, name: string): Promise<void> {
+  await page
+    .getByTestId('profile-list')
+    .getByRole('button', { name: new RegExp(name) })
+    .click();
+  await page.getByTestId('current-user').filter({ hasText: name }).waitFor();
+}

@@ -17,7 +17,7 @@ import { appendPreference, canonicalPair, insertResponse } from '../../main/core
 import { openStudio } from '../../main/core/studio';
 import { callHandler } from '../helpers/core';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server';
-import { ARTIFACTS, launchBrowser, openPage } from './browser';
+import { ARTIFACTS, launchBrowser, openPage, pickProfile } from './browser';
 
 const MODELS = ['Qwen2-VL-2B', 'ckpt-20', 'ckpt-40'] as const;
 type Model = (typeof MODELS)[number];
@@ -149,11 +149,7 @@ describe('compare: arena, checkpoint picker, report', () => {
     server = await startTestServer({ dataDir, mode: process.env.E2E_SERVER === 'in-process' ? 'in-process' : 'built' });
     ({ page, problems } = await openPage(browser, server.url));
     // The voter's profile exists already: choose it
-    await page
-      .getByTestId('profile-list')
-      .getByRole('button', { name: /Vera Voter/ })
-      .click();
-    await page.getByTestId('current-user').filter({ hasText: 'Vera Voter' }).waitFor();
+    await pickProfile(page, 'Vera Voter');
   });
   afterAll(async () => {
     await page?.context().close();

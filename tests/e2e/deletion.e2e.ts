@@ -18,7 +18,7 @@ import { silentLogger } from '../../main/core/logger';
 import { openStudio } from '../../main/core/studio';
 import { callHandler } from '../helpers/core';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchBrowser, openPage, screenshot } from './browser';
+import { launchBrowser, openPage, screenshot, pickProfile } from './browser';
 
 const FIGSTEP = join(__dirname, '../../demo-data/figstep-sample');
 
@@ -70,11 +70,7 @@ describe('deleting an item and a project', () => {
     seeded = await seed(dataDir);
     server = await startTestServer({ dataDir, mode: process.env.E2E_SERVER === 'in-process' ? 'in-process' : 'built' });
     ({ page, problems } = await openPage(browser, server.url));
-    await page
-      .getByTestId('profile-list')
-      .getByRole('button', { name: /Ada Admin/ })
-      .click();
-    await page.getByTestId('current-user').filter({ hasText: 'Ada Admin' }).waitFor();
+    await pickProfile(page, 'Ada Admin');
   }, 120_000);
   afterAll(async () => {
     await page?.context().close();

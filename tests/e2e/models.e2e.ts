@@ -15,7 +15,7 @@ import { silentLogger } from '../../main/core/logger';
 import { openStudio } from '../../main/core/studio';
 import { callHandler } from '../helpers/core';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchBrowser, openPage, screenshot } from './browser';
+import { launchBrowser, openPage, screenshot, pickProfile } from './browser';
 
 // A 56x56 PNG (solid red) for the chat's image.
 const RED_PNG = Buffer.from(
@@ -82,11 +82,7 @@ describe('models: grouped list, rename, delete, chat', () => {
     seeded = await seed(dataDir);
     server = await startTestServer({ dataDir, mode: process.env.E2E_SERVER === 'in-process' ? 'in-process' : 'built' });
     ({ page, problems } = await openPage(browser, server.url));
-    await page
-      .getByTestId('profile-list')
-      .getByRole('button', { name: /Ada Admin/ })
-      .click();
-    await page.getByTestId('current-user').filter({ hasText: 'Ada Admin' }).waitFor();
+    await pickProfile(page, 'Ada Admin');
     await page.evaluate(`window.location.hash = '#/p/${seeded.projectId}/train/models'`);
     await page.getByTestId('checkpoint-groups').waitFor();
   }, 120_000);

@@ -17,7 +17,7 @@ import { silentLogger } from '../../main/core/logger';
 import { emptyLabels, type LabelValues } from '../../preload/contract/domain';
 import { seedItems } from '../helpers/core';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchBrowser, screenshot } from './browser';
+import { launchBrowser, screenshot, pickProfile } from './browser';
 
 let browser: Browser;
 let server: TestServer;
@@ -91,11 +91,7 @@ async function pageAs(name: string, clock = false): Promise<Page> {
   page.setDefaultTimeout(15_000);
   if (clock) await page.clock.install();
   await page.goto(server.url);
-  await page
-    .getByTestId('profile-list')
-    .getByRole('button', { name: new RegExp(name) })
-    .click();
-  await page.getByTestId('current-user').filter({ hasText: name }).waitFor();
+  await pickProfile(page, name);
   return page;
 }
 

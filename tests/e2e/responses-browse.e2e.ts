@@ -12,7 +12,7 @@ import type { Verdict } from '../../preload/contract/responses';
 import { importPath } from '../../main/core/import/index';
 import { appendPreference, appendResponseLabel, canonicalPair, insertResponse } from '../../main/core/responses/store';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchBrowser, openPage, screenshot } from './browser';
+import { launchBrowser, openPage, screenshot, pickProfile } from './browser';
 
 const FIGSTEP = join(__dirname, '../../demo-data/figstep-sample');
 const at = (minute: number) => `2026-12-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -93,8 +93,7 @@ describe.sequential('responses in browse', () => {
 
   it('lists responses with filters and opens the item drawer with verdicts, disagreement, history and votes', async () => {
     // The seeded annotators already exist: pick one of them.
-    await page.getByTestId('profile-list').getByRole('button', { name: /Ada/ }).click();
-    await page.getByTestId('current-user').filter({ hasText: 'Ada' }).waitFor();
+    await pickProfile(page, 'Ada');
     await page.evaluate(`window.location.hash = '#/p/${projectId}/browse'`);
     await page.getByTestId('browse-view').waitFor();
     await page.getByTestId('mode-responses').click();

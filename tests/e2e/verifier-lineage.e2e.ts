@@ -25,7 +25,7 @@ import type { LearnedVerifier } from '../../preload/contract/verifiers';
 import { callHandler, seedItems } from '../helpers/core';
 import { workerPython } from '../helpers/python';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchBrowser, openPage, screenshot } from './browser';
+import { launchBrowser, openPage, screenshot, pickProfile } from './browser';
 
 const python = workerPython('pydantic, torch, transformers, trl, onnx, onnxruntime, safetensors');
 
@@ -190,11 +190,7 @@ describe.skipIf(!python)('the verifier lineage in the run and compare views', ()
     browser = await launchBrowser();
     server = await startTestServer({ dataDir, mode: process.env.E2E_SERVER === 'in-process' ? 'in-process' : 'built' });
     ({ page, problems } = await openPage(browser, server.url));
-    await page
-      .getByTestId('profile-list')
-      .getByRole('button', { name: /Ada Admin/ })
-      .click();
-    await page.getByTestId('current-user').filter({ hasText: 'Ada Admin' }).waitFor();
+    await pickProfile(page, 'Ada Admin');
   }, 120_000);
   afterAll(async () => {
     await page?.context().close();
